@@ -1,0 +1,51 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "Finch",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "finch", targets: ["finch"]),
+    .library(name: "FinchIR", targets: ["FinchIR"]),
+    .library(name: "FinchONNX", targets: ["FinchONNX"]),
+    .library(name: "FinchInterpreter", targets: ["FinchInterpreter"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+  ],
+  targets: [
+    .target(name: "FinchIR"),
+    .target(name: "FinchInterpreter", dependencies: ["FinchIR"]),
+    .target(
+      name: "FinchONNX",
+      dependencies: [
+        "FinchIR", "FinchInterpreter",
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      exclude: ["Schema"]
+    ),
+    .executableTarget(
+      name: "finch",
+      dependencies: [
+        "FinchIR", "FinchONNX", "FinchInterpreter",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .target(
+      name: "FinchTestSupport",
+      dependencies: ["FinchIR", "FinchONNX", "FinchInterpreter"],
+      path: "Sources/FinchTestSupport"
+    ),
+    .testTarget(name: "FinchIRTests", dependencies: ["FinchIR", "FinchTestSupport"]),
+    .testTarget(
+      name: "FinchONNXTests",
+      dependencies: ["FinchONNX", "FinchTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+    ),
+    .testTarget(name: "FinchInterpreterTests", dependencies: ["FinchInterpreter", "FinchONNX", "FinchTestSupport"]),
+    .testTarget(name: "FinchCLITests", dependencies: ["FinchTestSupport"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,268 @@
+/// What type inference knows about one input of a node.
+public struct InputInfo: Sendable {
+  public var type: ValueType
+  /// The value, when it is a constant.
+  public var constant: Tensor?
+  public init(type: ValueType, constant: Tensor? = nil) {
+    self.type = type
+    self.constant = constant
+  }
+}
+
+extension Op {
+  /// The types of the outputs of a node applying this op to inputs of the given types.
+  ///
+  /// Throws when the inputs do not fit the op (wrong count, rank, shape or a
+  /// non-constant value where a constant is required), naming `node`.
+  public func outputTypes(node: String, inputs: [InputInfo?]) throws(IRError) -> [ValueType] {
+    func fail(_ reason: String) -> IRError { .invalidNode(node: node, op: typeName, reason: reason) }
+    func input(_ i: Int, _ what: String) throws(IRError) -> InputInfo {
+      guard i < inputs.count, let info = inputs[i] else { throw fail("missing input \(i) (\(what))") }
+      return info
+    }
+    func constant(_ i: Int, _ what: String) throws(IRError) -> Tensor {
+      guard let c = try input(i, what).constant else { throw fail("input \(i) (\(what)) must be a constant") }
+      return c
+    }
+    func optionalInput(_ i: Int) -> InputInfo? { i < inputs.count ? inputs[i] : nil }
+    func float(_ shape: Shape, _ dataType: DataType = .float32) -> ValueType { ValueType(shape: shape, dataType: dataType) }
+    func broadcast(_ a: Shape, _ b: Shape) throws(IRError) -> Shape {
+      guard let s = Shape.broadcast(a, b) else { throw fail("shapes \(a) and \(b) do not broadcast") }
+      return s
+    }
+    func checked(_ dims: [Int]) throws(IRError) -> Shape {
+      do { return try Shape.validated(dims) } catch { throw fail(error.description) }
+    }
+    func allOnes(_ t: Tensor?) -> Bool { t.map { $0.floats.allSatisfy { $0 == 1 } } ?? false }
+    func allZeros(_ t: Tensor?) -> Bool { t.map { $0.floats.allSatisfy { $0 == 0 } } ?? false }
+
+    let x = try input(0, "x")
+    switch self {
+    case .quant(let q):
+      let scale = try input(1, "scale"), zp = try input(2, "zero point")
+      let bits = try constant(3, "bit width")
+      guard bits.count == 1, let b = bits.floats.first, b == b.rounded(), (1...64).contains(b) else {
+        throw fail("bit width must be one integer in 1...64, got \(bits.floats.prefix(3))")
+      }
+      _ = try broadcast(x.type.shape, try broadcast(scale.type.shape, zp.type.shape))
+      var dt = DataType.float32
+      if allOnes(scale.constant) && allZeros(zp.constant) {
+        dt = Int(b) == 1 && q.signed ? .bipolar : (q.signed ? .int(Int(b)) : (Int(b) == 1 ? .binary : .uint(Int(b))))
+      }
+      return [float(try broadcast(x.type.shape, scale.type.shape), dt)]
+    case .bipolarQuant:
+      let scale = try input(1, "scale")
+      return [float(try broadcast(x.type.shape, scale.type.shape), allOnes(scale.constant) ? .bipolar : .float32)]
+    case .trunc:
+      for i in 1...5 { _ = try input(i, ["", "scale", "zero point", "input bit width", "output scale", "output bit width"][i]) }
+      return [float(x.type.shape)]
+    case .multiThreshold(let mt):
+      let t = try input(1, "thresholds").type.shape
+      guard t.rank == 2, x.type.shape.rank >= 2 else { throw fail("needs thresholds [C, B] and an input of rank >= 2") }
+      let c = mt.channelsLast ? x.type.shape[-1] : x.type.shape[1]
+      guard t[0] == c || t[0] == 1 else { throw fail("thresholds have \(t[0]) channels, input has \(c)") }
+      let integral = mt.outScale == mt.outScale.rounded() && mt.outBias == mt.outBias.rounded()
+      return [float(x.type.shape, integral || mt.outType == .bipolar ? mt.outType : .float32)]
+    case .xnorPopcountMatMul:
+      let w = try input(1, "weights").type.shape
+      guard x.type.shape.rank == 2, w.rank == 2, x.type.shape[1] == w[0] else {
+        throw fail("needs x [N, K] and weights [K, M], got \(x.type.shape) and \(w)")
+      }
+      return [float([x.type.shape[0], w[1]], .smallestInteger(min: 0, max: Double(w[0])))]
+    case .quantizeLinear(let ql):
+      _ = try input(1, "scale")
+      return [ValueType(shape: x.type.shape, dataType: ql.outType)]
+    case .dequantizeLinear:
+      _ = try input(1, "scale")
+      return [float(x.type.shape)]
+    case .matMul:
+      let a = x.type.shape, b = try input(1, "b").type.shape
+      guard a.rank >= 1, b.rank >= 1 else { throw fail("MatMul needs inputs of rank >= 1") }
+      let a2 = a.rank == 1 ? Shape([1] + a.dims) : a
+      let b2 = b.rank == 1 ? Shape(b.dims + [1]) : b
+      guard a2[-1] == b2[-2] else { throw fail("inner dimensions differ: \(a) x \(b)") }
+      let batch = try broadcast(Shape(Array(a2.dims.dropLast(2))), Shape(Array(b2.dims.dropLast(2))))
+      var dims = batch.dims
+      if a.rank > 1 { dims.append(a2[-2]) }
+      if b.rank > 1 { dims.append(b2[-1]) }
+      return [float(try checked(dims))]
+    case .gemm(let g):
+      let a = x.type.shape, b = try input(1, "b").type.shape
+      guard a.rank == 2, b.rank == 2 else { throw fail("Gemm needs 2-D inputs, got \(a) and \(b)") }
+      let (m, k) = g.transA ? (a[1], a[0]) : (a[0], a[1])
+      let (k2, n) = g.transB ? (b[1], b[0]) : (b[0], b[1])
+      guard k == k2 else { throw fail("inner dimensions differ: \(a) x \(b)") }
+      if let c = optionalInput(2), Shape.broadcast(c.type.shape, [m, n]) != [m, n] {
+        throw fail("bias \(c.type.shape) does not broadcast to [\(m), \(n)]")
+      }
+      return [float([m, n])]
+    case .conv(let c):
+      let s = x.type.shape, w = try input(1, "weights").type.shape
+      guard s.rank == 4, w.rank == 4 else { throw fail("only 2-D convolution (NCHW input, 4-D weights) is supported, got \(s) and \(w)") }
+      try checkWindow(c.kernel, c.strides, c.pads, c.dilations, fail)
+      guard c.group >= 1, s[1] % c.group == 0, w[0] % c.group == 0, w[1] * c.group == s[1] else {
+        throw fail("weights \(w) with group \(c.group) do not fit \(s[1]) input channels")
+      }
+      guard w[2] == c.kernel[0], w[3] == c.kernel[1] else { throw fail("kernel_shape \(c.kernel) differs from weights \(w)") }
+      if let b = optionalInput(2), b.type.shape != [w[0]] { throw fail("bias \(b.type.shape) must be [\(w[0])]") }
+      let (oh, ow) = try windowOutput(s, c.kernel, c.strides, c.pads, c.dilations, ceil: false, fail)
+      return [float(try checked([s[0], w[0], oh, ow]))]
+    case .binary:
+      return [float(try broadcast(x.type.shape, try input(1, "b").type.shape))]
+    case .unary(let u):
+      return [float(x.type.shape, u == .relu && x.type.dataType.isInteger ? x.type.dataType : .float32)]
+    case .clip:
+      var dt = DataType.float32
+      if x.type.dataType.isInteger, let lo = optionalInput(1)?.constant?.floats, let hi = optionalInput(2)?.constant?.floats,
+        lo.count == 1, hi.count == 1, lo[0] == lo[0].rounded(), hi[0] == hi[0].rounded(), lo[0] <= hi[0]
+      {
+        dt = .smallestInteger(min: Swift.max(Double(lo[0]), x.type.dataType.min), max: Swift.min(Double(hi[0]), x.type.dataType.max))
+      }
+      return [ValueType(shape: x.type.shape, elementType: x.type.elementType, dataType: dt)]
+    case .batchNormalization:
+      guard x.type.shape.rank >= 2 else { throw fail("input must have a channel axis") }
+      for i in 1...4 where try input(i, "parameters").type.shape != [x.type.shape[1]] {
+        throw fail("parameter \(i) must have shape [\(x.type.shape[1])]")
+      }
+      return [float(x.type.shape)]
+    case .softmax(let axis):
+      guard x.type.shape.normalizedAxis(axis) != nil else { throw fail("axis \(axis) out of range") }
+      return [float(x.type.shape)]
+    case .maxPool(let p), .averagePool(let p):
+      let s = x.type.shape
+      guard s.rank == 4 else { throw fail("only 2-D pooling on NCHW input is supported, got \(s)") }
+      try checkWindow(p.kernel, p.strides, p.pads, p.dilations, fail)
+      let (oh, ow) = try windowOutput(s, p.kernel, p.strides, p.pads, p.dilations, ceil: p.ceilMode, fail)
+      let keep = if case .maxPool = self { x.type.dataType } else { DataType.float32 }
+      return [float(try checked([s[0], s[1], oh, ow]), keep)]
+    case .globalAveragePool:
+      let s = x.type.shape
+      guard s.rank >= 3 else { throw fail("input must be N, C, spatial...") }
+      return [float(Shape(Array(s.dims.prefix(2)) + [Int](repeating: 1, count: s.rank - 2)))]
+    case .reshape(let allowZero):
+      let target = try constant(1, "shape").int64s
+      var dims = [Int]()
+      var inferred: Int?
+      for (i, v) in target.enumerated() {
+        if v == -1 {
+          guard inferred == nil else { throw fail("more than one -1 in shape \(target)") }
+          inferred = i
+          dims.append(1)
+        } else if v == 0 && !allowZero {
+          guard i < x.type.shape.rank else { throw fail("0 at position \(i) of shape \(target) has no input dimension to copy") }
+          dims.append(x.type.shape[i])
+        } else if v < 0 || v > Int64(Shape.maxElementCount) {
+          throw fail("invalid dimension \(v) in shape \(target)")
+        } else {
+          dims.append(Int(v))
+        }
+      }
+      let known = dims.reduce(1, *)
+      if let i = inferred {
+        guard known > 0, x.type.shape.elementCount % known == 0 else { throw fail("cannot reshape \(x.type.shape) to \(target)") }
+        dims[i] = x.type.shape.elementCount / known
+      }
+      guard dims.reduce(1, *) == x.type.shape.elementCount else { throw fail("cannot reshape \(x.type.shape) to \(target)") }
+      return [keep(x, Shape(dims))]
+    case .flatten(let axis):
+      let s = x.type.shape
+      guard let a = s.normalizedAxis(axis, extra: 1) else { throw fail("axis \(axis) out of range for \(s)") }
+      return [keep(x, [s.dims.prefix(a).reduce(1, *), s.dims.dropFirst(a).reduce(1, *)])]
+    case .transpose(let perm):
+      let s = x.type.shape
+      guard perm.sorted() == Array(0..<s.rank) else { throw fail("perm \(perm) is not a permutation of \(s.rank) axes") }
+      return [keep(x, Shape(perm.map { s.dims[$0] }))]
+    case .squeeze(let axes):
+      let s = x.type.shape
+      var drop = Set<Int>()
+      for a in axes {
+        guard let n = s.normalizedAxis(a), s[n] == 1 else { throw fail("cannot squeeze axis \(a) of \(s)") }
+        drop.insert(n)
+      }
+      if axes.isEmpty { drop = Set(s.dims.indices.filter { s.dims[$0] == 1 }) }
+      return [keep(x, Shape(s.dims.indices.filter { !drop.contains($0) }.map { s.dims[$0] }))]
+    case .unsqueeze(let axes):
+      let s = x.type.shape
+      let rank = s.rank + axes.count
+      var positions = Set<Int>()
+      for a in axes {
+        let n = a < 0 ? a + rank : a
+        guard (0..<rank).contains(n), positions.insert(n).inserted else { throw fail("invalid axes \(axes) for \(s)") }
+      }
+      var dims = [Int](), it = s.dims.makeIterator()
+      for i in 0..<rank { dims.append(positions.contains(i) ? 1 : it.next() ?? 1) }
+      return [keep(x, Shape(dims))]
+    case .concat(let axis):
+      let s = x.type.shape
+      guard let a = s.normalizedAxis(axis) else { throw fail("axis \(axis) out of range for \(s)") }
+      var dims = s.dims
+      for i in 1..<Swift.max(inputs.count, 1) {
+        let o = try input(i, "input").type.shape
+        guard o.rank == s.rank, (0..<s.rank).allSatisfy({ $0 == a || o[$0] == s[$0] }) else {
+          throw fail("cannot concatenate \(s) and \(o) along axis \(axis)")
+        }
+        dims[a] += o[a]
+      }
+      let sameType = inputs.compactMap { $0?.type.dataType }.allSatisfy { $0 == x.type.dataType }
+      return [ValueType(shape: try checked(dims), elementType: x.type.elementType, dataType: sameType ? x.type.dataType : .float32)]
+    case .pad(let pads, let value):
+      let s = x.type.shape
+      guard pads.count == 2 * s.rank, pads.allSatisfy({ $0 >= 0 }) else { throw fail("pads \(pads) must be 2 x rank non-negative numbers") }
+      let dims = s.dims.indices.map { s.dims[$0] + pads[$0] + pads[$0 + s.rank] }
+      let dt = x.type.dataType.allows(Double(value)) ? x.type.dataType : .float32
+      return [ValueType(shape: try checked(dims), elementType: x.type.elementType, dataType: dt)]
+    case .identity:
+      return [x.type]
+    case .shape:
+      return [ValueType(shape: [x.type.shape.rank], elementType: .int64, dataType: .int(64))]
+    case .gather(let axis):
+      let s = x.type.shape, idx = try input(1, "indices").type.shape
+      guard let a = s.normalizedAxis(axis) else { throw fail("axis \(axis) out of range for \(s)") }
+      return [keep(x, try checked(Array(s.dims[..<a]) + idx.dims + Array(s.dims[(a + 1)...])))]
+    case .cast(let to):
+      return [ValueType(shape: x.type.shape, elementType: to, dataType: to == .int64 ? .int(64) : x.type.dataType)]
+    case .argMax(let axis, let keepDims, _):
+      let s = x.type.shape
+      guard let a = s.normalizedAxis(axis) else { throw fail("axis \(axis) out of range for \(s)") }
+      var dims = s.dims
+      if keepDims { dims[a] = 1 } else { dims.remove(at: a) }
+      return [ValueType(shape: Shape(dims), elementType: .int64, dataType: .int(64))]
+    case .topK(let t):
+      let s = x.type.shape
+      guard let a = s.normalizedAxis(t.axis) else { throw fail("axis \(t.axis) out of range for \(s)") }
+      guard t.k >= 1, t.k <= s[a] else { throw fail("k = \(t.k) must be in 1...\(s[a])") }
+      var dims = s.dims
+      dims[a] = t.k
+      return [keep(x, Shape(dims)), ValueType(shape: Shape(dims), elementType: .int64, dataType: .int(64))]
+    }
+  }
+}
+
+private func keep(_ x: InputInfo, _ shape: Shape) -> ValueType {
+  ValueType(shape: shape, elementType: x.type.elementType, dataType: x.type.dataType)
+}
+
+private func checkWindow(
+  _ kernel: [Int], _ strides: [Int], _ pads: [Int], _ dilations: [Int], _ fail: (String) -> IRError
+) throws(IRError) {
+  guard kernel.count == 2, strides.count == 2, pads.count == 4, dilations.count == 2 else {
+    throw fail("kernel, strides, dilations need 2 values and pads 4, got \(kernel), \(strides), \(dilations), \(pads)")
+  }
+  guard kernel.allSatisfy({ (1...1 << 16).contains($0) }), strides.allSatisfy({ (1...1 << 16).contains($0) }),
+    dilations.allSatisfy({ (1...1 << 16).contains($0) }), pads.allSatisfy({ (0...1 << 16).contains($0) })
+  else { throw fail("kernel \(kernel), strides \(strides), dilations \(dilations) must be positive and pads \(pads) non-negative") }
+}
+
+private func windowOutput(
+  _ s: Shape, _ kernel: [Int], _ strides: [Int], _ pads: [Int], _ dilations: [Int], ceil: Bool, _ fail: (String) -> IRError
+) throws(IRError) -> (Int, Int) {
+  var out = [0, 0]
+  for i in 0..<2 {
+    let span = (kernel[i] - 1) * dilations[i] + 1
+    let extent = s[2 + i] + pads[i] + pads[i + 2] - span
+    guard extent >= 0 else { throw fail("window \(kernel) does not fit input \(s) with pads \(pads)") }
+    out[i] = (ceil ? (extent + strides[i] - 1) / strides[i] : extent / strides[i]) + 1
+    if ceil && (out[i] - 1) * strides[i] >= s[2 + i] + pads[i] { out[i] -= 1 }
+  }
+  return (out[0], out[1])
+}
