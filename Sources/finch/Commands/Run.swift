@@ -1,0 +1,75 @@
+import ArgumentParser
+import FinchIR
+import FinchInterpreter
+import FinchONNX
+import Foundation
+
+/// `finch run`: executes a model on NumPy inputs.
+struct Run: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run a model on inputs from a .npy file.",
+    discussion: """
+      The first dimension of the input is the batch; it may exceed the model's batch of 1 \
+      (samples run one by one, in parallel). Without --output, prints the predicted class \
+      (argmax) of each sample; with --labels, also the accuracy.
+      """)
+
+  @Argument(help: "The model (.onnx).")
+  var model: String
+
+  @Option(name: .shortAndLong, help: "Input tensor (.npy, float32 or integer).")
+  var input: String
+
+  @Option(name: .shortAndLong, help: "Write the model's first output, samples stacked, to this .npy file.")
+  var output: String?
+
+  @Option(help: "True labels (.npy, integers) to report accuracy against.")
+  var labels: String?
+
+  func run() throws {
+    try Finch.reportingErrors {
+      let graph = try ONNXImporter.load(path: model)
+      let x = try NPY.read(path: input)
+      let interpreter = Interpreter(graph: graph)
+      let outputs: [String: Tensor]
+      do { outputs = try interpreter.runBatch(x) } catch { throw RunError.failed(input, "\(error)") }
+      guard let name = graph.outputs.first, let y = outputs[name] else { return }
+      if let output {
+        try NPY.write(y, path: output)
+        return
+      }
+      let predictions = Self.argmax(y)
+      print(predictions.map(String.init).joined(separator: " "))
+      if let labels {
+        let truth = try NPY.read(path: labels).int64s
+        guard truth.count == predictions.count else {
+          throw RunError.failed(labels, "has \(truth.count) labels for \(predictions.count) samples")
+        }
+        let correct = zip(truth, predictions).filter { $0 == Int64($1) }.count
+        print("accuracy: \(correct)/\(truth.count) = \(String(format: "%.1f", 100 * Double(correct) / Double(max(truth.count, 1))))%")
+      }
+    }
+  }
+
+  /// The index of the largest value of each row of a `[N, ...]` tensor (first on ties).
+  static func argmax(_ y: Tensor) -> [Int] {
+    let n = y.shape.rank == 0 ? 1 : y.shape[0]
+    let size = y.count / max(n, 1)
+    let v = y.floats
+    return (0..<n).map { i in
+      var best = 0
+      for j in 0..<size where v[i * size + j] > v[i * size + best] { best = j }
+      return best
+    }
+  }
+}
+
+/// A problem with the files `finch run` was given.
+enum RunError: Error, CustomStringConvertible {
+  case failed(String, String)
+  var description: String {
+    switch self {
+    case .failed(let file, let reason): return "\(file): \(reason)"
+    }
+  }
+}

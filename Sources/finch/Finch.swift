@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+
+/// The `finch` command: a compiler for quantized neural networks.
+@main
+struct Finch: ParsableCommand {
+  static let version = "0.1.0"
+
+  static let configuration = CommandConfiguration(
+    commandName: "finch",
+    abstract: "A compiler for quantized neural networks (QONNX, ONNX QDQ).",
+    discussion: """
+      Reads a trained QNN, checks and runs it bit-exactly with the reference interpreter.
+      Exit status: 0 on success, 1 on any error, 64 on a usage mistake.
+      """,
+    version: version,
+    subcommands: [Inspect.self, Run.self]
+  )
+
+  /// Runs a subcommand body, printing library errors as one `error:` line and exiting 1.
+  static func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+      try body()
+    } catch let error as ExitCode {
+      throw error
+    } catch {
+      FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+      throw ExitCode.failure
+    }
+  }
+}
