@@ -45,7 +45,7 @@ let package = Package(
       dependencies: ["FinchONNX", "FinchTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
     ),
     .testTarget(name: "FinchInterpreterTests", dependencies: ["FinchInterpreter", "FinchONNX", "FinchTestSupport"]),
-    .testTarget(name: "FinchCLITests", dependencies: ["FinchTestSupport"]),
+    .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )
