@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "FinchIR", targets: ["FinchIR"]),
     .library(name: "FinchONNX", targets: ["FinchONNX"]),
     .library(name: "FinchInterpreter", targets: ["FinchInterpreter"]),
+    .library(name: "FinchPasses", targets: ["FinchPasses"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -18,6 +19,7 @@ let package = Package(
   targets: [
     .target(name: "FinchIR"),
     .target(name: "FinchInterpreter", dependencies: ["FinchIR"]),
+    .target(name: "FinchPasses", dependencies: ["FinchIR", "FinchInterpreter"]),
     .target(
       name: "FinchONNX",
       dependencies: [
@@ -29,14 +31,14 @@ let package = Package(
     .executableTarget(
       name: "finch",
       dependencies: [
-        "FinchIR", "FinchONNX", "FinchInterpreter",
+        "FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
     .target(
       name: "FinchTestSupport",
-      dependencies: ["FinchIR", "FinchONNX", "FinchInterpreter"],
+      dependencies: ["FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses"],
       path: "Sources/FinchTestSupport"
     ),
     .testTarget(name: "FinchIRTests", dependencies: ["FinchIR", "FinchTestSupport"]),
@@ -45,6 +47,7 @@ let package = Package(
       dependencies: ["FinchONNX", "FinchTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
     ),
     .testTarget(name: "FinchInterpreterTests", dependencies: ["FinchInterpreter", "FinchONNX", "FinchTestSupport"]),
+    .testTarget(name: "FinchPassesTests", dependencies: ["FinchPasses", "FinchONNX", "FinchTestSupport"]),
     .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchTestSupport"]),
   ],
   swiftLanguageModes: [.v6]

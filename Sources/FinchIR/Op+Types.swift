@@ -26,12 +26,27 @@ extension Op {
     }
     func optionalInput(_ i: Int) -> InputInfo? { i < inputs.count ? inputs[i] : nil }
     func float(_ shape: Shape, _ dataType: DataType = .float32) -> ValueType { ValueType(shape: shape, dataType: dataType) }
-    func broadcast(_ a: Shape, _ b: Shape) throws(IRError) -> Shape {
-      guard let s = Shape.broadcast(a, b) else { throw fail("shapes \(a) and \(b) do not broadcast") }
-      return s
-    }
     func checked(_ dims: [Int]) throws(IRError) -> Shape {
       do { return try Shape.validated(dims) } catch { throw fail(error.description) }
+    }
+    func broadcast(_ a: Shape, _ b: Shape) throws(IRError) -> Shape {
+      guard let s = Shape.broadcast(a, b) else { throw fail("shapes \(a) and \(b) do not broadcast") }
+      return try checked(s.dims)
+    }
+    /// Checks a quantizer parameter when it is a constant: every value finite (and non-zero for scales).
+    func finiteParameter(_ i: Int, _ what: String, nonZero: Bool = false) throws(IRError) {
+      guard i < inputs.count, let c = inputs[i]?.constant else { return }
+      if let v = c.floats.first(where: { !$0.isFinite || (nonZero && $0 == 0) }) {
+        throw fail("\(what) must be finite\(nonZero ? " and non-zero" : ""), got \(v)")
+      }
+    }
+    /// A constant bit width: one integer in 1...64.
+    func bitWidth(_ i: Int, _ what: String) throws(IRError) -> Int {
+      let bits = try constant(i, what)
+      guard bits.count == 1, let b = bits.floats.first, b == b.rounded(), (1...64).contains(b) else {
+        throw fail("\(what) must be one integer in 1...64, got \(bits.floats.prefix(3))")
+      }
+      return Int(b)
     }
     func allOnes(_ t: Tensor?) -> Bool { t.map { $0.floats.allSatisfy { $0 == 1 } } ?? false }
     func allZeros(_ t: Tensor?) -> Bool { t.map { $0.floats.allSatisfy { $0 == 0 } } ?? false }
@@ -40,24 +55,32 @@ extension Op {
     switch self {
     case .quant(let q):
       let scale = try input(1, "scale"), zp = try input(2, "zero point")
-      let bits = try constant(3, "bit width")
-      guard bits.count == 1, let b = bits.floats.first, b == b.rounded(), (1...64).contains(b) else {
-        throw fail("bit width must be one integer in 1...64, got \(bits.floats.prefix(3))")
-      }
+      let b = try bitWidth(3, "bit width")
+      try finiteParameter(1, "scale", nonZero: true)
+      try finiteParameter(2, "zero point")
       _ = try broadcast(x.type.shape, try broadcast(scale.type.shape, zp.type.shape))
       var dt = DataType.float32
       if allOnes(scale.constant) && allZeros(zp.constant) {
-        dt = Int(b) == 1 && q.signed ? .bipolar : (q.signed ? .int(Int(b)) : (Int(b) == 1 ? .binary : .uint(Int(b))))
+        dt = b == 1 && q.signed ? .bipolar : (q.signed ? .int(b) : (b == 1 ? .binary : .uint(b)))
       }
       return [float(try broadcast(x.type.shape, scale.type.shape), dt)]
     case .bipolarQuant:
       let scale = try input(1, "scale")
+      try finiteParameter(1, "scale", nonZero: true)
       return [float(try broadcast(x.type.shape, scale.type.shape), allOnes(scale.constant) ? .bipolar : .float32)]
     case .trunc:
-      for i in 1...5 { _ = try input(i, ["", "scale", "zero point", "input bit width", "output scale", "output bit width"][i]) }
+      // x, scale, zero point, input bit width, output scale, [output zero point,] output bit width
+      guard inputs.count == 6 || inputs.count == 7 else { throw fail("needs 6 or 7 inputs, got \(inputs.count)") }
+      let names = ["x", "scale", "zero point", "input bit width", "output scale"] + (inputs.count == 7 ? ["output zero point"] : [])
+      for i in 1..<names.count {
+        _ = try input(i, names[i])
+        try finiteParameter(i, names[i], nonZero: i == 1 || i == 4)
+      }
+      _ = try bitWidth(inputs.count - 1, "output bit width")
       return [float(x.type.shape)]
     case .multiThreshold(let mt):
       let t = try input(1, "thresholds").type.shape
+      if let c = inputs[1]?.constant, c.floats.contains(where: \.isNaN) { throw fail("thresholds contain NaN") }
       guard t.rank == 2, x.type.shape.rank >= 2 else { throw fail("needs thresholds [C, B] and an input of rank >= 2") }
       let c = mt.channelsLast ? x.type.shape[-1] : x.type.shape[1]
       guard t[0] == c || t[0] == 1 else { throw fail("thresholds have \(t[0]) channels, input has \(c)") }
@@ -68,12 +91,16 @@ extension Op {
       guard x.type.shape.rank == 2, w.rank == 2, x.type.shape[1] == w[0] else {
         throw fail("needs x [N, K] and weights [K, M], got \(x.type.shape) and \(w)")
       }
-      return [float([x.type.shape[0], w[1]], .smallestInteger(min: 0, max: Double(w[0])))]
+      return [float(try checked([x.type.shape[0], w[1]]), .smallestInteger(min: 0, max: Double(w[0])))]
     case .quantizeLinear(let ql):
       _ = try input(1, "scale")
+      try finiteParameter(1, "scale", nonZero: true)
+      try finiteParameter(2, "zero point")
       return [ValueType(shape: x.type.shape, dataType: ql.outType)]
     case .dequantizeLinear:
       _ = try input(1, "scale")
+      try finiteParameter(1, "scale")
+      try finiteParameter(2, "zero point")
       return [float(x.type.shape)]
     case .matMul:
       let a = x.type.shape, b = try input(1, "b").type.shape
@@ -85,7 +112,8 @@ extension Op {
       var dims = batch.dims
       if a.rank > 1 { dims.append(a2[-2]) }
       if b.rank > 1 { dims.append(b2[-1]) }
-      return [float(try checked(dims))]
+      let w = try input(1, "b")
+      return [float(try checked(dims), accumulatorType(x.type.dataType, w, fanIn: a2[-1], outputs: b2[-1], columnMajor: false))]
     case .gemm(let g):
       let a = x.type.shape, b = try input(1, "b").type.shape
       guard a.rank == 2, b.rank == 2 else { throw fail("Gemm needs 2-D inputs, got \(a) and \(b)") }
@@ -95,18 +123,21 @@ extension Op {
       if let c = optionalInput(2), Shape.broadcast(c.type.shape, [m, n]) != [m, n] {
         throw fail("bias \(c.type.shape) does not broadcast to [\(m), \(n)]")
       }
-      return [float([m, n])]
+      return [float(try checked([m, n]))]
     case .conv(let c):
       let s = x.type.shape, w = try input(1, "weights").type.shape
       guard s.rank == 4, w.rank == 4 else { throw fail("only 2-D convolution (NCHW input, 4-D weights) is supported, got \(s) and \(w)") }
       try checkWindow(c.kernel, c.strides, c.pads, c.dilations, fail)
-      guard c.group >= 1, s[1] % c.group == 0, w[0] % c.group == 0, w[1] * c.group == s[1] else {
+      guard c.group >= 1, c.group <= Shape.maxElementCount, s[1] % c.group == 0, w[0] % c.group == 0, w[1] * c.group == s[1] else {
         throw fail("weights \(w) with group \(c.group) do not fit \(s[1]) input channels")
       }
       guard w[2] == c.kernel[0], w[3] == c.kernel[1] else { throw fail("kernel_shape \(c.kernel) differs from weights \(w)") }
       if let b = optionalInput(2), b.type.shape != [w[0]] { throw fail("bias \(b.type.shape) must be [\(w[0])]") }
       let (oh, ow) = try windowOutput(s, c.kernel, c.strides, c.pads, c.dilations, ceil: false, fail)
-      return [float(try checked([s[0], w[0], oh, ow]))]
+      let weights = try input(1, "weights")
+      let acc = optionalInput(2) == nil
+        ? accumulatorType(x.type.dataType, weights, fanIn: w.elementCount / w[0], outputs: w[0], columnMajor: true) : .float32
+      return [float(try checked([s[0], w[0], oh, ow]), acc)]
     case .binary:
       return [float(try broadcast(x.type.shape, try input(1, "b").type.shape))]
     case .unary(let u):
@@ -157,13 +188,19 @@ extension Op {
           dims.append(Int(v))
         }
       }
-      let known = dims.reduce(1, *)
+      var known = 1
+      for d in dims {
+        let (p, overflow) = known.multipliedReportingOverflow(by: d)
+        guard !overflow, p <= Shape.maxElementCount else { throw fail("cannot reshape \(x.type.shape) to \(target)") }
+        known = p
+      }
       if let i = inferred {
         guard known > 0, x.type.shape.elementCount % known == 0 else { throw fail("cannot reshape \(x.type.shape) to \(target)") }
         dims[i] = x.type.shape.elementCount / known
+        known *= dims[i]
       }
-      guard dims.reduce(1, *) == x.type.shape.elementCount else { throw fail("cannot reshape \(x.type.shape) to \(target)") }
-      return [keep(x, Shape(dims))]
+      guard known == x.type.shape.elementCount else { throw fail("cannot reshape \(x.type.shape) to \(target)") }
+      return [keep(x, try checked(dims))]
     case .flatten(let axis):
       let s = x.type.shape
       guard let a = s.normalizedAxis(axis, extra: 1) else { throw fail("axis \(axis) out of range for \(s)") }
@@ -236,6 +273,36 @@ extension Op {
       return [keep(x, Shape(dims)), ValueType(shape: Shape(dims), elementType: .int64, dataType: .int(64))]
     }
   }
+}
+
+/// The integer type of a dot product's results when both operands are integers:
+/// the exact range over the constant weights (per output), or the worst case
+/// from the weight type. `columnMajor` weights hold one output's fan-in contiguously.
+private func accumulatorType(_ x: DataType, _ w: InputInfo, fanIn: Int, outputs: Int, columnMajor: Bool) -> DataType {
+  guard x.isInteger, w.type.dataType.isInteger || w.constant != nil else { return .float32 }
+  let (xmin, xmax) = (x.min, x.max)
+  var lo = 0.0, hi = 0.0
+  if let c = w.constant, c.count == fanIn * outputs {
+    let v = c.floats
+    guard v.allSatisfy({ $0 == $0.rounded() }) else { return .float32 }
+    for o in 0..<outputs {
+      var l = 0.0, h = 0.0
+      for i in 0..<fanIn {
+        let wi = Double(columnMajor ? v[o * fanIn + i] : v[i * outputs + o])
+        l += min(wi * xmin, wi * xmax)
+        h += max(wi * xmin, wi * xmax)
+      }
+      lo = min(lo, l)
+      hi = max(hi, h)
+    }
+  } else {
+    let t = w.type.dataType
+    let products = [t.min * xmin, t.min * xmax, t.max * xmin, t.max * xmax]
+    lo = Double(fanIn) * min(0, products.min() ?? 0)
+    hi = Double(fanIn) * max(0, products.max() ?? 0)
+  }
+  guard lo >= -9.0e15, hi <= 9.0e15 else { return .float32 }
+  return .smallestInteger(min: lo, max: hi)
 }
 
 private func keep(_ x: InputInfo, _ shape: Shape) -> ValueType {

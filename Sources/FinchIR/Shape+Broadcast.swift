@@ -12,10 +12,11 @@ extension Shape {
     return Shape(dims)
   }
 
-  /// Normalizes a possibly negative `axis` for this rank, or nil when out of range.
+  /// Normalizes a possibly negative `axis` for this rank (plus `extra`), or nil when out of
+  /// range; a scalar has no axes.
   public func normalizedAxis(_ axis: Int, extra: Int = 0) -> Int? {
     let r = rank + extra
     let a = axis < 0 ? axis + r : axis
-    return (0..<Swift.max(r, 1)).contains(a) ? a : nil
+    return (0..<r).contains(a) ? a : nil
   }
 }

@@ -13,11 +13,13 @@ public struct Shape: Hashable, Sendable, ExpressibleByArrayLiteral, CustomString
   public init(arrayLiteral elements: Int...) { self.dims = elements }
 
   /// A shape checked to have non-negative dimensions and at most ``maxElementCount`` elements.
+  /// An empty shape (one with a zero dimension) is held to the same bound on the product of
+  /// its other dimensions, so that no product of a validated shape's dimensions can overflow.
   public static func validated(_ dims: [Int]) throws(ShapeError) -> Shape {
     var count = 1
     for d in dims {
       guard d >= 0 else { throw .negativeDimension(dims) }
-      let (product, overflow) = count.multipliedReportingOverflow(by: d)
+      let (product, overflow) = count.multipliedReportingOverflow(by: Swift.max(d, 1))
       guard !overflow, product <= maxElementCount else { throw .tooLarge(dims) }
       count = product
     }

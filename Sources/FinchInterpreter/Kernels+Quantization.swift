@@ -3,7 +3,7 @@ import Foundation
 
 extension Kernels {
   /// The integer range of a QONNX quantizer (`min_int`/`max_int`).
-  static func integerRange(bits: Int, signed: Bool, narrow: Bool) -> (min: Float, max: Float) {
+  public static func integerRange(bits: Int, signed: Bool, narrow: Bool) -> (min: Float, max: Float) {
     let b = Float(bits)
     if signed {
       let lo = -Float.pow2(b - 1)
@@ -13,7 +13,7 @@ extension Kernels {
   }
 
   /// Reads a scalar bit width in 1...64.
-  static func bitWidth(_ t: Tensor, _ what: String) throws(KernelError) -> Int {
+  public static func bitWidth(_ t: Tensor, _ what: String) throws(KernelError) -> Int {
     guard t.count == 1, let b = t.floats.first, b == b.rounded(), b >= 1, b <= 64 else {
       throw KernelError("\(what) must be one integer in 1...64, got \(t.floats.prefix(3))")
     }
@@ -22,19 +22,24 @@ extension Kernels {
 
   /// QONNX `Quant`: `q = round(clamp(x / scale + zp))`, `y = (q - zp) · scale`, in float32.
   static func quant(_ x: Tensor, scale: Tensor, zeroPoint: Tensor, bitWidth bits: Tensor, _ q: Quant) throws(KernelError) -> Tensor {
+    let levels = try quantLevels(x, scale: scale, zeroPoint: zeroPoint, bitWidth: bits, q)
+    return try broadcastMap(try broadcastMap(levels, zeroPoint, -), scale, *)
+  }
+
+  /// The integer `q` of QONNX `Quant` before rescaling: `round(clamp(x / scale + zp))`
+  /// (`x / scale + zp >= 0 ? 1 : -1` for one signed bit), exactly as `quant` computes it.
+  public static func quantLevels(
+    _ x: Tensor, scale: Tensor, zeroPoint: Tensor, bitWidth bits: Tensor, _ q: Quant
+  ) throws(KernelError) -> Tensor {
     let b = try bitWidth(bits, "bit width")
     try requireFinite(scale, "scale", nonZero: true)
     try requireFinite(zeroPoint, "zero point", nonZero: false)
-    var y = try broadcastMap(x, scale, /)
-    y = try broadcastMap(y, zeroPoint, +)
+    let y = try broadcastMap(try broadcastMap(x, scale, /), zeroPoint, +)
     if b == 1 && q.signed {
-      y = Tensor(shape: y.shape, floats: y.floats.map { $0 >= 0 ? 1 : -1 })
-    } else {
-      let (lo, hi) = integerRange(bits: b, signed: q.signed, narrow: q.narrow)
-      y = Tensor(shape: y.shape, floats: y.floats.map { q.rounding.apply(Swift.min(Swift.max($0, lo), hi)) })
+      return Tensor(shape: y.shape, floats: y.floats.map { $0 >= 0 ? 1 : -1 })
     }
-    y = try broadcastMap(y, zeroPoint, -)
-    return try broadcastMap(y, scale, *)
+    let (lo, hi) = integerRange(bits: b, signed: q.signed, narrow: q.narrow)
+    return Tensor(shape: y.shape, floats: y.floats.map { q.rounding.apply(Swift.min(Swift.max($0, lo), hi)) })
   }
 
   /// QONNX `BipolarQuant`: `scale · (x >= 0 ? 1 : -1)`.
@@ -56,7 +61,11 @@ extension Kernels {
     var y = try broadcastMap(x, scale, /)
     y = try broadcastMap(y, zp, +)
     y = Tensor(shape: y.shape, floats: y.floats.map { $0.rounded(.toNearestOrEven) })
-    let ratio = try broadcastMap(outScale, scale) { o, s in Float.pow2((Float(log2(Double(o / s)))).rounded(.toNearestOrEven)) }
+    let scaleRatio = try broadcastMap(outScale, scale, /)
+    if let r = scaleRatio.floats.first(where: { !($0 > 0 && $0.isFinite) }) {
+      throw KernelError("output scale / scale must be positive and finite, got \(r)")
+    }
+    let ratio = Tensor(shape: scaleRatio.shape, floats: scaleRatio.floats.map { Float.pow2(Float(log2(Double($0))).rounded(.toNearestOrEven)) })
     y = try broadcastMap(y, ratio, /)
     let (lo, hi) = integerRange(bits: b, signed: t.signed, narrow: t.narrow)
     y = Tensor(shape: y.shape, floats: y.floats.map { t.rounding.apply(Swift.min(Swift.max($0, lo), hi)) })

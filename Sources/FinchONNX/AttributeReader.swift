@@ -30,7 +30,7 @@ struct AttributeReader {
       return fallback
     }
     guard a.type == .int || (a.type == .undefined && a.hasI) else { throw fail(name, "must be an integer") }
-    guard let v = Int(exactly: a.i), abs(v) <= 1 << 40 else { throw fail(name, "value \(a.i) is out of range") }
+    guard let v = Int(exactly: a.i), (-(1 << 40)...(1 << 40)).contains(v) else { throw fail(name, "value \(a.i) is out of range") }
     return v
   }
 
@@ -56,7 +56,7 @@ struct AttributeReader {
       return fallback
     }
     guard a.type == .ints || a.type == .undefined else { throw fail(name, "must be a list of integers") }
-    guard a.ints.count <= 64, a.ints.allSatisfy({ abs($0) <= 1 << 40 }) else { throw fail(name, "values \(a.ints.prefix(8)) are out of range") }
+    guard a.ints.count <= 64, a.ints.allSatisfy({ (-(1 << 40)...(1 << 40)).contains($0) }) else { throw fail(name, "values \(a.ints.prefix(8)) are out of range") }
     return a.ints.map { Int($0) }
   }
 

@@ -47,7 +47,7 @@ struct OpMapper {
     let t = try constant(i, field)
     guard t.count <= 64 else { throw reader.fail(field, "has \(t.count) values") }
     let values = t.int64s
-    guard values.allSatisfy({ abs($0) <= 1 << 40 }) else { throw reader.fail(field, "values \(values) are out of range") }
+    guard values.allSatisfy({ (-(1 << 40)...(1 << 40)).contains($0) }) else { throw reader.fail(field, "values \(values) are out of range") }
     return values.map { Int($0) }
   }
 

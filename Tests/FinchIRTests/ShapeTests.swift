@@ -7,7 +7,10 @@ final class ShapeTests: XCTestCase {
     XCTAssertThrowsError(try Shape.validated([1 << 40]))
     XCTAssertThrowsError(try Shape.validated([1 << 32, 1 << 32]))
     XCTAssertThrowsError(try Shape.validated([Int.max, 2]))
-    XCTAssertEqual(try Shape.validated([0, 1 << 40]).elementCount, 0)
+    // An empty shape may not hide absurd dimensions: products of its other dimensions would overflow.
+    XCTAssertThrowsError(try Shape.validated([0, 1 << 40]))
+    XCTAssertThrowsError(try Shape.validated([0, 1 << 31, 1 << 31, 1 << 31]))
+    XCTAssertEqual(try Shape.validated([0, 1 << 20]).elementCount, 0)
     XCTAssertEqual(try Shape.validated([1, 1, 28, 28]).elementCount, 784)
   }
 

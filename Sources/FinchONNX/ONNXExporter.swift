@@ -1,0 +1,247 @@
+import FinchIR
+import Foundation
+import SwiftProtobuf
+
+/// Writes a ``Graph`` as a QONNX model that qonnx, FINN and Netron open and that
+/// ``ONNXImporter`` reads back into the same graph.
+///
+/// Standard ops are written at ONNX opset 17, so values Finch holds as attributes
+/// (Squeeze/Unsqueeze axes, Pad pads and value, TopK's `K`) become constant inputs
+/// named after their node. QONNX/FINN ops go in the `qonnx.custom_op.general`
+/// domain. Datatypes that differ from what the storage implies (`UINT8` inputs,
+/// `BIPOLAR` activations, `INT4` weights) are written as `finn_datatype`
+/// quantization annotations; output order is deterministic, so equal graphs give
+/// equal bytes.
+public enum ONNXExporter {
+  /// The domain of QONNX/FINN custom ops.
+  static let customDomain = "qonnx.custom_op.general"
+
+  /// The serialized `ModelProto` of `graph`, which must verify.
+  public static func encode(_ graph: Graph) throws(ONNXError) -> Data {
+    try serialize(graph, file: graph.name)
+  }
+
+  /// Writes `graph` to `path`, replacing any file there atomically: the model is
+  /// written to a temporary file in the same folder and then renamed, so a
+  /// failure never leaves a partial model behind.
+  public static func save(_ graph: Graph, path: String) throws(ONNXError) {
+    let data = try serialize(graph, file: path)
+    let url = URL(fileURLWithPath: path)
+    let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+    defer { try? FileManager.default.removeItem(at: temp) }
+    do { try data.write(to: temp) } catch { throw .io(file: path, reason: "cannot write: \(error.localizedDescription)") }
+    guard rename(temp.path, url.path) == 0 else {
+      throw .io(file: path, reason: "cannot replace the file: \(String(cString: strerror(errno)))")
+    }
+  }
+
+  static func serialize(_ graph: Graph, file: String) throws(ONNXError) -> Data {
+    do { try graph.verify() } catch { throw .invalidGraph(file: file, error) }
+    var model = Onnx_ModelProto()
+    model.irVersion = 8
+    model.producerName = "finch"
+    model.opsetImport = [("", Int64(17)), (customDomain, 2)].map { domain, version in
+      var opset = Onnx_OperatorSetIdProto()
+      opset.domain = domain
+      opset.version = version
+      return opset
+    }
+    var writer = GraphWriter(graph: graph, file: file)
+    model.graph = try writer.proto()
+    do { return try model.serializedBytes() } catch { throw .io(file: file, reason: "cannot serialize the model: \(error)") }
+  }
+}
+
+/// Builds the `GraphProto` of one verified graph.
+private struct GraphWriter {
+  let graph: Graph
+  let file: String
+  /// Every value name in use, so that added constants get fresh names.
+  var taken: Set<String>
+  /// Constants added for inputs Finch holds as attributes, in node order.
+  var added: [Onnx_TensorProto] = []
+  /// Outputs of `QuantizeLinear`, which ONNX types as integers.
+  let quantized: Set<String>
+
+  init(graph: Graph, file: String) {
+    self.graph = graph
+    self.file = file
+    taken = Set(graph.inputs + graph.initializers.keys + graph.nodes.flatMap { $0.inputs + $0.outputs })
+    quantized = Set(graph.nodes.filter { if case .quantizeLinear = $0.op { true } else { false } }.flatMap(\.outputs))
+  }
+
+  mutating func proto() throws(ONNXError) -> Onnx_GraphProto {
+    var proto = Onnx_GraphProto()
+    proto.name = graph.name
+    for node in graph.nodes { proto.node.append(try self.node(node)) }
+    let constants = graph.initializers.sorted { $0.key < $1.key }
+    proto.initializer = try constants.map { c throws(ONNXError) in try tensor(c.key, c.value) } + added
+    proto.input = try graph.inputs.map { name throws(ONNXError) in try valueInfo(name) }
+    proto.output = try graph.outputs.map { name throws(ONNXError) in try valueInfo(name) }
+    let interior = graph.nodes.flatMap(\.outputs).filter { !$0.isEmpty && !graph.outputs.contains($0) }
+    proto.valueInfo = try interior.map { name throws(ONNXError) in try valueInfo(name) }
+    proto.quantizationAnnotation = try (graph.inputs + constants.map(\.key) + graph.nodes.flatMap(\.outputs)).map {
+      name throws(ONNXError) in try annotation(name)
+    }.compactMap { $0 }
+    return proto
+  }
+
+  func type(_ name: String) throws(ONNXError) -> ValueType {
+    guard let type = graph.type(of: name) else { throw .invalidGraph(file: file, .invalidGraph("value '\(name)' has no type")) }
+    return type
+  }
+
+  /// The ONNX element type of a value: that of its storage, except that integer
+  /// constants and `QuantizeLinear` outputs take the 8- to 32-bit integer type
+  /// their datatype names, as ONNX's QDQ ops require.
+  func element(_ name: String, _ type: ValueType) -> ONNXElement {
+    let stored = ONNXElement(type.elementType)
+    guard (type.elementType == .int64 && graph.initializers[name] != nil) || quantized.contains(name) else { return stored }
+    return [ONNXElement.uint8, .int8, .uint16, .int16, .int32].first { $0.dataType == type.dataType } ?? stored
+  }
+
+  func tensor(_ name: String, _ value: Tensor) throws(ONNXError) -> Onnx_TensorProto {
+    var proto = Onnx_TensorProto(name: name, tensor: value)
+    let element = element(name, try type(name))
+    if element.rawValue != proto.dataType {
+      proto.dataType = element.rawValue
+      proto.clearRawData()
+      proto.int32Data = value.int64s.map { Int32(truncatingIfNeeded: $0) }
+    }
+    return proto
+  }
+
+  func valueInfo(_ name: String) throws(ONNXError) -> Onnx_ValueInfoProto {
+    let type = try type(name)
+    var info = Onnx_ValueInfoProto()
+    info.name = name
+    info.type.tensorType.elemType = element(name, type).rawValue
+    info.type.tensorType.shape.dim = type.shape.dims.map { d in
+      var dim = Onnx_TensorShapeProto.Dimension()
+      dim.dimValue = Int64(d)
+      return dim
+    }
+    return info
+  }
+
+  /// A `finn_datatype` annotation, when the value's datatype is not the one its storage implies.
+  func annotation(_ name: String) throws(ONNXError) -> Onnx_TensorAnnotation? {
+    guard !name.isEmpty else { return nil }
+    let type = try type(name)
+    guard type.dataType != (type.elementType == .int64 ? .int(64) : .float32) else { return nil }
+    var entry = Onnx_StringStringEntryProto()
+    entry.key = "finn_datatype"
+    entry.value = type.dataType.finnName
+    var annotation = Onnx_TensorAnnotation()
+    annotation.tensorName = name
+    annotation.quantParameterTensorNames = [entry]
+    return annotation
+  }
+
+  /// Adds a constant input named after `node`, fresh among all values.
+  mutating func constant(_ node: Node, _ suffix: String, _ value: Tensor) -> String {
+    var name = "\(node.name)_\(suffix)", n = 0
+    while taken.contains(name) {
+      n += 1
+      name = "\(node.name)_\(suffix)_\(n)"
+    }
+    taken.insert(name)
+    added.append(Onnx_TensorProto(name: name, tensor: value))
+    return name
+  }
+
+  /// The node in its opset-17 (or QONNX) form.
+  mutating func node(_ node: Node) throws(ONNXError) -> Onnx_NodeProto {
+    var proto = Onnx_NodeProto()
+    proto.name = node.name
+    proto.opType = node.op.typeName
+    if OpMapper.customOps.contains(proto.opType) { proto.domain = ONNXExporter.customDomain }
+    proto.input = node.inputs
+    proto.output = node.outputs
+    let x = Array(node.inputs.prefix(1))
+    func ints(_ v: [Int]) -> Tensor { Tensor(shape: [v.count], int64s: v.map { Int64($0) }) }
+    func quantizer(_ signed: Bool, _ narrow: Bool, _ rounding: RoundingMode) -> [(String, AttributeValue)] {
+      [("signed", .bool(signed)), ("narrow", .bool(narrow)), ("rounding_mode", .string(rounding.rawValue))]
+    }
+    func window(_ kernel: [Int], _ strides: [Int], _ pads: [Int]) -> [(String, AttributeValue)] {
+      [("kernel_shape", .ints(kernel)), ("strides", .ints(strides)), ("pads", .ints(pads))]
+    }
+    let attributes: [(String, AttributeValue)]
+    switch node.op {
+    case .quant(let q): attributes = quantizer(q.signed, q.narrow, q.rounding)
+    case .trunc(let t): attributes = quantizer(t.signed, t.narrow, t.rounding)
+    case .multiThreshold(let m):
+      attributes = [("out_dtype", .string(m.outType.finnName)), ("out_scale", .float(m.outScale)), ("out_bias", .float(m.outBias)),
+                    ("data_layout", .string(m.channelsLast ? "NHWC" : "NCHW"))]
+    case .quantizeLinear(let q): attributes = [("axis", .int(q.axis))]
+    case .dequantizeLinear(let axis), .softmax(let axis), .flatten(let axis), .concat(let axis), .gather(let axis):
+      attributes = [("axis", .int(axis))]
+    case .gemm(let g):
+      attributes = [("alpha", .float(g.alpha)), ("beta", .float(g.beta)), ("transA", .bool(g.transA)), ("transB", .bool(g.transB))]
+    case .conv(let c):
+      attributes = window(c.kernel, c.strides, c.pads) + [("dilations", .ints(c.dilations)), ("group", .int(c.group))]
+    case .batchNormalization(let epsilon): attributes = [("epsilon", .float(epsilon))]
+    case .maxPool(let p):
+      attributes = window(p.kernel, p.strides, p.pads) + [("dilations", .ints(p.dilations)), ("ceil_mode", .bool(p.ceilMode))]
+    case .averagePool(let p):
+      guard p.dilations.allSatisfy({ $0 == 1 }) else {
+        throw .invalidNode(
+          file: file, node: node.name, op: proto.opType, field: "dilations", reason: "AveragePool dilations need opset 19; Finch writes opset 17")
+      }
+      attributes = window(p.kernel, p.strides, p.pads) + [("ceil_mode", .bool(p.ceilMode)), ("count_include_pad", .bool(p.countIncludePad))]
+    case .reshape(let allowZero): attributes = [("allowzero", .bool(allowZero))]
+    case .transpose(let perm): attributes = [("perm", .ints(perm))]
+    case .squeeze(let axes), .unsqueeze(let axes):
+      if !axes.isEmpty { proto.input = x + [constant(node, "axes", ints(axes))] }
+      attributes = []
+    case .pad(let pads, let value):
+      proto.input = x + [constant(node, "pads", ints(pads)), constant(node, "value", Tensor(scalar: value))]
+      attributes = [("mode", .string("constant"))]
+    case .cast(let to): attributes = [("to", .int(Int(ONNXElement(to).rawValue)))]
+    case .argMax(let axis, let keepDims, let last):
+      attributes = [("axis", .int(axis)), ("keepdims", .bool(keepDims)), ("select_last_index", .bool(last))]
+    case .topK(let t):
+      proto.input = x + [constant(node, "K", ints([t.k]))]
+      attributes = [("axis", .int(t.axis)), ("largest", .bool(t.largest)), ("sorted", .bool(t.sorted))]
+    case .bipolarQuant, .xnorPopcountMatMul, .matMul, .binary, .unary, .clip, .globalAveragePool, .identity, .shape:
+      attributes = []
+    }
+    proto.attribute = attributes.map { Onnx_AttributeProto(name: $0.0, value: $0.1) }
+    return proto
+  }
+}
+
+/// A typed ONNX attribute value.
+private enum AttributeValue {
+  case int(Int), float(Float), ints([Int]), string(String)
+
+  static func bool(_ b: Bool) -> AttributeValue { .int(b ? 1 : 0) }
+}
+
+extension Onnx_AttributeProto {
+  fileprivate init(name: String, value: AttributeValue) {
+    self.init()
+    self.name = name
+    switch value {
+    case .int(let v):
+      type = .int
+      i = Int64(v)
+    case .float(let v):
+      type = .float
+      f = v
+    case .ints(let v):
+      type = .ints
+      ints = v.map { Int64($0) }
+    case .string(let v):
+      type = .string
+      s = Data(v.utf8)
+    }
+  }
+}
+
+extension ONNXElement {
+  /// The element type of Finch's storage.
+  fileprivate init(_ storage: ElementType) {
+    self = storage == .float32 ? .float : .int64
+  }
+}
