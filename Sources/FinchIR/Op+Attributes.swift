@@ -34,6 +34,16 @@ extension Op {
     case .argMax(let axis, let keepDims, let last):
       return [("axis", "\(axis)"), ("keepdims", flag(keepDims)), ("select_last_index", flag(last))]
     case .topK(let t): return [("k", "\(t.k)"), ("axis", "\(t.axis)"), ("largest", flag(t.largest)), ("sorted", flag(t.sorted))]
+    case .mvau(let m):
+      var a = [("xnor", flag(m.xnor))]
+      if let t = m.outType { a += [("out_type", t.finnName), ("out_scale", "\(m.outScale)"), ("out_bias", "\(m.outBias)")] }
+      return a
+    case .swu(let s):
+      return window(s.kernel, s.strides, s.pads, s.dilations) + (s.padValue == 0 ? [] : [("pad_value", "\(s.padValue)")])
+    case .thresholding(let m):
+      return [("out_type", m.outType.finnName), ("out_scale", "\(m.outScale)"), ("out_bias", "\(m.outBias)")]
+    case .streamingMaxPool(let k, let s): return [("kernel", list(k)), ("strides", list(s))]
+    case .labelSelect(let k): return [("k", "\(k)")]
     case .bipolarQuant, .xnorPopcountMatMul, .matMul, .binary, .unary, .clip, .globalAveragePool, .identity, .shape:
       return []
     }

@@ -33,6 +33,11 @@ extension Op {
     case .cast: return "Cast"
     case .argMax: return "ArgMax"
     case .topK: return "TopK"
+    case .mvau: return "MVAU"
+    case .swu: return "SWU"
+    case .thresholding: return "Thresholding"
+    case .streamingMaxPool: return "StreamingMaxPool"
+    case .labelSelect: return "LabelSelect"
     }
   }
 
@@ -40,7 +45,15 @@ extension Op {
   /// visible (never folded away at import).
   public var isQuantizer: Bool {
     switch self {
-    case .quant, .bipolarQuant, .trunc, .multiThreshold, .quantizeLinear: return true
+    case .quant, .bipolarQuant, .trunc, .multiThreshold, .quantizeLinear, .thresholding: return true
+    default: return false
+    }
+  }
+
+  /// Whether the op is one of Finch's hardware layers.
+  public var isHardwareLayer: Bool {
+    switch self {
+    case .mvau, .swu, .thresholding, .streamingMaxPool, .labelSelect: return true
     default: return false
     }
   }

@@ -271,6 +271,54 @@ extension Op {
       var dims = s.dims
       dims[a] = t.k
       return [keep(x, Shape(dims)), ValueType(shape: Shape(dims), elementType: .int64, dataType: .int(64))]
+    case .mvau(let m):
+      let s = x.type.shape, w = try input(1, "weights")
+      guard let weights = w.constant, weights.shape.rank == 2, s.rank >= 1, s[-1] == weights.shape[0] else {
+        throw fail("needs constant weights [MW, MH] matching input \(s), got \(w.type.shape)")
+      }
+      guard x.type.dataType.isInteger, weights.floats.allSatisfy({ $0 == $0.rounded() }) else {
+        throw fail("inputs and weights must be integers, got \(x.type.dataType) and \(w.type.dataType)")
+      }
+      if m.xnor && (x.type.dataType != .bipolar || w.type.dataType != .bipolar) {
+        throw fail("XNOR mode needs bipolar inputs and weights, got \(x.type.dataType) and \(w.type.dataType)")
+      }
+      let mh = weights.shape[1]
+      var dims = s.dims
+      dims[dims.count - 1] = mh
+      if let t = optionalInput(2) {
+        guard t.type.shape.rank == 2, t.type.shape[0] == mh, let outType = m.outType else {
+          throw fail("thresholds must be [\(mh), B] with an output type, got \(t.type.shape)")
+        }
+        return [float(Shape(dims), outType)]
+      }
+      return [float(Shape(dims), accumulatorType(x.type.dataType, w, fanIn: weights.shape[0], outputs: mh, columnMajor: false))]
+    case .swu(let u):
+      let s = x.type.shape
+      guard s.rank == 4 else { throw fail("needs NHWC input, got \(s)") }
+      try checkWindow(u.kernel, u.strides, u.pads, u.dilations, fail)
+      let nchw = Shape([s[0], s[3], s[1], s[2]])
+      let (oh, ow) = try windowOutput(nchw, u.kernel, u.strides, u.pads, u.dilations, ceil: false, fail)
+      let pads = u.pads.contains { $0 > 0 }
+      guard !pads || x.type.dataType.allows(Double(u.padValue)) else {
+        throw fail("pad value \(u.padValue) is not a \(x.type.dataType) value")
+      }
+      return [keep(x, try checked([s[0], oh, ow, u.kernel[0] * u.kernel[1] * s[3]]))]
+    case .thresholding(let m):
+      var channelsLast = m
+      channelsLast.channelsLast = true
+      return try Op.multiThreshold(channelsLast).outputTypes(node: node, inputs: inputs)
+    case .streamingMaxPool(let kernel, let strides):
+      let s = x.type.shape
+      guard s.rank == 4 else { throw fail("needs NHWC input, got \(s)") }
+      try checkWindow(kernel, strides, [0, 0, 0, 0], [1, 1], fail)
+      let (oh, ow) = try windowOutput(Shape([s[0], s[3], s[1], s[2]]), kernel, strides, [0, 0, 0, 0], [1, 1], ceil: false, fail)
+      return [keep(x, [s[0], oh, ow, s[3]])]
+    case .labelSelect(let k):
+      let s = x.type.shape
+      guard s.rank >= 1, k >= 1, k <= s[-1] else { throw fail("k = \(k) must be in 1...\(s.dims.last ?? 0)") }
+      var dims = s.dims
+      dims[dims.count - 1] = k
+      return [ValueType(shape: Shape(dims), elementType: .int64, dataType: .int(64))]
     }
   }
 }

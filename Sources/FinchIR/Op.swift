@@ -86,6 +86,62 @@ public enum Op: Hashable, Sendable {
   case argMax(axis: Int, keepDims: Bool, selectLastIndex: Bool)
   /// ONNX `TopK` with a constant `k`: outputs values, indices (int64).
   case topK(TopK)
+
+  // MARK: Hardware layers (domain `finch`, see Docs/ops)
+
+  /// Matrix-vector-activation unit: inputs x `[..., MW]`, weights `[MW, MH]`
+  /// (constant integers), thresholds `[MH, B]` (optional constant).
+  case mvau(MVAU)
+  /// Sliding window unit (im2col in hardware) on NHWC input `[N, H, W, C]`,
+  /// giving `[N, OH, OW, kH·kW·C]` with the channel fastest, then kx, then ky.
+  case swu(SWU)
+  /// Standalone thresholding on channels-last input: inputs x, thresholds `[C, B]` or `[1, B]`.
+  case thresholding(MultiThreshold)
+  /// Streaming max-pool on NHWC input, no padding.
+  case streamingMaxPool(kernel: [Int], strides: [Int])
+  /// Label select: the indices (int64) of the `k` largest values along the last axis, largest first, ties to the lower index.
+  case labelSelect(k: Int)
+}
+
+/// Attributes of a matrix-vector-activation unit.
+///
+/// Output: with thresholds, `outScale · #{i : acc >= T[c, i]} + outBias` per
+/// output channel `c`; without, the accumulator. `acc` is the dot product of
+/// the input row and the weight column, except in XNOR mode (bipolar inputs and
+/// weights), where the unit counts agreements `P = (dot + MW) / 2` and the
+/// thresholds compare `P`; an XNOR unit without thresholds outputs `2P - MW`
+/// (the dot product).
+public struct MVAU: Hashable, Sendable {
+  /// Bipolar inputs and weights computed as popcount of XNOR.
+  public var xnor: Bool
+  public var outScale: Int
+  public var outBias: Int
+  /// The output datatype when thresholded.
+  public var outType: DataType?
+  public init(xnor: Bool, outScale: Int = 1, outBias: Int = 0, outType: DataType? = nil) {
+    self.xnor = xnor
+    self.outScale = outScale
+    self.outBias = outBias
+    self.outType = outType
+  }
+}
+
+/// Attributes of a sliding window unit.
+public struct SWU: Hashable, Sendable {
+  public var kernel: [Int]
+  public var strides: [Int]
+  /// Top, left, bottom, right padding.
+  public var pads: [Int]
+  public var dilations: [Int]
+  /// The value padded positions hold (must be a value of the input type).
+  public var padValue: Float
+  public init(kernel: [Int], strides: [Int], pads: [Int], dilations: [Int], padValue: Float = 0) {
+    self.kernel = kernel
+    self.strides = strides
+    self.pads = pads
+    self.dilations = dilations
+    self.padValue = padValue
+  }
 }
 
 /// Attributes of QONNX `Quant`.

@@ -42,6 +42,14 @@ public enum Kernels {
     case .cast(let to): return [cast(x, to: to)]
     case .argMax(let axis, let keepDims, let last): return [try argMax(x, axis: axis, keepDims: keepDims, selectLast: last)]
     case .topK(let t): return try topK(x, t)
+    case .mvau(let m): return [try mvau(x, weights: arg(1), thresholds: optional(2), m)]
+    case .swu(let u): return [try swu(x, u)]
+    case .thresholding(let m):
+      var channelsLast = m
+      channelsLast.channelsLast = true
+      return [try multiThreshold(x, thresholds: arg(1), channelsLast)]
+    case .streamingMaxPool(let k, let s): return [try streamingMaxPool(x, kernel: k, strides: s)]
+    case .labelSelect(let k): return [try labelSelect(x, k: k)]
     }
   }
 

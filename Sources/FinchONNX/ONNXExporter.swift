@@ -156,6 +156,7 @@ private struct GraphWriter {
     proto.name = node.name
     proto.opType = node.op.typeName
     if OpMapper.customOps.contains(proto.opType) { proto.domain = ONNXExporter.customDomain }
+    if node.op.isHardwareLayer { proto.domain = OpMapper.hardwareDomain }
     proto.input = node.inputs
     proto.output = node.outputs
     let x = Array(node.inputs.prefix(1))
@@ -203,6 +204,15 @@ private struct GraphWriter {
     case .topK(let t):
       proto.input = x + [constant(node, "K", ints([t.k]))]
       attributes = [("axis", .int(t.axis)), ("largest", .bool(t.largest)), ("sorted", .bool(t.sorted))]
+    case .mvau(let m):
+      attributes = [("xnor", .bool(m.xnor))]
+        + (m.outType.map { [("out_dtype", .string($0.finnName)), ("out_scale", .int(m.outScale)), ("out_bias", .int(m.outBias))] } ?? [])
+    case .swu(let u):
+      attributes = window(u.kernel, u.strides, u.pads) + [("dilations", .ints(u.dilations)), ("pad_value", .float(u.padValue))]
+    case .thresholding(let m):
+      attributes = [("out_dtype", .string(m.outType.finnName)), ("out_scale", .float(m.outScale)), ("out_bias", .float(m.outBias))]
+    case .streamingMaxPool(let kernel, let strides): attributes = [("kernel_shape", .ints(kernel)), ("strides", .ints(strides))]
+    case .labelSelect(let k): attributes = [("k", .int(k))]
     case .bipolarQuant, .xnorPopcountMatMul, .matMul, .binary, .unary, .clip, .globalAveragePool, .identity, .shape:
       attributes = []
     }

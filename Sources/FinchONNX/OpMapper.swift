@@ -24,9 +24,15 @@ struct OpMapper {
   /// QONNX/FINN custom op types Finch imports (in a `qonnx`, `finn` or `brevitas` domain).
   static let customOps: Set<String> = ["Quant", "IntQuant", "BipolarQuant", "Trunc", "MultiThreshold", "XnorPopcountMatMul"]
 
+  /// The domain of Finch's hardware layers (documented in Docs/ops).
+  static let hardwareDomain = "finch"
+  /// Finch's hardware layer op types.
+  static let hardwareOps: Set<String> = ["MVAU", "SWU", "Thresholding", "StreamingMaxPool", "LabelSelect"]
+
   /// Whether Finch imports `opType` in `domain`.
   static func isSupported(opType: String, domain: String) -> Bool {
     if domain.isEmpty || domain == "ai.onnx" { return standardOps.contains(opType) }
+    if domain == hardwareDomain { return hardwareOps.contains(opType) }
     let custom = ["qonnx", "finn", "brevitas"].contains { domain.contains($0) }
     return custom && customOps.contains(opType)
   }
@@ -195,6 +201,27 @@ struct OpMapper {
         return .constant(Tensor(shape: [v.count], int64s: v.map { Int64($0) }), .int(64))
       }
       throw reader.fail("value", "Constant has no supported value attribute")
+    case "MVAU":
+      let xnor = try reader.bool("xnor", false)
+      guard reader.has("out_dtype") else { return op(.mvau(MVAU(xnor: xnor))) }
+      let name = try reader.string("out_dtype")
+      guard let outType = DataType(finnName: name) else { throw reader.fail("out_dtype", "'\(name)' is not a FINN datatype") }
+      return op(.mvau(MVAU(xnor: xnor, outScale: try reader.int("out_scale", 1), outBias: try reader.int("out_bias", 0), outType: outType)))
+    case "SWU":
+      let kernel = try reader.ints("kernel_shape")
+      let swu = SWU(
+        kernel: kernel, strides: try reader.ints("strides", [1, 1]), pads: try reader.ints("pads", [0, 0, 0, 0]),
+        dilations: try reader.ints("dilations", [1, 1]), padValue: try reader.float("pad_value", 0))
+      return op(.swu(swu))
+    case "Thresholding":
+      let name = try reader.string("out_dtype")
+      guard let outType = DataType(finnName: name) else { throw reader.fail("out_dtype", "'\(name)' is not a FINN datatype") }
+      let m = MultiThreshold(outScale: try reader.float("out_scale", 1), outBias: try reader.float("out_bias", 0), outType: outType, channelsLast: true)
+      return op(.thresholding(m))
+    case "StreamingMaxPool":
+      let kernel = try reader.ints("kernel_shape")
+      return op(.streamingMaxPool(kernel: kernel, strides: try reader.ints("strides", kernel)))
+    case "LabelSelect": return op(.labelSelect(k: try reader.int("k")))
     default:
       throw reader.fail("op_type", "unsupported op")
     }

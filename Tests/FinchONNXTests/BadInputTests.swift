@@ -493,6 +493,39 @@ final class BadInputTests: XCTestCase {
     assertMessage(importError(dynamic, file: "reshape.onnx"), contains: ["'reshape0'", "constant"])
   }
 
+  func testExtremeIntegerAttributesAreOutOfRange() {
+    let flatten = Proto.model(
+      nodes: [Proto.node("Flatten", ["x"], ["y"], name: "flat", [Proto.attr("axis", int: .min)])],
+      inputs: [Proto.value("x", [1, 4])], outputs: [])
+    assertMessage(importError(flatten, file: "min.onnx"), contains: ["min.onnx", "'flat'", "axis", "out of range"])
+    let conv = Proto.model(
+      nodes: [Proto.node("Conv", ["x", "w"], ["y"], name: "conv", [Proto.attr("pads", ints: [0, .min, 0, 0])])],
+      initializers: [Proto.floats("w", [1, 1, 1, 1], [1])],
+      inputs: [Proto.value("x", [1, 1, 4, 4])], outputs: [])
+    assertMessage(importError(conv, file: "min.onnx"), contains: ["min.onnx", "'conv'", "pads", "out of range"])
+    let unsqueeze = Proto.model(
+      nodes: [Proto.node("Unsqueeze", ["x", "axes"], ["y"], name: "unsq")],
+      initializers: [Proto.int64s("axes", [1], [.min])],
+      inputs: [Proto.value("x", [1, 4])], outputs: [])
+    assertMessage(importError(unsqueeze, file: "min.onnx"), contains: ["min.onnx", "'unsq'", "axes", "out of range"])
+  }
+
+  /// Axis-taking ops on a scalar (rank 0) have no axis to work on.
+  func testAxisOpsOnScalarsAreRefused() {
+    let cases: [(Onnx_NodeProto, [Onnx_TensorProto])] = [
+      (Proto.node("Gather", ["x", "i"], ["y"], name: "op", [Proto.attr("axis", int: 0)]), [Proto.int64s("i", [1], [0])]),
+      (Proto.node("ArgMax", ["x"], ["y"], name: "op", [Proto.attr("axis", int: 0)]), []),
+      (Proto.node("Squeeze", ["x", "a"], ["y"], name: "op"), [Proto.int64s("a", [1], [0])]),
+      (Proto.node("TopK", ["x", "k"], ["y", "yi"], name: "op", [Proto.attr("axis", int: 0)]), [Proto.int64s("k", [1], [1])]),
+      (Proto.node("Concat", ["x", "x"], ["y"], name: "op", [Proto.attr("axis", int: 0)]), []),
+      (Proto.node("Softmax", ["x"], ["y"], name: "op", [Proto.attr("axis", int: -1)]), []),
+    ]
+    for (node, initializers) in cases {
+      let model = Proto.model(nodes: [node], initializers: initializers, inputs: [Proto.value("x", [])], outputs: [])
+      assertMessage(importError(model, file: "scalar.onnx"), contains: ["scalar.onnx", "'op'", node.opType, "axis"])
+    }
+  }
+
   // MARK: Quantizer parameters
 
   func testQuantBitWidthOutOfRange() {
@@ -526,6 +559,16 @@ final class BadInputTests: XCTestCase {
         inputs: [Proto.value("x", [1, 4])], outputs: [Proto.value("y", [1, 4])])
     }
     XCTAssertNoThrow(try Proto.load(trunc()))
+    // A negative scale ratio cannot be a power of two: running says so instead of crashing.
+    let negative = try? Proto.load(trunc(outScale: -1))
+    XCTAssertNotNil(negative)
+    if let negative {
+      XCTAssertThrowsError(try Interpreter(graph: negative).run(["x": Tensor(shape: [1, 4], floats: [1, 2, 3, 4])])) { error in
+        guard case InterpreterError.nodeFailed(let node, "Trunc", let reason) = error else { return XCTFail("expected nodeFailed, got \(error)") }
+        XCTAssertEqual(node, "tr")
+        XCTAssert(reason.contains("output scale"), reason)
+      }
+    }
     assertMessage(importError(trunc(scale: .nan), file: "nan.onnx"), contains: ["'tr'", "Trunc", "scale"])
     assertMessage(importError(trunc(outScale: .infinity), file: "nan.onnx"), contains: ["'tr'", "Trunc", "output scale"])
     assertMessage(importError(trunc(outBits: 0), file: "nan.onnx"), contains: ["'tr'", "Trunc", "output bit width"])

@@ -1,0 +1,87 @@
+import FinchIR
+
+extension Kernels {
+  /// A matrix-vector-activation unit: integer dot products, then thresholds.
+  static func mvau(_ x: Tensor, weights w: Tensor, thresholds: Tensor?, _ m: MVAU) throws(KernelError) -> Tensor {
+    let (mw, mh) = (w.shape[0], w.shape[1])
+    guard x.shape.rank >= 1, x.shape[-1] == mw else { throw KernelError("input \(x.shape) does not end in MW = \(mw)") }
+    let rows = x.count / max(mw, 1)
+    let xv = x.int64s, wv = w.int64s
+    let t = thresholds?.int64s ?? []
+    let steps = thresholds.map { $0.shape[1] } ?? 0
+    var out = [Float](repeating: 0, count: rows * mh)
+    for r in 0..<rows {
+      for c in 0..<mh {
+        var acc: Int64 = 0
+        if m.xnor {
+          for i in 0..<mw where xv[r * mw + i] == wv[i * mh + c] { acc += 1 }
+        } else {
+          for i in 0..<mw { acc += xv[r * mw + i] * wv[i * mh + c] }
+        }
+        if thresholds == nil {
+          out[r * mh + c] = Float(m.xnor ? 2 * acc - Int64(mw) : acc)
+        } else {
+          var count = 0
+          for i in 0..<steps where acc >= t[c * steps + i] { count += 1 }
+          out[r * mh + c] = Float(m.outScale * count + m.outBias)
+        }
+      }
+    }
+    var shape = x.shape
+    shape[-1] = mh
+    return Tensor(shape: shape, floats: out)
+  }
+
+  /// A sliding window unit: NHWC im2col with the channel fastest, then kx, then ky.
+  static func swu(_ x: Tensor, _ u: SWU) throws(KernelError) -> Tensor {
+    let outShape = try outputShape(.swu(u), [x])
+    let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (oh, ow) = (outShape[1], outShape[2])
+    let xv = x.floats
+    var out = [Float]()
+    out.reserveCapacity(outShape.elementCount)
+    for b in 0..<n {
+      for y in 0..<oh {
+        for xo in 0..<ow {
+          for ky in 0..<u.kernel[0] {
+            let iy = y * u.strides[0] - u.pads[0] + ky * u.dilations[0]
+            for kx in 0..<u.kernel[1] {
+              let ix = xo * u.strides[1] - u.pads[1] + kx * u.dilations[1]
+              let inside = iy >= 0 && iy < h && ix >= 0 && ix < w
+              for ch in 0..<c { out.append(inside ? xv[((b * h + iy) * w + ix) * c + ch] : u.padValue) }
+            }
+          }
+        }
+      }
+    }
+    return Tensor(shape: outShape, floats: out)
+  }
+
+  /// Streaming max-pool on NHWC input.
+  static func streamingMaxPool(_ x: Tensor, kernel: [Int], strides: [Int]) throws(KernelError) -> Tensor {
+    let outShape = try outputShape(.streamingMaxPool(kernel: kernel, strides: strides), [x])
+    let (h, w, c) = (x.shape[1], x.shape[2], x.shape[3])
+    let (oh, ow) = (outShape[1], outShape[2])
+    let xv = x.floats
+    var out = [Float](repeating: -.infinity, count: outShape.elementCount)
+    for b in 0..<x.shape[0] {
+      for y in 0..<oh {
+        for xo in 0..<ow {
+          for ky in 0..<kernel[0] {
+            for kx in 0..<kernel[1] {
+              let base = ((b * h + y * strides[0] + ky) * w + xo * strides[1] + kx) * c
+              let o = ((b * oh + y) * ow + xo) * c
+              for ch in 0..<c { out[o + ch] = max(out[o + ch], xv[base + ch]) }
+            }
+          }
+        }
+      }
+    }
+    return Tensor(shape: outShape, floats: out)
+  }
+
+  /// Label select: indices of the `k` largest values along the last axis.
+  static func labelSelect(_ x: Tensor, k: Int) throws(KernelError) -> Tensor {
+    try topK(x, TopK(k: k, axis: -1, largest: true, sorted: true))[1]
+  }
+}

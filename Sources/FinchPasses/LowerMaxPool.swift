@@ -1,0 +1,26 @@
+import FinchIR
+
+/// Lowers an unpadded 2-D max-pool to a streaming max-pool in NHWC, between
+/// explicit transposes.
+public struct LowerMaxPool: Pass {
+  public let name = "lower-maxpool"
+  public init() {}
+
+  public func run(on graph: inout Graph) throws(PassError) -> Bool {
+    var changed = false
+    for node in graph.nodes {
+      guard case .maxPool(let p) = node.op, p.pads.allSatisfy({ $0 == 0 }), p.dilations.allSatisfy({ $0 == 1 }), !p.ceilMode,
+        let i = graph.index(of: node.name)
+      else { continue }
+      let nhwc = graph.freshName("\(node.name)_nhwc"), pooled = graph.freshName("\(node.name)_pooled")
+      graph.nodes.replaceSubrange(i...i, with: [
+        Node(name: graph.freshName("\(node.name)_to_nhwc"), op: .transpose(perm: [0, 2, 3, 1]), inputs: [node.inputs[0]], outputs: [nhwc]),
+        Node(name: node.name, op: .streamingMaxPool(kernel: p.kernel, strides: p.strides), inputs: [nhwc], outputs: [pooled]),
+        Node(name: graph.freshName("\(node.name)_to_nchw"), op: .transpose(perm: [0, 3, 1, 2]), inputs: [pooled], outputs: node.outputs),
+      ])
+      changed = true
+    }
+    if changed { try graph.refreshTypes(after: name) }
+    return changed
+  }
+}
