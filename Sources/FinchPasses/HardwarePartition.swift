@@ -29,13 +29,27 @@ public struct HardwarePartition: Sendable {
     for (i, node) in graph.nodes.enumerated() {
       if node.op.isHardwareLayer {
         layers.append(node)
-      } else if i < first {
-        prologue.append(host(node, graph, Self.isLayout(node.op) ? "layout only" : "float arithmetic before the first integer layer"))
-      } else if i > last {
-        epilogue.append(host(node, graph, Self.isLayout(node.op) ? "layout only" : "float arithmetic on the accelerator's outputs"))
-      } else if !Self.isLayout(node.op) {
+      } else if Self.isLayout(node.op) {
+        if i < first { prologue.append(host(node, graph, "layout only")) }
+        if i > last { epilogue.append(host(node, graph, "layout only")) }
+      } else if (i < first || i > last) && Self.isElementwise(node.op) {
+        if i < first { prologue.append(host(node, graph, "elementwise float arithmetic on the input")) }
+        if i > last { epilogue.append(host(node, graph, "elementwise float arithmetic on the accelerator's outputs")) }
+      } else {
         unlowered.append(host(node, graph, reason(node, graph)))
       }
+    }
+  }
+
+  /// Per-element host work cheap enough to leave around the accelerator
+  /// (input scaling and quantization, output dequantization and selection).
+  static func isElementwise(_ op: Op) -> Bool {
+    switch op {
+    case .binary, .unary, .clip, .batchNormalization, .quant, .bipolarQuant, .trunc, .multiThreshold, .quantizeLinear,
+      .dequantizeLinear, .softmax, .argMax, .topK, .cast:
+      return true
+    default:
+      return false
     }
   }
 
@@ -52,6 +66,9 @@ public struct HardwarePartition: Sendable {
   }
 
   private func reason(_ node: Node, _ graph: Graph) -> String {
+    if let input = graph.inputs.first(where: { graph.types[$0]?.dataType == .float32 }) {
+      return "computes on float values (graph input '\(input)' is FLOAT32: declare its datatype, e.g. --input-type UINT8)"
+    }
     if let float = node.inputs.first(where: { graph.initializers[$0] == nil && graph.type(of: $0)?.dataType == .float32 }) {
       return "computes on float values ('\(float)' is FLOAT32; an integer input datatype or a quantizer before it is needed)"
     }

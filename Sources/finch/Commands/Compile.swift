@@ -101,7 +101,7 @@ enum CompileError: Error, CustomStringConvertible {
   var description: String {
     switch self {
     case .notLowered(let nodes):
-      return "\(nodes.count) node\(nodes.count == 1 ? "" : "s") would stay in float between hardware layers: "
+      return "\(nodes.count) node\(nodes.count == 1 ? "" : "s") cannot run in hardware and are not simple host pre- or post-processing: "
         + nodes.map { "'\($0.name)' (\($0.op)): \($0.reason)" }.joined(separator: "; ")
         + " (pass --allow-host-ops to run them on the host)"
     }
