@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
-# Runs Finch's whole test suite (what CI runs).
+# Runs Finch's whole test suite (what CI runs), in release mode with testing
+# enabled: the interpreter runs every fixture after every pass, which is slow
+# unoptimized.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source scripts/setup.sh >/dev/null
-swift build --build-tests
-swift test --skip-build
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+swift build -c release --build-tests -Xswiftc -enable-testing
+status=0
+swift test -c release --skip-build -Xswiftc -enable-testing --disable-swift-testing 2>&1 | tee "$log" || status=$?
+summary=$(grep -E "^\s*Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1)
+if [[ $summary =~ Executed\ ([0-9]+)\ tests?,\ with\ ([0-9]+)\ failure ]]; then
+  echo "tests: $((BASH_REMATCH[1] - BASH_REMATCH[2])) passed, ${BASH_REMATCH[2]} failed"
+fi
+exit "$status"

@@ -96,13 +96,20 @@ public struct ConvertQuantizersToThresholds: Pass {
   private func convert(_ quantizer: Node, in graph: inout Graph) throws(PassError) -> Bool {
     guard let levels = levels(of: quantizer, graph), quantizer.inputs.dropFirst().allSatisfy({ graph.initializers[$0] != nil })
     else { return false }
-    // Walk back to the integer-valued tensor the chain starts from.
+    // Walk back to the integer-valued tensor the chain starts from, and on
+    // through integer-to-integer chain ops (Relu, Clip on an accumulator) so
+    // that they join the thresholds instead of staying behind as float work.
     var chain: [(node: Node, data: Int)] = []
     var value = quantizer.inputs[0]
-    while !(graph.type(of: value)?.dataType.isInteger ?? false) {
+    while true {
+      let integral = graph.type(of: value)?.dataType.isInteger ?? false
       guard let producer = graph.producer(of: value), let d = dataInput(of: producer, graph),
-        graph.soleConsumer(of: value) != nil
-      else { return false }
+        graph.soleConsumer(of: value) != nil,
+        !integral || graph.type(of: producer.inputs[d])?.dataType.isInteger ?? false
+      else {
+        if integral { break }
+        return false
+      }
       chain.insert((producer, d), at: 0)
       value = producer.inputs[d]
     }
@@ -191,13 +198,15 @@ public struct ConvertQuantizersToThresholds: Pass {
       graph.soleConsumer(of: value) != nil, let i = graph.index(of: producer.name)
     else { return nil }
     var v = w.floats
+    // Without a channel axis the chain is the same for every element: one flag for all channels.
+    func flag(_ c: Int) -> Bool { axis == nil ? flags[0] : flags[c] }
     switch producer.op {
-    case .matMul where w.shape.rank == 2 && axis == (graph.type(of: value)?.shape.rank ?? 0) - 1:
+    case .matMul where w.shape.rank == 2 && (axis == nil || axis == (graph.type(of: value)?.shape.rank ?? 0) - 1):
       let n = w.shape[1]
-      for k in v.indices where flags[k % n] { v[k] = -v[k] }
-    case .conv where axis == 1:
+      for k in v.indices where flag(k % n) { v[k] = -v[k] }
+    case .conv where axis == nil || axis == 1:
       let per = w.count / w.shape[0]
-      for k in v.indices where flags[k / per] { v[k] = -v[k] }
+      for k in v.indices where flag(k / per) { v[k] = -v[k] }
     default:
       return nil
     }

@@ -1,0 +1,387 @@
+import FinchIR
+import FinchInterpreter
+
+/// SplitMix64 (Steele, Lea and Flood, 2014): a tiny, well-mixed 64-bit
+/// generator whose whole state is one `UInt64`, so that a failing random test
+/// can be reproduced from the seed it prints.
+///
+/// The helpers below draw numbers with their own arithmetic rather than the
+/// standard library's `random(in:using:)`, so a seed gives the same values on
+/// every toolchain.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+  public private(set) var state: UInt64
+
+  public init(seed: UInt64) { state = seed }
+
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// An integer in `range` (modulo reduction: the bias is negligible for the small ranges used here).
+  public mutating func int(_ range: ClosedRange<Int>) -> Int {
+    let span = UInt64(range.upperBound - range.lowerBound) &+ 1
+    return span == 0 ? Int(truncatingIfNeeded: next()) : range.lowerBound + Int(next() % span)
+  }
+
+  /// A double in `[0, 1)`.
+  public mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+  /// A double in `[lo, hi)`.
+  public mutating func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * unit() }
+
+  /// True with probability `p`.
+  public mutating func chance(_ p: Double) -> Bool { unit() < p }
+
+  /// One element of a non-empty array.
+  public mutating func pick<T>(_ choices: [T]) -> T { choices[int(0...(choices.count - 1))] }
+}
+
+/// Random small Brevitas-style QONNX networks built directly as FinchIR graphs,
+/// for property tests of the compiler.
+///
+/// Each graph takes integer pixels (an integer ``DataType`` carried as float32,
+/// like the bundled fixtures), applies an input quantizer after a positive
+/// affine normalization (`Mul`, `Sub`), then 1 to 3 hidden layers — `MatMul`
+/// (MLP) or unpadded `Conv` (CNN, NCHW, kernel 1–3, stride 1–2, optionally
+/// followed by a 2x2 `MaxPool`) — each with quantized constant weights, an
+/// optional per-channel bias `Add`, an optional `BatchNormalization` (some
+/// channels with negative gamma), an optional `Relu` and an activation
+/// quantizer; CNNs flatten with `Reshape [1, -1]` before their MLP head. The
+/// network ends in a `MatMul` without activation, optionally followed by a
+/// float `Mul`/`Add` (like Brevitas' TensorNorm). Channel counts are often odd.
+///
+/// BatchNorm statistics and activation scales are calibrated by running the
+/// partial network on random inputs, so activations spread over the
+/// quantizers' levels rather than saturating.
+///
+/// Deliberately left out (each is a limit of exact integer compilation, not a
+/// missing feature of the passes):
+/// - Activation and input-quantizer scales are powers of two or short dyadic
+///   numbers `m · 2^e` with an odd mantissa `m` of at most 8 bits (0.375,
+///   0.3046875, 1.25, ...), never arbitrary floats like 0.0123. The float
+///   reference rounds every `scale · level` product before the next layer's dot
+///   product, so with an arbitrary scale its result is not a function of the
+///   integer accumulator an MVAU computes and no integer layer can reproduce it
+///   bit for bit (FINN compares such models with a tolerance). With a short
+///   mantissa every product and sum is exact in float and the compiled model
+///   must match exactly. Scales that only feed a quantizer's chain (the input
+///   normalization, BatchNorm, biases) are arbitrary floats.
+/// - The input normalization scales by a positive factor (as image
+///   normalization does): a negative one makes the input quantizer decrease
+///   with the pixel value, which needs a negated input stream.
+/// - Quantizers have zero point 0 (Brevitas' activations do), and an unsigned
+///   narrow 1-bit quantizer, whose only level is 0, is not drawn.
+public enum RandomQNN {
+  /// The name of the graph input.
+  public static let inputName = "global_in"
+  /// The name of the graph output.
+  public static let outputName = "global_out"
+
+  /// A random network, the same for the same seed. The graph is typed and verified.
+  public static func make(seed: UInt64) -> Graph {
+    var generator = Generator(seed: seed)
+    return generator.build()
+  }
+
+  /// `samples` random inputs for `graph`'s single input, stacked along a new
+  /// leading axis (`[N, ...]` for ``Interpreter/runBatch(_:)``): integers of the
+  /// input's datatype, uniform over its range with its extremes drawn often.
+  public static func inputs(for graph: Graph, samples: Int, seed: UInt64) -> Tensor {
+    guard let name = graph.inputs.first, let type = graph.types[name] else {
+      preconditionFailure("the graph has no typed input")
+    }
+    var rng = SplitMix64(seed: seed ^ 0xD1B5_4A32_D192_ED03)
+    let dims = type.shape.rank >= 1 && type.shape[0] == 1 ? Array(type.shape.dims.dropFirst()) : type.shape.dims
+    let shape = Shape([samples] + dims)
+    let dt = type.dataType
+    let lo = dt.isInteger ? Int(dt.min) : -128, hi = dt.isInteger ? Int(dt.max) : 127
+    let values: [Int] = (0..<shape.elementCount).map { _ in
+      if dt == .bipolar { return rng.chance(0.5) ? 1 : -1 }
+      let r = rng.unit()
+      if r < 0.08 { return lo }
+      if r < 0.16 { return hi }
+      return rng.int(lo...hi)
+    }
+    if type.elementType == .int64 { return Tensor(shape: shape, int64s: values.map { Int64($0) }) }
+    return Tensor(shape: shape, floats: values.map { Float($0) })
+  }
+}
+
+/// One random network under construction.
+private struct Generator {
+  var rng: SplitMix64
+  var graph: Graph
+  var counters: [String: Int] = [:]
+  let seed: UInt64
+
+  init(seed: UInt64) {
+    self.seed = seed
+    rng = SplitMix64(seed: seed)
+    graph = Graph(name: "random_qnn_\(seed)", inputs: [], outputs: [], nodes: [], initializers: [:], types: [:])
+  }
+
+  // MARK: Graph building
+
+  /// Appends a node applying `op` to `x` and constant parameters; returns its output.
+  mutating func add(_ op: Op, _ x: String?, _ params: [Tensor] = [], extraInputs: [String] = [], output: String? = nil) -> String {
+    let type = op.typeName
+    let n = counters[type, default: 0]
+    counters[type] = n + 1
+    let name = "\(type)_\(n)"
+    var inputs = x.map { [$0] } ?? []
+    inputs += extraInputs
+    for (i, p) in params.enumerated() {
+      let pname = "\(name)_param\(i)"
+      graph.initializers[pname] = p
+      graph.types[pname] = ValueType(shape: p.shape, elementType: p.elementType, dataType: p.elementType == .int64 ? .int(64) : .float32)
+      inputs.append(pname)
+    }
+    let out = output ?? "\(name)_out0"
+    graph.nodes.append(Node(name: name, op: op, inputs: inputs, outputs: [out]))
+    do {
+      try graph.inferTypes()
+    } catch {
+      fatalError("RandomQNN seed \(seed): generated an invalid node \(name): \(error)\n\(graph.text)")
+    }
+    return out
+  }
+
+  func shape(_ value: String) -> Shape { graph.type(of: value)!.shape }
+
+  static func scalar(_ v: Double) -> Tensor { Tensor(scalar: Float(v)) }
+
+  // MARK: Random parameters
+
+  /// A scale near `target` (within a factor of two): a power of two, or a
+  /// short dyadic number `m · 2^e` with an odd mantissa of 2 to 8 bits.
+  mutating func scale(near target: Double, powerOfTwo: Bool) -> Float {
+    let t = Swift.min(Swift.max(target.isFinite && target > 0 ? target : 1, 0x1p-20), 0x1p20)
+    let e = t.exponent
+    if powerOfTwo { return Float(sign: .plus, exponent: e + rng.int(0...1), significand: 1) }
+    let bits = rng.int(2...8)
+    var m = rng.int((1 << (bits - 1))...((1 << bits) - 1))
+    if m % 2 == 0 { m += 1 }
+    return Float(m) * Float(sign: .plus, exponent: e - bits + 1, significand: 1)
+  }
+
+  /// A random QONNX quantizer: its op, bit width and integer level range.
+  struct Quantizer {
+    var op: Op
+    var bits: Int
+    var lo: Double
+    var hi: Double
+    var bipolar: Bool { if case .bipolarQuant = op { return true } else { return false } }
+  }
+
+  mutating func quantizer(allowBipolar: Bool, maxBits: Int = 8) -> Quantizer {
+    if allowBipolar && rng.chance(0.2) { return Quantizer(op: .bipolarQuant, bits: 1, lo: -1, hi: 1) }
+    let bits = rng.int(1...maxBits)
+    let signed = rng.chance(0.6)
+    // An unsigned narrow 1-bit quantizer has the single level 0: not drawn.
+    let narrow = rng.chance(0.4) && (signed || bits > 1)
+    let rounding: RoundingMode = rng.chance(0.85) ? .round : rng.pick([.floor, .ceil, .halfUp, .halfDown, .up, .down])
+    let q = Quant(signed: signed, narrow: narrow, rounding: rounding)
+    if bits == 1 && signed { return Quantizer(op: .quant(q), bits: 1, lo: -1, hi: 1) }
+    let (lo, hi) = Kernels.integerRange(bits: bits, signed: signed, narrow: narrow)
+    return Quantizer(op: .quant(q), bits: bits, lo: Double(lo), hi: Double(hi))
+  }
+
+  /// Appends quantizer `q` with `scale` to `x`.
+  mutating func apply(_ q: Quantizer, _ x: String, scale: Float) -> String {
+    if q.bipolar { return add(.bipolarQuant, x, [Tensor(scalar: scale)]) }
+    return add(q.op, x, [Tensor(scalar: scale), Tensor(scalar: 0), Tensor(scalar: Float(q.bits))])
+  }
+
+  /// Quantized constant weights of `shape`: `Quant` (1 to 8 bits, scale 1) or `BipolarQuant` (scale 1).
+  mutating func weights(_ shape: Shape) -> String {
+    let q = quantizer(allowBipolar: true)
+    let wide = q.bipolar ? (-1.0, 1.0) : (q.lo - 0.7, q.hi + 0.7)
+    let values = (0..<shape.elementCount).map { _ in Float(rng.uniform(wide.0, wide.1)) }
+    let w = Tensor(shape: shape, floats: values)
+    if q.bipolar { return add(.bipolarQuant, nil, [w, Tensor(scalar: 1)]) }
+    return add(q.op, nil, [w, Tensor(scalar: 1), Tensor(scalar: 0), Tensor(scalar: Float(q.bits))])
+  }
+
+  // MARK: Calibration
+
+  /// Per-channel (axis 1) mean and standard deviation of `value` over random inputs.
+  mutating func statistics(_ value: String) -> (mean: [Double], std: [Double], pooled: Double) {
+    var partial = graph
+    partial.outputs = [value]
+    let batch = RandomQNN.inputs(for: partial, samples: 24, seed: rng.next())
+    let result: Tensor
+    do {
+      guard let y = try Interpreter(graph: partial).runBatch(batch)[value] else { fatalError("no output") }
+      result = y
+    } catch {
+      fatalError("RandomQNN seed \(seed): calibration run failed: \(error)\n\(graph.text)")
+    }
+    let s = result.shape
+    let channels = s[1], inner = s.dims.dropFirst(2).reduce(1, *)
+    let v = result.floats
+    var sum = [Double](repeating: 0, count: channels), sq = sum
+    for k in v.indices {
+      let c = (k / inner) % channels
+      sum[c] += Double(v[k])
+      sq[c] += Double(v[k]) * Double(v[k])
+    }
+    let n = Double(v.count / channels)
+    let mean = sum.map { $0 / n }
+    let std = (0..<channels).map { (Swift.max(sq[$0] / n - mean[$0] * mean[$0], 0)).squareRoot() }
+    let all = v.map(Double.init)
+    let m = all.reduce(0, +) / Double(all.count)
+    let pooled = (all.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(all.count)).squareRoot()
+    return (mean, std, pooled)
+  }
+
+  // MARK: Network
+
+  mutating func build() -> Graph {
+    let cnn = rng.chance(0.5)
+    let inType: DataType = rng.chance(0.6) ? .uint(8) : rng.pick([.int(8), .uint(4), .int(4)])
+    var dims: [Int]
+    if cnn {
+      dims = [1, rng.int(1...2), rng.int(3...8), rng.int(3...8)]
+    } else if rng.chance(0.3) {
+      dims = [1, 1, rng.int(2...4), rng.int(2...5)]  // an image flattened by Reshape, like TFC
+    } else {
+      dims = [1, rng.int(1...20)]
+    }
+    graph.inputs = [RandomQNN.inputName]
+    graph.types[RandomQNN.inputName] = ValueType(shape: Shape(dims), dataType: inType)
+    var x = RandomQNN.inputName
+    if !cnn && dims.count == 4 {
+      x = add(.reshape(allowZero: false), x, [Tensor(shape: [2], int64s: [1, -1])])
+    }
+    x = inputQuantizer(x, inType)
+
+    let hidden = rng.int(1...3)
+    let convs = cnn ? rng.int(1...hidden) : 0
+    for i in 0..<hidden {
+      if i < convs {
+        x = convLayer(x)
+      } else {
+        if cnn && i == convs { x = add(.reshape(allowZero: false), x, [Tensor(shape: [2], int64s: [1, -1])]) }
+        x = denseLayer(x)
+      }
+    }
+    if cnn && convs == hidden { x = add(.reshape(allowZero: false), x, [Tensor(shape: [2], int64s: [1, -1])]) }
+
+    // Classifier: MatMul without activation, then an optional float Mul/Add.
+    let classes = rng.int(2...10)
+    let mul = rng.chance(0.5), bias = rng.chance(0.5)
+    let w = weights([shape(x)[1], classes])
+    x = add(.matMul, x, extraInputs: [w], output: mul || bias ? nil : RandomQNN.outputName)
+    if mul {
+      let p = rng.chance(0.5) ? Tensor(scalar: Float(rng.uniform(-2, 2))) : Tensor(shape: [classes], floats: (0..<classes).map { _ in Float(rng.uniform(-2, 2)) })
+      x = add(.binary(.mul), x, [p], output: bias ? nil : RandomQNN.outputName)
+    }
+    if bias {
+      let p = rng.chance(0.5) ? Tensor(scalar: Float(rng.uniform(-3, 3))) : Tensor(shape: [classes], floats: (0..<classes).map { _ in Float(rng.uniform(-3, 3)) })
+      x = add(.binary(.add), x, [p], output: RandomQNN.outputName)
+    }
+    graph.outputs = [x]
+    do {
+      try graph.inferTypes()
+      try graph.verify()
+    } catch {
+      fatalError("RandomQNN seed \(seed): invalid graph: \(error)\n\(graph.text)")
+    }
+    return graph
+  }
+
+  /// Positive affine normalization of the integer pixels, then a quantizer.
+  mutating func inputQuantizer(_ input: String, _ type: DataType) -> String {
+    var x = input
+    var a = 1.0, b = 0.0
+    let scaled = rng.chance(0.8)
+    if scaled {
+      a = rng.pick([1.0 / 255, 0x1p-8, 0x1p-4, 0.5, 1]) * (rng.chance(0.3) ? rng.uniform(0.3, 3) : 1)
+      x = add(.binary(.mul), x, [Self.scalar(a)])
+    }
+    if rng.chance(0.6) {
+      b = rng.chance(0.4) ? 0.5 * (type.max * a) : rng.uniform(-0.5, 0.5) * (type.max - type.min) * a
+      x = add(.binary(.sub), x, [Self.scalar(b)])
+    }
+    let q = quantizer(allowBipolar: true)
+    let width = (type.max - type.min) * a
+    let target = width / (q.hi - q.lo + 1) * rng.uniform(0.5, 2)
+    let s: Float
+    if !scaled && rng.chance(0.3) {
+      s = 1
+    } else {
+      s = scale(near: target, powerOfTwo: rng.chance(0.4))
+    }
+    return apply(q, x, scale: s)
+  }
+
+  mutating func convLayer(_ x: String) -> String {
+    let s = shape(x)
+    let (cin, h, w) = (s[1], s[2], s[3])
+    let cout = rng.int(1...7)
+    let kh = rng.int(1...Swift.min(3, h)), kw = rng.chance(0.7) ? Swift.min(kh, w) : rng.int(1...Swift.min(3, w))
+    let stride = rng.chance(0.7) ? 1 : 2
+    let wq = weights([cout, cin, kh, kw])
+    let y = add(.conv(Conv(kernel: [kh, kw], strides: [stride, stride])), x, extraInputs: [wq])
+    var out = activation(y, biasShape: [1, cout, 1, 1])
+    let o = shape(out)
+    if o[2] >= 2 && o[3] >= 2 && rng.chance(0.4) {
+      out = add(.maxPool(Pool(kernel: [2, 2], strides: [2, 2])), out)
+    }
+    return out
+  }
+
+  mutating func denseLayer(_ x: String) -> String {
+    let features = shape(x)[1]
+    let units = rng.int(1...16)
+    let wq = weights([features, units])
+    let y = add(.matMul, x, extraInputs: [wq])
+    return activation(y, biasShape: [units])
+  }
+
+  /// Optional bias, BatchNorm and Relu, then an activation quantizer, on the linear output `y`.
+  mutating func activation(_ linear: String, biasShape: Shape) -> String {
+    var y = linear
+    var (mean, std, pooled) = statistics(y)
+    let channels = mean.count
+    if pooled == 0 { pooled = 1 }
+    std = std.map { $0 > 0 ? $0 : pooled }
+    if rng.chance(0.4) {
+      let bias = (0..<channels).map { std[$0] * rng.uniform(-1, 1) }
+      y = add(.binary(.add), y, [Tensor(shape: biasShape, floats: bias.map { Float($0) })])
+      for c in 0..<channels { mean[c] += bias[c] }
+    }
+    let q = quantizer(allowBipolar: true)
+    let levels = q.hi - q.lo
+    let relu = rng.chance(0.25)
+    let s: Float
+    if rng.chance(0.65) {
+      // BatchNorm maps each channel onto the quantizer's range, some channels mirrored.
+      let policy = rng.int(0...2)
+      s = policy == 0 ? 1 : scale(near: rng.uniform(0.02, 2), powerOfTwo: policy == 1)
+      let negatives = rng.chance(0.6)
+      let eps = Float(rng.pick([1e-5, 1e-4, 1e-3]))
+      var gamma = [Float](), beta = [Float](), mu = [Float](), variance = [Float]()
+      for c in 0..<channels {
+        let sign = negatives && rng.chance(0.4) ? -1.0 : 1.0
+        gamma.append(Float(sign * Double(s) * Swift.max(levels, 1) / 4 * rng.uniform(0.5, 1.5)))
+        let centre = (q.lo + q.hi) / 2
+        beta.append(Float(Double(s) * (centre + rng.uniform(-0.25, 0.25) * Swift.max(levels, 1))))
+        mu.append(Float(mean[c] + rng.uniform(-0.3, 0.3) * std[c]))
+        variance.append(Float(Swift.max(std[c] * std[c] * rng.uniform(0.6, 1.6), 1e-3)))
+      }
+      y = add(.batchNormalization(epsilon: eps), y, [
+        Tensor(shape: [channels], floats: gamma), Tensor(shape: [channels], floats: beta),
+        Tensor(shape: [channels], floats: mu), Tensor(shape: [channels], floats: variance),
+      ])
+    } else {
+      s = scale(near: pooled * 4 / Swift.max(levels + 1, 2), powerOfTwo: rng.chance(0.4))
+    }
+    if relu { y = add(.unary(.relu), y) }
+    return apply(q, y, scale: s)
+  }
+}
