@@ -1,10 +1,11 @@
 import FinchIR
 
 extension Pipeline {
-  /// Streamlining: integer weights, activation chains folded into exact thresholds.
+  /// Cleanup and streamlining: integer weights, activation chains folded into exact thresholds.
   public static let streamline = Pipeline([
     .fixedPoint(
-      [FoldConstants(), FoldWeightQuantizers(), MoveScalarMulPastLinear(), ConvertQuantizersToThresholds()], maxRounds: 16)
+      [RemoveIdentities(), FoldConstants(), FoldWeightQuantizers(), MoveScalarMulPastLinear(), ConvertQuantizersToThresholds()],
+      maxRounds: 16)
   ])
 
   /// Lowering to NHWC hardware layers: SWU + MVAU, streaming max-pool, thresholding, label select.
