@@ -10,6 +10,8 @@ let package = Package(
     .library(name: "FinchONNX", targets: ["FinchONNX"]),
     .library(name: "FinchInterpreter", targets: ["FinchInterpreter"]),
     .library(name: "FinchPasses", targets: ["FinchPasses"]),
+    .library(name: "FinchCost", targets: ["FinchCost"]),
+    .library(name: "FinchReport", targets: ["FinchReport"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -20,6 +22,8 @@ let package = Package(
     .target(name: "FinchIR"),
     .target(name: "FinchInterpreter", dependencies: ["FinchIR"]),
     .target(name: "FinchPasses", dependencies: ["FinchIR", "FinchInterpreter"]),
+    .target(name: "FinchCost", dependencies: ["FinchIR"], resources: [.copy("Resources/devices.json")]),
+    .target(name: "FinchReport", dependencies: ["FinchIR", "FinchCost"]),
     .target(
       name: "FinchONNX",
       dependencies: [
@@ -31,14 +35,14 @@ let package = Package(
     .executableTarget(
       name: "finch",
       dependencies: [
-        "FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses",
+        "FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses", "FinchCost", "FinchReport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
     .target(
       name: "FinchTestSupport",
-      dependencies: ["FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses"],
+      dependencies: ["FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses", "FinchCost"],
       path: "Sources/FinchTestSupport"
     ),
     .testTarget(name: "FinchIRTests", dependencies: ["FinchIR", "FinchTestSupport"]),
@@ -48,6 +52,8 @@ let package = Package(
     ),
     .testTarget(name: "FinchInterpreterTests", dependencies: ["FinchInterpreter", "FinchONNX", "FinchTestSupport"]),
     .testTarget(name: "FinchPassesTests", dependencies: ["FinchPasses", "FinchONNX", "FinchTestSupport"]),
+    .testTarget(name: "FinchCostTests", dependencies: ["FinchCost", "FinchPasses", "FinchONNX", "FinchTestSupport"]),
+    .testTarget(name: "FinchReportTests", dependencies: ["FinchReport", "FinchCost", "FinchTestSupport"]),
     .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchTestSupport"]),
   ],
   swiftLanguageModes: [.v6]

@@ -1,0 +1,24 @@
+/// Why a cost question cannot be answered.
+public enum FinchCostError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// A board or part name that is not in the catalogue.
+  case unknownDevice(String, known: [String])
+  /// A folding file names a layer the model does not have.
+  case unknownLayer(String, known: [String])
+  /// A folding breaks a divisibility or coupling rule.
+  case invalidFolding(layer: String, reason: String)
+  /// A target or budget that makes no sense (not positive, above 1, ...).
+  case invalidTarget(String)
+  /// The model has no hardware layers to fold.
+  case noHardwareLayers
+
+  public var description: String {
+    switch self {
+    case .unknownDevice(let name, let known): return "unknown board or part '\(name)'; known: \(known.joined(separator: ", "))"
+    case .unknownLayer(let name, let known):
+      return "folding names layer '\(name)', which the model does not have; layers: \(known.joined(separator: ", "))"
+    case .invalidFolding(let layer, let reason): return "folding of layer '\(layer)': \(reason)"
+    case .invalidTarget(let reason): return reason
+    case .noHardwareLayers: return "the model has no hardware layers (compile it first, or check `finch compile`'s report)"
+    }
+  }
+}

@@ -1,0 +1,51 @@
+/// How much a layer is unrolled: PE output lanes and SIMD input lanes.
+public struct LayerFolding: Sendable, Codable, Equatable, Hashable {
+  public var pe: Int
+  public var simd: Int
+  public init(pe: Int = 1, simd: Int = 1) {
+    self.pe = pe
+    self.simd = simd
+  }
+}
+
+/// A folding for a whole network, by layer name, in the JSON format
+/// `{"layers": [{"name": ..., "pe": ..., "simd": ...}]}`.
+public struct FoldingConfig: Sendable, Codable, Equatable {
+  public struct Entry: Sendable, Codable, Equatable {
+    public var name: String
+    public var pe: Int?
+    public var simd: Int?
+    public init(name: String, pe: Int?, simd: Int?) {
+      self.name = name
+      self.pe = pe
+      self.simd = simd
+    }
+  }
+  public var layers: [Entry]
+  public init(layers: [Entry]) { self.layers = layers }
+
+  /// The configuration of `foldings` for `layers`.
+  public init(_ layers: [HardwareLayer], _ foldings: [LayerFolding]) {
+    self.layers = zip(layers, foldings).map { Entry(name: $0.name, pe: $1.pe, simd: $1.simd) }
+  }
+
+  /// Checks every entry names a layer and respects its divisibility rules;
+  /// returns the pinned foldings by layer index (PE or SIMD left out stay free).
+  public func pinned(in layers: [HardwareLayer]) throws(FinchCostError) -> [Int: Entry] {
+    var result: [Int: Entry] = [:]
+    for entry in self.layers {
+      guard let i = layers.firstIndex(where: { $0.name == entry.name }) else {
+        throw .unknownLayer(entry.name, known: layers.map(\.name))
+      }
+      let l = layers[i]
+      if let pe = entry.pe, !l.peChoices.contains(pe) {
+        throw .invalidFolding(layer: l.name, reason: "PE \(pe) is not one of \(l.peChoices)")
+      }
+      if let simd = entry.simd, !l.simdChoices.contains(simd) {
+        throw .invalidFolding(layer: l.name, reason: "SIMD \(simd) is not one of \(l.simdChoices)")
+      }
+      result[i] = entry
+    }
+    return result
+  }
+}

@@ -1,0 +1,2 @@
+/// Reports: JSON, text and SVG/HTML charts.
+public enum FinchReport {}
