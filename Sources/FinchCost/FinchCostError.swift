@@ -10,6 +10,10 @@ public enum FinchCostError: Error, Sendable, Equatable, CustomStringConvertible 
   case invalidTarget(String)
   /// The model has no hardware layers to fold.
   case noHardwareLayers
+  /// The device catalogue (`devices.json`) is missing, malformed or inconsistent.
+  case invalidCatalogue(String)
+  /// A model without multiply-accumulates, which a roofline cannot place.
+  case noMultiplyAccumulates(model: String)
 
   public var description: String {
     switch self {
@@ -19,6 +23,9 @@ public enum FinchCostError: Error, Sendable, Equatable, CustomStringConvertible 
     case .invalidFolding(let layer, let reason): return "folding of layer '\(layer)': \(reason)"
     case .invalidTarget(let reason): return reason
     case .noHardwareLayers: return "the model has no hardware layers (compile it first, or check `finch compile`'s report)"
+    case .invalidCatalogue(let reason): return "device catalogue: \(reason)"
+    case .noMultiplyAccumulates(let model):
+      return "model '\(model)' has no MatMul, Gemm or Conv layers, so it has no arithmetic intensity to plot"
     }
   }
 }

@@ -24,6 +24,8 @@ public struct HardwareLayer: Sendable, Codable, Equatable {
   public var signedInput = false
   /// Thresholds per channel (0 when none).
   public var thresholds = 0
+  /// Whether every channel uses the same thresholds.
+  public var sharedThresholds = false
   /// XNOR-popcount MVAU.
   public var xnor = false
   /// Label select: how many labels it outputs.
@@ -89,6 +91,7 @@ public struct HardwareLayer: Sendable, Codable, Equatable {
       l.channels = inShape.last ?? 1
       l.vectors = inShape.dropLast().reduce(1, *)
       l.thresholds = graph.type(of: node.inputs[1])?.shape[1] ?? 0
+      l.sharedThresholds = graph.type(of: node.inputs[1])?.shape[0] == 1
     case .streamingMaxPool(let k, let s):
       l = HardwareLayer(name: node.name, kind: .streamingMaxPool)
       l.channels = inShape[3]

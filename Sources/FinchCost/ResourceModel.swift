@@ -22,6 +22,7 @@ public struct Resources: Sendable, Codable, Equatable {
 /// Weights live in LUTRAM (`P·Q·W·⌈WMEM/64⌉` LUTs) when the memory is shallow
 /// (WMEM = MW·MH/(P·Q) ≤ 128), else in BRAM18 by FINN-R's width/depth table.
 /// Multipliers map to DSPs (one per lane) when both operands exceed 4 bits.
+/// Thresholding uses a ROM of levels for narrow inputs (see ``thresholding(_:_:)``).
 /// Flip-flops count the registers the units hold: accumulators and outputs
 /// per PE, the input and output stream registers, and a small control overhead.
 /// The cost model is recalibrated against Yosys synthesis of Finch's own RTL.
@@ -32,10 +33,7 @@ public enum ResourceModel {
     switch layer.kind {
     case .mvau: return mvau(layer, p, q)
     case .swu: return swu(layer, q)
-    case .thresholding:
-      let memory = memory(width: p * layer.thresholds * layer.inputBits, depth: layer.channels / p)
-      let compare = p * max(layer.thresholds, 1) * divUp(layer.inputBits, 2)
-      return Resources(lut: 40 + compare + memory.lut, ff: 32 + p * (layer.inputBits + layer.outputBits) * 2, bram18: memory.bram18)
+    case .thresholding: return thresholding(layer, p)
     case .streamingMaxPool:
       let width = p * layer.inputBits
       let depth = (layer.kernel[0] - 1) * layer.inputDims[1] * layer.channels / p + layer.channels / p
@@ -68,6 +66,21 @@ public enum ResourceModel {
     }
     let ff = 64 + p * (l.accumulatorBits + l.outputBits) + 2 * (q * a + p * l.outputBits)
     return Resources(lut: lut, ff: ff, dsp: dspMultipliers ? p * q : 0, bram18: bram)
+  }
+
+  /// Thresholding: inputs of at most 10 bits index a ROM of precomputed
+  /// levels (`2^A` entries per distinct channel, `P·outBits` wide), wider inputs
+  /// are compared against the thresholds in parallel (`B·⌈A/2⌉` LUTs per lane
+  /// plus their memory).
+  static func thresholding(_ l: HardwareLayer, _ p: Int) -> Resources {
+    let ff = 32 + p * (l.inputBits + l.outputBits) * 2
+    let distinct = l.sharedThresholds ? 1 : l.channels / p
+    if l.inputBits <= 10 {
+      let rom = memory(width: p * l.outputBits, depth: distinct << l.inputBits)
+      return Resources(lut: 40 + rom.lut, ff: ff, bram18: rom.bram18)
+    }
+    let stored = memory(width: p * l.thresholds * l.inputBits, depth: distinct)
+    return Resources(lut: 40 + p * l.thresholds * divUp(l.inputBits, 2) + stored.lut, ff: ff, bram18: stored.bram18)
   }
 
   static func swu(_ l: HardwareLayer, _ simd: Int) -> Resources {
