@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "FinchPasses", targets: ["FinchPasses"]),
     .library(name: "FinchCost", targets: ["FinchCost"]),
     .library(name: "FinchReport", targets: ["FinchReport"]),
+    .library(name: "FinchRTL", targets: ["FinchRTL"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -24,6 +25,7 @@ let package = Package(
     .target(name: "FinchPasses", dependencies: ["FinchIR", "FinchInterpreter"]),
     .target(name: "FinchCost", dependencies: ["FinchIR"], resources: [.copy("Resources/devices.json")]),
     .target(name: "FinchReport", dependencies: ["FinchIR", "FinchCost"]),
+    .target(name: "FinchRTL", dependencies: ["FinchIR", "FinchCost"], resources: [.copy("Resources/verilog")]),
     .target(
       name: "FinchONNX",
       dependencies: [
@@ -35,14 +37,14 @@ let package = Package(
     .executableTarget(
       name: "finch",
       dependencies: [
-        "FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses", "FinchCost", "FinchReport",
+        "FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses", "FinchCost", "FinchReport", "FinchRTL",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
     .target(
       name: "FinchTestSupport",
-      dependencies: ["FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses", "FinchCost"],
+      dependencies: ["FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses", "FinchCost", "FinchRTL"],
       path: "Sources/FinchTestSupport"
     ),
     .testTarget(name: "FinchIRTests", dependencies: ["FinchIR", "FinchTestSupport"]),
@@ -54,6 +56,7 @@ let package = Package(
     .testTarget(name: "FinchPassesTests", dependencies: ["FinchPasses", "FinchONNX", "FinchTestSupport"]),
     .testTarget(name: "FinchCostTests", dependencies: ["FinchCost", "FinchPasses", "FinchONNX", "FinchTestSupport"]),
     .testTarget(name: "FinchReportTests", dependencies: ["FinchReport", "FinchCost", "FinchTestSupport"]),
+    .testTarget(name: "FinchRTLTests", dependencies: ["FinchRTL", "FinchPasses", "FinchInterpreter", "FinchTestSupport"]),
     .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchTestSupport"]),
   ],
   swiftLanguageModes: [.v6]

@@ -1,0 +1,25 @@
+/// Why RTL could not be generated, simulated or synthesized.
+public enum RTLError: Error, Sendable, CustomStringConvertible {
+  /// Data does not fit a stream format.
+  case invalidStream(String)
+  /// A layer or folding the RTL library cannot implement.
+  case unsupported(layer: String, reason: String)
+  /// A tool is not installed.
+  case missingTool(String, install: String)
+  /// A tool ran and failed.
+  case toolFailed(tool: String, status: Int32, log: String)
+  /// Simulation finished without producing every output word.
+  case simulationIncomplete(expected: Int, got: Int, cycles: Int)
+
+  public var description: String {
+    switch self {
+    case .invalidStream(let reason): return "stream: \(reason)"
+    case .unsupported(let layer, let reason): return "layer '\(layer)': \(reason)"
+    case .missingTool(let tool, let install): return "\(tool) is not installed; install it with: \(install)"
+    case .toolFailed(let tool, let status, let log):
+      return "\(tool) failed (exit \(status)): " + log.split(separator: "\n").suffix(6).joined(separator: " | ")
+    case .simulationIncomplete(let expected, let got, let cycles):
+      return "simulation stopped after \(cycles) cycles with \(got) of \(expected) output words (deadlock or lost data)"
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// The hand-written Verilog modules shipped with Finch (package resources).
+public enum VerilogLibrary {
+  /// The folder holding the `.v` files.
+  public static var directory: URL? { Bundle.module.url(forResource: "verilog", withExtension: nil) }
+
+  /// The library's source files by name (`finch_mvau.v`, ...), the testbench excluded.
+  public static func sources() throws(RTLError) -> [String: String] {
+    guard let dir = directory, let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else {
+      throw .toolFailed(tool: "finch", status: -1, log: "the Verilog library is missing from the FinchRTL resource bundle")
+    }
+    var result: [String: String] = [:]
+    for name in names where name.hasSuffix(".v") && name != testbench {
+      result[name] = try? String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+    }
+    return result
+  }
+
+  /// The testbench file name.
+  public static let testbench = "finch_tb.v"
+
+  /// The testbench source.
+  public static func testbenchSource() throws(RTLError) -> String {
+    guard let dir = directory, let s = try? String(contentsOf: dir.appendingPathComponent(testbench), encoding: .utf8) else {
+      throw .toolFailed(tool: "finch", status: -1, log: "the testbench is missing from the FinchRTL resource bundle")
+    }
+    return s
+  }
+
+  /// Writes the library, `finch_top.v` for `chain` and every memory file into
+  /// `directory`; returns the design's source files (testbench excluded).
+  @discardableResult
+  public static func writeDesign(_ chain: [ModuleInstance], fifoDepths: [Int] = [], to directory: URL) throws(RTLError) -> [String] {
+    do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+      throw .toolFailed(tool: "finch", status: -1, log: "cannot create \(directory.path): \(error)")
+    }
+    let used = Set(chain.map(\.module) + ["finch_dwc", "finch_fifo"])
+    var files: [String] = []
+    for (name, text) in try sources().sorted(by: { $0.key < $1.key }) where used.contains(String(name.dropLast(2))) {
+      try Data(text.utf8).writeOrThrow(to: directory.appendingPathComponent(name))
+      files.append(name)
+    }
+    for m in chain {
+      for (name, text) in m.memoryFiles { try Data(text.utf8).writeOrThrow(to: directory.appendingPathComponent(name)) }
+    }
+    try Data(try Stitcher.top(chain, fifoDepths: fifoDepths).utf8).writeOrThrow(to: directory.appendingPathComponent("finch_top.v"))
+    try Data(try testbenchSource().utf8).writeOrThrow(to: directory.appendingPathComponent(testbench))
+    return files + ["finch_top.v"]
+  }
+}
