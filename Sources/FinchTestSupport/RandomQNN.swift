@@ -177,10 +177,10 @@ private struct Generator {
     var bipolar: Bool { if case .bipolarQuant = op { return true } else { return false } }
   }
 
-  mutating func quantizer(allowBipolar: Bool, maxBits: Int = 8) -> Quantizer {
+  mutating func quantizer(allowBipolar: Bool, signed signedProbability: Double = 0.6) -> Quantizer {
     if allowBipolar && rng.chance(0.2) { return Quantizer(op: .bipolarQuant, bits: 1, lo: -1, hi: 1) }
-    let bits = rng.int(1...maxBits)
-    let signed = rng.chance(0.6)
+    let bits = rng.int(1...8)
+    let signed = rng.chance(signedProbability)
     // An unsigned narrow 1-bit quantizer has the single level 0: not drawn.
     let narrow = rng.chance(0.4) && (signed || bits > 1)
     let rounding: RoundingMode = rng.chance(0.85) ? .round : rng.pick([.floor, .ceil, .halfUp, .halfDown, .up, .down])
@@ -208,8 +208,9 @@ private struct Generator {
 
   // MARK: Calibration
 
-  /// Per-channel (axis 1) mean and standard deviation of `value` over random inputs.
-  mutating func statistics(_ value: String) -> (mean: [Double], std: [Double], pooled: Double) {
+  /// Per-channel (axis 1) mean and standard deviation of `value` over random
+  /// inputs, and the mean and standard deviation of all its elements.
+  mutating func statistics(_ value: String) -> (mean: [Double], std: [Double], centre: Double, pooled: Double) {
     var partial = graph
     partial.outputs = [value]
     let batch = RandomQNN.inputs(for: partial, samples: 24, seed: rng.next())
@@ -235,7 +236,7 @@ private struct Generator {
     let all = v.map(Double.init)
     let m = all.reduce(0, +) / Double(all.count)
     let pooled = (all.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(all.count)).squareRoot()
-    return (mean, std, pooled)
+    return (mean, std, m, pooled)
   }
 
   // MARK: Network
@@ -297,24 +298,19 @@ private struct Generator {
   /// Positive affine normalization of the integer pixels, then a quantizer.
   mutating func inputQuantizer(_ input: String, _ type: DataType) -> String {
     var x = input
-    var a = 1.0, b = 0.0
+    let q = quantizer(allowBipolar: true)
     let scaled = rng.chance(0.8)
+    var a = 1.0
     if scaled {
       a = rng.pick([1.0 / 255, 0x1p-8, 0x1p-4, 0.5, 1]) * (rng.chance(0.3) ? rng.uniform(0.3, 3) : 1)
       x = add(.binary(.mul), x, [Self.scalar(a)])
     }
-    if rng.chance(0.6) {
-      b = rng.chance(0.4) ? 0.5 * (type.max * a) : rng.uniform(-0.5, 0.5) * (type.max - type.min) * a
-      x = add(.binary(.sub), x, [Self.scalar(b)])
-    }
-    let q = quantizer(allowBipolar: true)
     let width = (type.max - type.min) * a
-    let target = width / (q.hi - q.lo + 1) * rng.uniform(0.5, 2)
-    let s: Float
-    if !scaled && rng.chance(0.3) {
-      s = 1
-    } else {
-      s = scale(near: target, powerOfTwo: rng.chance(0.4))
+    let s = !scaled && rng.chance(0.3) ? 1 : scale(near: width / (q.hi - q.lo + 1) * rng.uniform(0.5, 2), powerOfTwo: rng.chance(0.4))
+    if rng.chance(q.hi - q.lo <= 2 ? 0.9 : 0.6) {
+      // Mean subtraction: roughly centres the pixel range on the quantizer's levels.
+      let b = (type.max + type.min) / 2 * a - (q.lo + q.hi) / 2 * Double(s) + rng.uniform(-0.2, 0.2) * width
+      x = add(.binary(.sub), x, [Self.scalar(b)])
     }
     return apply(q, x, scale: s)
   }
@@ -346,7 +342,7 @@ private struct Generator {
   /// Optional bias, BatchNorm and Relu, then an activation quantizer, on the linear output `y`.
   mutating func activation(_ linear: String, biasShape: Shape) -> String {
     var y = linear
-    var (mean, std, pooled) = statistics(y)
+    var (mean, std, centre, pooled) = statistics(y)
     let channels = mean.count
     if pooled == 0 { pooled = 1 }
     std = std.map { $0 > 0 ? $0 : pooled }
@@ -354,10 +350,12 @@ private struct Generator {
       let bias = (0..<channels).map { std[$0] * rng.uniform(-1, 1) }
       y = add(.binary(.add), y, [Tensor(shape: biasShape, floats: bias.map { Float($0) })])
       for c in 0..<channels { mean[c] += bias[c] }
+      centre += bias.reduce(0, +) / Double(channels)
     }
-    let q = quantizer(allowBipolar: true)
-    let levels = q.hi - q.lo
+    // Relu comes with an (almost always unsigned) multi-bit quantizer, as in Brevitas' QuantReLU.
     let relu = rng.chance(0.25)
+    let q = quantizer(allowBipolar: !relu, signed: relu ? 0.15 : 0.6)
+    let levels = q.hi - q.lo
     let s: Float
     if rng.chance(0.65) {
       // BatchNorm maps each channel onto the quantizer's range, some channels mirrored.
@@ -369,8 +367,8 @@ private struct Generator {
       for c in 0..<channels {
         let sign = negatives && rng.chance(0.4) ? -1.0 : 1.0
         gamma.append(Float(sign * Double(s) * Swift.max(levels, 1) / 4 * rng.uniform(0.5, 1.5)))
-        let centre = (q.lo + q.hi) / 2
-        beta.append(Float(Double(s) * (centre + rng.uniform(-0.25, 0.25) * Swift.max(levels, 1))))
+        let middle = (q.lo + q.hi) / 2
+        beta.append(Float(Double(s) * (middle + rng.uniform(-0.25, 0.25) * Swift.max(levels, 1))))
         mu.append(Float(mean[c] + rng.uniform(-0.3, 0.3) * std[c]))
         variance.append(Float(Swift.max(std[c] * std[c] * rng.uniform(0.6, 1.6), 1e-3)))
       }
@@ -379,7 +377,9 @@ private struct Generator {
         Tensor(shape: [channels], floats: mu), Tensor(shape: [channels], floats: variance),
       ])
     } else {
-      s = scale(near: pooled * 4 / Swift.max(levels + 1, 2), powerOfTwo: rng.chance(0.4))
+      // Without BatchNorm the scale alone must cover the values.
+      let reach = abs(centre) + 2 * pooled
+      s = scale(near: reach / Swift.max(q.hi, -q.lo, 1) * rng.uniform(0.5, 1.5), powerOfTwo: rng.chance(0.4))
     }
     if relu { y = add(.unary(.relu), y) }
     return apply(q, y, scale: s)
