@@ -56,7 +56,7 @@ module finch_tb;
       if (s_tvalid && s_tready) sent = sent + 1;
       if (!(s_tvalid && !s_tready)) begin
         if (sent < n_in && (lfsr[9:0] >= stall[9:0] || stall == 0)) begin
-          status = $fscanf(in_file, "%h\n", next_word);
+          status = $fscanf(in_file, "%h", next_word);
           s_tdata <= next_word;
           s_tvalid <= 1'b1;
         end else begin
