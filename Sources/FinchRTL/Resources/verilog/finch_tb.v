@@ -37,9 +37,14 @@ module finch_tb;
     if (!$value$plusargs("seed=%d", seed)) seed = 1;
     if (!$value$plusargs("max_cycles=%d", max_cycles)) max_cycles = 10000000;
     lfsr = 32'h2545F491 ^ seed;
+    // Checking the handles here also keeps Verilator 5.006 from reordering the opens after their first use.
     in_file = $fopen("input.hex", "r");
     out_file = $fopen("output.hex", "w");
     cycle_file = $fopen("cycles.txt", "w");
+    if (in_file == 0 || out_file == 0 || cycle_file == 0) begin
+      $display("finch_tb: cannot open input.hex, output.hex or cycles.txt in the working folder");
+      $finish;
+    end
     repeat (4) @(posedge clk);
     rst_n <= 1'b1;
   end
@@ -56,9 +61,15 @@ module finch_tb;
       if (s_tvalid && s_tready) sent = sent + 1;
       if (!(s_tvalid && !s_tready)) begin
         if (sent < n_in && (lfsr[9:0] >= stall[9:0] || stall == 0)) begin
+          // The status is checked so that no simulator drops the read as dead code.
           status = $fscanf(in_file, "%h", next_word);
-          s_tdata <= next_word;
-          s_tvalid <= 1'b1;
+          if (status == 1) begin
+            s_tdata <= next_word;
+            s_tvalid <= 1'b1;
+          end else begin
+            $display("finch_tb: input.hex ended after %0d of %0d words", sent, n_in);
+            s_tvalid <= 1'b0;
+          end
         end else begin
           s_tvalid <= 1'b0;
         end
