@@ -29,7 +29,7 @@ public enum Stitcher {
         wires(converted, m.input.wordBits)
         connect(
           "finch_dwc", "\(converted)_u",
-          [("IN_W", "\(width)"), ("OUT_W", "\(m.input.wordBits)"), ("ELEM_W", "\(m.input.elementBits)")], from: stream, to: converted)
+          [("IN_W", "\(width)"), ("OUT_W", "\(m.input.wordBits)")], from: stream, to: converted)
         stream = converted
       }
       let out = i == chain.count - 1 && (i >= fifoDepths.count || fifoDepths[i] == 0) ? "m" : "l\(i)"
