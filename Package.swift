@@ -25,7 +25,7 @@ let package = Package(
     .target(name: "FinchPasses", dependencies: ["FinchIR", "FinchInterpreter"]),
     .target(name: "FinchCost", dependencies: ["FinchIR"], resources: [.copy("Resources/devices.json")]),
     .target(name: "FinchReport", dependencies: ["FinchIR", "FinchCost"]),
-    .target(name: "FinchRTL", dependencies: ["FinchIR", "FinchCost"], resources: [.copy("Resources/verilog")]),
+    .target(name: "FinchRTL", dependencies: ["FinchIR", "FinchCost", "FinchInterpreter"], resources: [.copy("Resources/verilog")]),
     .target(
       name: "FinchONNX",
       dependencies: [

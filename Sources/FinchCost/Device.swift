@@ -16,15 +16,6 @@ public enum DeviceFamily: String, Sendable, Codable, CaseIterable {
     case .ice40: return 4
     }
   }
-
-  /// The narrowest product (sum of operand widths) that Yosys maps to a DSP block:
-  /// 9 bits on Xilinx, 11 on iCE40 with `synth_ice40 -dsp` (shared/research/fpga-tools.md §4b).
-  public var dspMinimumProductBits: Int {
-    switch self {
-    case .xc7, .xcup: return 9
-    case .ice40: return 11
-    }
-  }
 }
 
 /// The hard multiplier block of a part.
