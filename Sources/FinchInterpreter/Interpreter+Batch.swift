@@ -32,7 +32,7 @@ extension Interpreter {
   }
 
   /// Splits `batch` into tensors of the input's type.
-  static func split(_ batch: Tensor, into expected: ValueType, name: String) throws(InterpreterError) -> [Tensor] {
+  public static func split(_ batch: Tensor, into expected: ValueType, name: String) throws(InterpreterError) -> [Tensor] {
     let converted = expected.elementType == .float32 ? Tensor(shape: batch.shape, floats: batch.floats) : Tensor(shape: batch.shape, int64s: batch.int64s)
     if batch.shape == expected.shape { return [converted] }
     let sampleDims = Array(expected.shape.dims.dropFirst())

@@ -13,13 +13,7 @@ enum CompiledModel {
     if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
       return try ONNXImporter.load(path: URL(fileURLWithPath: path).appendingPathComponent("compiled.onnx").path)
     }
-    var graph = try ONNXImporter.load(path: path)
-    if let name = inputType, let dt = DataType(finnName: name) {
-      for input in graph.inputs { graph.types[input]?.dataType = dt }
-      try graph.inferTypes()
-    }
-    try Pipeline.compile.run(on: &graph)
-    return graph
+    return try Compilation.run(model: path, inputType: inputType).graph
   }
 
   /// Reads a folding file.

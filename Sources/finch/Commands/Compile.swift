@@ -44,32 +44,10 @@ struct Compile: ParsableCommand {
 
   func run() throws {
     try Finch.reportingErrors {
-      var graph = try ONNXImporter.load(path: model)
-      if let name = inputType, let dt = DataType(finnName: name) {
-        for input in graph.inputs { graph.types[input]?.dataType = dt }
-        try graph.inferTypes()
-      }
-      var stages = [("import", graph.text)]
-      let printing = Set(printAfter)
-      try Pipeline.compile.run(on: &graph) { pass, after in
-        stages.append((pass, after.text))
-        if printAll || printing.contains(pass) { print("// after \(pass)\n\(after.text)") }
-      }
-      let summary = CompileSummary(model: model, graph: graph)
-      if !summary.unlowered.isEmpty && !allowHostOps {
-        throw CompileError.notLowered(summary.unlowered)
-      }
-      try OutputFolder.write(to: output) { dir in
-        let stagesDir = dir.appendingPathComponent("stages")
-        try FileManager.default.createDirectory(at: stagesDir, withIntermediateDirectories: true)
-        for (i, (name, text)) in stages.enumerated() {
-          try Data(text.utf8).write(to: stagesDir.appendingPathComponent(String(format: "%02d-%@.txt", i, name)))
-        }
-        try ONNXExporter.save(graph, path: dir.appendingPathComponent("compiled.onnx").path)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(summary).write(to: dir.appendingPathComponent("summary.json"))
-      }
+      let compilation = try Compilation.run(model: model, inputType: inputType, printAfter: Set(printAfter), printAll: printAll)
+      try compilation.requireLowered(allowHostOps: allowHostOps)
+      try OutputFolder.write(to: output) { dir in try compilation.write(into: dir) }
+      let summary = compilation.summary
       print(Self.report(summary, folder: output))
     }
   }

@@ -59,40 +59,39 @@ struct Estimate: ParsableCommand {
       let graph = try CompiledModel.load(model, inputType: inputType)
       let layers = HardwareLayer.layers(of: graph)
       guard !layers.isEmpty else { throw FinchCostError.noHardwareLayers }
-      let pinned = try folding.map { path throws in try CompiledModel.readFolding(path).pinned(in: layers) } ?? [:]
-      let solver = FoldingSolver(layers: layers, capacity: device.capacity, pinned: pinned)
-      let foldings: [LayerFolding]
-      if let budget {
-        guard let f = solver.solve(budget: budget) else {
-          let smallest = solver.foldings(targetCycles: Int.max)
-          let need = zip(layers, smallest).map { ResourceModel.resources($0, $1) }.reduce(Resources(), +)
-          throw FinchCostError.invalidTarget(
-            "even the smallest folding needs \(need.lut) LUT, \(need.ff) FF, \(need.dsp) DSP, \(need.bram18) BRAM18: "
-              + "more than \(Int(budget * 100))% of \(device.part.name)")
-        }
-        foldings = f
-      } else if let fps {
-        foldings = solver.solve(targetCycles: Int(clockMHz * 1e6 / fps))
-      } else {
-        let target = pinned.keys.map { CycleModel.cycles(layers[$0], solver.options($0).first?.folding ?? LayerFolding()) }.max() ?? 0
-        foldings = solver.solve(targetCycles: target)
-      }
+      let (solver, foldings) = try Self.fold(layers, device: device, clockMHz: clockMHz, fps: fps, budget: budget, folding: folding)
       let estimate = FinchCost.Estimate(
         board: device.name, part: device.part.name, clockMHz: clockMHz, capacity: device.capacity, layers: layers, foldings: foldings,
         targetFPS: fps)
-      if let writeFolding {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(FoldingConfig(layers, foldings)).write(to: URL(fileURLWithPath: writeFolding), options: .atomic)
-      }
+      if let writeFolding { try JSONOutput.write(FoldingConfig(layers, foldings), to: URL(fileURLWithPath: writeFolding)) }
       if json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        print(String(decoding: try encoder.encode(estimate), as: UTF8.self))
+        try JSONOutput.print(estimate)
       } else {
         print(Self.table(estimate, fastestFPS: clockMHz * 1e6 / Double(max(solver.fastestCycles, 1)), requested: fps))
       }
     }
+  }
+
+  /// The solver for `layers` on `device` and its foldings for a frames/s target,
+  /// a budget, or (with neither) the slowest layer a folding file pins.
+  static func fold(
+    _ layers: [HardwareLayer], device: Device, clockMHz: Double, fps: Double?, budget: Double?, folding: String?
+  ) throws -> (FoldingSolver, [LayerFolding]) {
+    let pinned = try folding.map { path throws in try CompiledModel.readFolding(path).pinned(in: layers) } ?? [:]
+    let solver = FoldingSolver(layers: layers, capacity: device.capacity, pinned: pinned)
+    if let budget {
+      guard let f = solver.solve(budget: budget) else {
+        let smallest = solver.foldings(targetCycles: Int.max)
+        let need = zip(layers, smallest).map { ResourceModel.resources($0, $1) }.reduce(Resources(), +)
+        throw FinchCostError.invalidTarget(
+          "even the smallest folding needs \(need.lut) LUT, \(need.ff) FF, \(need.dsp) DSP, \(need.bram18) BRAM18: "
+            + "more than \(Int(budget * 100))% of \(device.part.name)")
+      }
+      return (solver, f)
+    }
+    if let fps { return (solver, solver.solve(targetCycles: Int(clockMHz * 1e6 / fps))) }
+    let target = pinned.keys.map { CycleModel.cycles(layers[$0], solver.options($0).first?.folding ?? LayerFolding()) }.max() ?? 0
+    return (solver, solver.solve(targetCycles: target))
   }
 
   /// The per-layer table, totals against the part, and the verdict.

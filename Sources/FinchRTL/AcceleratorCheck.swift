@@ -1,0 +1,85 @@
+import FinchIR
+import FinchInterpreter
+import Foundation
+
+/// Runs raw model inputs through the host prologue (in the interpreter), the
+/// accelerator (in a simulator) and compares every accelerator output word
+/// with the interpreter's.
+public struct AcceleratorCheck: Sendable {
+  /// What one check found: what `finch simulate --json` prints.
+  public struct Report: Codable, Sendable {
+    public var frames: Int
+    public var mismatches: Int
+    /// Steady-state cycles between consecutive frames' last output words (the first frame's end with one frame).
+    public var cyclesPerFrame: Double
+    public var estimatedCyclesPerFrame: Int
+    public var firstFrameLatencyCycles: Int
+    public var simCyclesPerSecond: Double
+    public var buildSeconds: Double
+    public var simulator: String
+    /// The first mismatching frame, if any.
+    public var firstMismatch: Int?
+
+    enum CodingKeys: String, CodingKey {
+      case frames, mismatches, simulator
+      case cyclesPerFrame = "cycles_per_frame"
+      case estimatedCyclesPerFrame = "estimated_cycles_per_frame"
+      case firstFrameLatencyCycles = "first_frame_latency_cycles"
+      case simCyclesPerSecond = "sim_cycles_per_second"
+      case buildSeconds = "build_seconds"
+      case firstMismatch = "first_mismatch"
+    }
+  }
+
+  public var graph: Graph
+  public var design: Design
+
+  public init(graph: Graph, design: Design) {
+    self.graph = graph
+    self.design = design
+  }
+
+  /// Simulates `samples` (a batch of raw model inputs, one frame per sample) in `directory`.
+  public func run(
+    samples: Tensor, directory: URL, simulator: Simulation.Simulator, stall: Int, estimatedCyclesPerFrame: Int
+  ) throws -> Report {
+    guard let inputName = graph.inputs.first, let inputType = graph.types[inputName] else {
+      throw RTLError.unsupported(layer: graph.name, reason: "the graph has no typed input")
+    }
+    let interpreter = Interpreter(graph: graph)
+    var hardwareInputs: [Tensor] = [], expected: [Tensor] = []
+    for sample in try Interpreter.split(samples, into: inputType, name: inputName) {
+      let values = try interpreter.runAll([inputName: sample])
+      guard let x = values[design.inputValue], let y = values[design.outputValue] else {
+        throw RTLError.unsupported(layer: graph.name, reason: "the interpreter did not compute the accelerator's input or output")
+      }
+      hardwareInputs.append(x)
+      expected.append(y)
+    }
+    let sources = try design.write(to: directory)
+    var sim = Simulation(
+      directory: directory, sources: sources + [VerilogLibrary.testbench], inputWidth: design.chain[0].input.wordBits,
+      outputWidth: design.chain[design.chain.count - 1].output.wordBits)
+    sim.simulator = simulator
+    sim.stall = stall
+    let input = design.chain[0].input, output = design.chain[design.chain.count - 1].output
+    let perFrame = design.chain[design.chain.count - 1].outputWords
+    let words = try hardwareInputs.flatMap { frame throws -> [String] in try input.words(frame) }
+    let result = try sim.run(input: words, outputCount: perFrame * hardwareInputs.count)
+    var mismatches = 0
+    var firstMismatch: Int?
+    for f in expected.indices {
+      let got = try output.tensor(fromWords: Array(result.words[(f * perFrame)..<((f + 1) * perFrame)]), shape: design.outputShape)
+      if got.int64s != expected[f].int64s {
+        mismatches += 1
+        firstMismatch = firstMismatch ?? f
+      }
+    }
+    let ends = expected.indices.map { result.cycles[($0 + 1) * perFrame - 1] }
+    let steady = ends.count > 1 ? Double(ends[ends.count - 1] - ends[0]) / Double(ends.count - 1) : Double(ends[0])
+    return Report(
+      frames: expected.count, mismatches: mismatches, cyclesPerFrame: steady, estimatedCyclesPerFrame: estimatedCyclesPerFrame,
+      firstFrameLatencyCycles: ends[0], simCyclesPerSecond: Double(result.cycles.last ?? 0) / max(result.runSeconds, 1e-9),
+      buildSeconds: result.buildSeconds, simulator: simulator.rawValue, firstMismatch: firstMismatch)
+  }
+}

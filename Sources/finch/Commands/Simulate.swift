@@ -1,0 +1,76 @@
+import ArgumentParser
+import FinchCost
+import FinchIR
+import FinchONNX
+import FinchRTL
+import Foundation
+
+/// `finch simulate`: run a built accelerator in Verilator or Icarus and check it against the interpreter.
+struct Simulate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Simulate a `finch build` folder and compare every output with the interpreter.",
+    discussion: """
+      Inputs are raw model inputs: the host prologue runs in software exactly as in `finch run`. \
+      Reports frames checked, mismatches, steady-state cycles per frame against the cycle model, \
+      the first frame's latency and the simulation speed. Exit status 1 if any output mismatches.
+      """)
+
+  @Argument(help: "A `finch build` output folder.")
+  var folder: String
+
+  @Option(help: "Model inputs (.npy; default: the folder's inputs.npy).")
+  var input: String?
+
+  @Option(help: "How many frames to simulate (default 8).")
+  var frames: Int = 8
+
+  @Option(help: "verilator or icarus.")
+  var simulator: String = "verilator"
+
+  @Option(help: "Probability (0...1) that a cycle drops s_tvalid or m_tready at the I/O.")
+  var stall: Double = 0
+
+  @Flag(help: "Print one JSON object.")
+  var json = false
+
+  func validate() throws {
+    guard Simulation.Simulator(rawValue: simulator) != nil else { throw ValidationError("--simulator must be verilator or icarus") }
+    guard frames >= 1 else { throw ValidationError("--frames must be at least 1") }
+    guard stall >= 0 && stall < 1 else { throw ValidationError("--stall must be in [0, 1)") }
+  }
+
+  func run() throws {
+    try Finch.reportingErrors {
+      let dir = URL(fileURLWithPath: folder)
+      let graph = try ONNXImporter.load(path: dir.appendingPathComponent("compiled.onnx").path)
+      let config = try CompiledModel.readFolding(dir.appendingPathComponent("folding.json").path)
+      let foldings = Dictionary(uniqueKeysWithValues: config.layers.map { ($0.name, LayerFolding(pe: $0.pe ?? 1, simd: $0.simd ?? 1)) })
+      let design = try Design(graph: graph, foldings: foldings)
+      let layers = HardwareLayer.layers(of: graph)
+      let estimated = layers.map { CycleModel.cycles($0, foldings[$0.name] ?? LayerFolding()) }.max() ?? 0
+      let samples = try NPY.read(path: input ?? dir.appendingPathComponent("inputs.npy").path)
+      let batch = samples.shape.rank > 0 && samples.shape[0] > frames ? Self.first(frames, of: samples) : samples
+      let report = try AcceleratorCheck(graph: graph, design: design).run(
+        samples: batch, directory: dir.appendingPathComponent("sim"), simulator: Simulation.Simulator(rawValue: simulator)!,
+        stall: Int((stall * 1024).rounded()), estimatedCyclesPerFrame: estimated)
+      if json {
+        try JSONOutput.print(report)
+      } else {
+        print(String(format: "%d frames in %@: %d mismatches", report.frames, report.simulator, report.mismatches))
+        print(String(format: "%.1f cycles/frame in steady state (cycle model %d, %+.1f%%); first frame after %d cycles",
+                     report.cyclesPerFrame, report.estimatedCyclesPerFrame,
+                     100 * (report.cyclesPerFrame / Double(max(report.estimatedCyclesPerFrame, 1)) - 1), report.firstFrameLatencyCycles))
+        print(String(format: "simulation: %.0f cycles/s (build %.1f s)", report.simCyclesPerSecond, report.buildSeconds))
+      }
+      if report.mismatches > 0 { throw ExitCode.failure }
+    }
+  }
+
+  /// The first `n` samples of a batch.
+  static func first(_ n: Int, of t: Tensor) -> Tensor {
+    let size = t.count / t.shape[0]
+    var shape = t.shape
+    shape[0] = n
+    return Tensor(shape: shape, floats: Array(t.floats[..<(n * size)]))
+  }
+}

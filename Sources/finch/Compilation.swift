@@ -1,0 +1,56 @@
+import FinchIR
+import FinchONNX
+import FinchPasses
+import Foundation
+
+/// A model compiled to hardware layers, with the graph text after every pass.
+struct Compilation {
+  var graph: Graph
+  /// (pass name, graph text), starting with the imported graph.
+  var stages: [(name: String, text: String)]
+  var summary: CompileSummary
+
+  /// Imports and compiles `model`, printing the graph after the passes named in `printAfter` (or all).
+  static func run(model: String, inputType: String?, printAfter: Set<String> = [], printAll: Bool = false) throws -> Compilation {
+    var graph = try ONNXImporter.load(path: model)
+    if let name = inputType, let dt = DataType(finnName: name) {
+      for input in graph.inputs { graph.types[input]?.dataType = dt }
+      try graph.inferTypes()
+    }
+    var stages = [("import", graph.text)]
+    try Pipeline.compile.run(on: &graph) { pass, after in
+      stages.append((pass, after.text))
+      if printAll || printAfter.contains(pass) { print("// after \(pass)\n\(after.text)") }
+    }
+    return Compilation(graph: graph, stages: stages, summary: CompileSummary(model: model, graph: graph))
+  }
+
+  /// Fails, naming the nodes, when float work would remain between hardware layers.
+  func requireLowered(allowHostOps: Bool) throws {
+    if !summary.unlowered.isEmpty && !allowHostOps { throw CompileError.notLowered(summary.unlowered) }
+  }
+
+  /// Writes `stages/NN-<pass>.txt`, `compiled.onnx` and `summary.json` into `directory`.
+  func write(into directory: URL) throws {
+    let stagesDir = directory.appendingPathComponent("stages")
+    try FileManager.default.createDirectory(at: stagesDir, withIntermediateDirectories: true)
+    for (i, stage) in stages.enumerated() {
+      try Data(stage.text.utf8).write(to: stagesDir.appendingPathComponent(String(format: "%02d-%@.txt", i, stage.name)))
+    }
+    try ONNXExporter.save(graph, path: directory.appendingPathComponent("compiled.onnx").path)
+    try JSONOutput.write(summary, to: directory.appendingPathComponent("summary.json"))
+  }
+}
+
+/// Pretty, key-sorted JSON files and stdout.
+enum JSONOutput {
+  static func encode<T: Encodable>(_ value: T) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return try encoder.encode(value)
+  }
+
+  static func write<T: Encodable>(_ value: T, to url: URL) throws { try encode(value).write(to: url, options: .atomic) }
+
+  static func print<T: Encodable>(_ value: T) throws { Swift.print(String(decoding: try encode(value), as: UTF8.self)) }
+}
