@@ -36,7 +36,7 @@ public struct Design: Sendable {
       }
     }
     self.chain = chain
-    fifoDepths = chain.map { _ in fifoDepth }
+    fifoDepths = Self.fifoDepths(chain, minimum: fifoDepth)
     inputValue = first.inputs[0]
     outputValue = last.outputs.last ?? last.outputs[0]
     guard let inShape = graph.type(of: inputValue)?.shape, let outShape = graph.type(of: outputValue)?.shape else {
@@ -44,6 +44,19 @@ public struct Design: Sendable {
     }
     inputShape = inShape
     outputShape = outShape
+  }
+
+  /// FIFO depths from the cycle model: an MVAU reads a whole input vector
+  /// (MW elements) and then replays it for its other neuron folds while the
+  /// layer before it keeps producing, so the FIFO in front of it holds one
+  /// vector; elsewhere `minimum` words decouple the handshakes.
+  static func fifoDepths(_ chain: [ModuleInstance], minimum: Int) -> [Int] {
+    chain.indices.map { i in
+      guard i + 1 < chain.count, chain[i + 1].module == "finch_mvau",
+        let mw = chain[i + 1].parameters.first(where: { $0.name == "MW" }).flatMap({ Int($0.value) })
+      else { return minimum }
+      return max(minimum, (mw + chain[i].output.elementsPerWord - 1) / chain[i].output.elementsPerWord + minimum)
+    }
   }
 
   /// What a host needs to drive the accelerator: the top module and its stream packing.
