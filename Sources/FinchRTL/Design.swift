@@ -49,13 +49,13 @@ public struct Design: Sendable {
   /// FIFO depths from the cycle model: an MVAU reads a whole input vector
   /// (MW elements) and then replays it for its other neuron folds while the
   /// layer before it keeps producing, so the FIFO in front of it holds one
-  /// vector; elsewhere `minimum` words decouple the handshakes.
+  /// vector (in its own input words); elsewhere `minimum` words decouple the handshakes.
   static func fifoDepths(_ chain: [ModuleInstance], minimum: Int) -> [Int] {
     chain.indices.map { i in
       guard i + 1 < chain.count, chain[i + 1].module == "finch_mvau",
         let mw = chain[i + 1].parameters.first(where: { $0.name == "MW" }).flatMap({ Int($0.value) })
       else { return minimum }
-      return max(minimum, (mw + chain[i].output.elementsPerWord - 1) / chain[i].output.elementsPerWord + minimum)
+      return max(minimum, (mw + chain[i + 1].input.elementsPerWord - 1) / chain[i + 1].input.elementsPerWord + minimum)
     }
   }
 

@@ -14,7 +14,8 @@ public enum MaxPoolEmitter {
     }
     guard strides == kernel else {
       throw .unsupported(
-        layer: node.name, reason: "only non-overlapping windows (strides equal to the kernel) are supported, got kernel \(kernel) strides \(strides)")
+        layer: node.name,
+        reason: "only non-overlapping windows (strides equal to the kernel) are supported, got kernel \(kernel) strides \(strides)")
     }
     let (h, w, c, pe) = (x.shape[1], x.shape[2], x.shape[3], folding.pe)
     guard pe >= 1, c % pe == 0 else { throw .unsupported(layer: node.name, reason: "PE \(pe) does not divide \(c) channels") }

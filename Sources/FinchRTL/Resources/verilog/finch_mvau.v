@@ -200,7 +200,7 @@ module finch_mvau #(
           if (W_BIPOLAR != 0 && A_BIPOLAR != 0) begin : g_bb
             assign prod = {{(P_W - 1){a[0] ^ w[0]}}, 1'b1};
           end else if (W_BIPOLAR != 0 || (W_BITS == 1 && W_SIGNED == 0)) begin : g_wsel
-            wire [P_W-1:0] av = {{(P_W - A_BITS){A_SIGNED != 0 && a[A_BITS-1]}}, a};
+            wire [P_W-1:0] av = A_BIPOLAR != 0 ? {{(P_W - 1){~a[0]}}, 1'b1} : {{(P_W - A_BITS){A_SIGNED != 0 && a[A_BITS-1]}}, a};
             wire [P_W-1:0] off = W_BIPOLAR != 0 ? {P_W{1'b0}} - av : {P_W{1'b0}};
             assign prod = w[0] ? av : off;
           end else if (A_BIPOLAR != 0 || (A_BITS == 1 && A_SIGNED == 0)) begin : g_asel

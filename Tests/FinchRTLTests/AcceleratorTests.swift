@@ -1,0 +1,63 @@
+import FinchCost
+import FinchIR
+import FinchPasses
+import FinchRTL
+import FinchTestSupport
+import Foundation
+import XCTest
+
+/// Every fixture built at a small and a large folding, simulated end to end in
+/// Verilator: bit-exact with the interpreter on the reference samples, with and
+/// without random stalls, cycles per frame within 5% of the cycle model, and
+/// the generated Verilog lint-clean.
+final class AcceleratorTests: XCTestCase {
+  /// (fixture, target frames/s of the small and the large folding at 100 MHz)
+  let targets = [("tfc_w1a1", 2_000.0, 50_000.0), ("tfc_w2a2", 2_000.0, 50_000.0), ("cnv_w1a1_small", 1_000.0, 5_000.0)]
+
+  func testFixturesRunBitExactAtTwoFoldings() throws {
+    var table: [String] = []
+    for (name, small, large) in targets {
+      let fixture = Fixture(name: name)
+      var graph = try fixture.model()
+      try Pipeline.compile.run(on: &graph)
+      let layers = HardwareLayer.layers(of: graph)
+      let solver = FoldingSolver(layers: layers, capacity: Resources(lut: 70_560, ff: 141_120, dsp: 360, bram18: 432))
+      let inputs = try fixture.inputs()
+      for (label, fps, frames, stall) in [("small", small, name.hasPrefix("cnv") ? 12 : 100, 0), ("large", large, 100, 0), ("large+stall", large, 8, 307)] {
+        let foldings = solver.solve(targetCycles: Int(100e6 / fps))
+        let design = try Design(graph: graph, foldings: Dictionary(uniqueKeysWithValues: zip(layers.map(\.name), foldings)))
+        let estimated = zip(layers, foldings).map { CycleModel.cycles($0, $1) }.max()!
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finch-accel-\(name)-\(label)-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let report = try AcceleratorCheck(graph: graph, design: design).run(
+          samples: Fixture.first(frames, of: inputs), directory: dir, simulator: .verilator, stall: stall, estimatedCyclesPerFrame: estimated)
+        XCTAssertEqual(report.mismatches, 0, "\(name) \(label): first mismatch at frame \(report.firstMismatch ?? -1)")
+        XCTAssertEqual(report.frames, frames)
+        if stall == 0 {
+          let error = report.cyclesPerFrame / Double(estimated) - 1
+          XCTAssertLessThanOrEqual(abs(error), 0.05, "\(name) \(label): \(report.cyclesPerFrame) cycles/frame vs model \(estimated)")
+          table.append(String(format: "%@ %@: %.0f cycles/frame measured, %d modelled (%+.1f%%), %.0f sim cycles/s, build %.1f s",
+                              name, label, report.cyclesPerFrame, estimated, 100 * error, report.simCyclesPerSecond, report.buildSeconds))
+        }
+        if label == "small" { try lint(dir) }
+      }
+    }
+    print(table.joined(separator: "\n"))
+  }
+
+  /// `verilator --lint-only -Wall` on the generated top level and every module it uses.
+  private func lint(_ dir: URL) throws {
+    let sources = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".v") && $0 != VerilogLibrary.testbench }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["verilator", "--lint-only", "-Wall", "--top-module", "finch_top"] + sources.sorted()
+    process.currentDirectoryURL = dir
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let log = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    XCTAssertEqual(process.terminationStatus, 0, "lint of \(dir.lastPathComponent):\n\(log.prefix(3000))")
+  }
+}
