@@ -1,0 +1,69 @@
+import ArgumentParser
+import FinchCost
+import FinchRTL
+import Foundation
+
+/// `finch synth`: synthesize a built accelerator with Yosys (and place and route iCE40 parts).
+struct Synth: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Synthesize a `finch build` folder with Yosys and compare with the cost model.",
+    discussion: """
+      Xilinx parts: synth_xilinx (-family xc7, or xcup with -abc9). iCE40 parts: synth_ice40, \
+      nextpnr-ice40 (Fmax) and icepack (bitstream). Writes DIR/synth/report.json and prints LUT/FF/ \
+      CARRY/DSP/BRAM per layer and in total beside the estimate, with the error in %.
+      """)
+
+  @Argument(help: "A `finch build` output folder.")
+  var folder: String
+
+  @Option(help: "Part or board (default: the one the folder was built for).")
+  var part: String?
+
+  @Flag(help: "Print the report as one JSON object.")
+  var json = false
+
+  func run() throws {
+    try Finch.reportingErrors {
+      let dir = URL(fileURLWithPath: folder)
+      let estimate = try JSONDecoder().decode(FinchCost.Estimate.self, from: Data(contentsOf: dir.appendingPathComponent("estimates.json")))
+      let device = try DeviceCatalogue.bundled().device(named: part ?? estimate.part)
+      let manifest = try JSONDecoder().decode(Design.Manifest.self, from: Data(contentsOf: dir.appendingPathComponent("rtl/manifest.json")))
+      let work = dir.appendingPathComponent("synth")
+      let fm = FileManager.default
+      try? fm.removeItem(at: work)
+      try fm.createDirectory(at: work, withIntermediateDirectories: true)
+      var sources: [String] = []
+      for name in try fm.contentsOfDirectory(atPath: dir.appendingPathComponent("rtl").path).sorted() where name != VerilogLibrary.testbench {
+        try fm.copyItem(at: dir.appendingPathComponent("rtl/\(name)"), to: work.appendingPathComponent(name))
+        if name.hasSuffix(".v") { sources.append(name) }
+      }
+      let perLayer = Dictionary(estimate.layers.map { l in
+        (verilogIdentifier(l.name), Resources(lut: l.lut, ff: l.ff, dsp: l.dsp, bram18: l.bram18, uram: l.uram))
+      }, uniquingKeysWith: { a, _ in a })
+      print("synthesizing for \(device.part.name) (\(device.part.family.rawValue)); this takes a while")
+      let report = try Synthesizer.run(
+        directory: work, sources: sources, part: device.part, inputWidth: manifest.input.wordBits, outputWidth: manifest.output.wordBits,
+        estimates: perLayer, estimateTotals: estimate.totals)
+      try JSONOutput.write(report, to: work.appendingPathComponent("report.json"))
+      if json { try JSONOutput.print(report) } else { print(Self.table(report)) }
+    }
+  }
+
+  static func table(_ r: SynthesisReport) -> String {
+    func cell(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
+    let width = max(12, r.layers.map(\.name.count).max() ?? 0)
+    var lines = ["\(r.tool) on \(r.part) in \(String(format: "%.0f", r.seconds)) s",
+                 "layer".padding(toLength: width, withPad: " ", startingAt: 0) + "      LUT (est)      FF (est)  CARRY   DSP (est)  BRAM18 (est)"]
+    func row(_ name: String, _ s: SynthesizedResources, _ e: Resources?) -> String {
+      let memory = s.ebr > 0 ? "\(s.ebr) EBR" : "\(s.bram18)"
+      return name.padding(toLength: width, withPad: " ", startingAt: 0) + cell("\(s.lut)", 8) + cell("(\(e.map { "\($0.lut)" } ?? "-"))", 8)
+        + cell("\(s.ff)", 8) + cell("(\(e.map { "\($0.ff)" } ?? "-"))", 7) + cell("\(s.carry)", 7) + cell("\(s.dsp)", 6)
+        + cell("(\(e.map { "\($0.dsp)" } ?? "-"))", 6) + cell(memory, 8) + cell("(\(e.map { "\($0.bram18)" } ?? "-"))", 6)
+    }
+    lines += r.layers.map { row($0.name, $0.synthesized, $0.estimate) }
+    lines.append(row("total", r.totals, r.estimate))
+    lines.append("estimate error: " + r.errorPct.sorted { $0.key < $1.key }.map { String(format: "%@ %+.1f%%", $0.key, $0.value) }.joined(separator: ", "))
+    if let f = r.fmaxMHz { lines.append(String(format: "Fmax after place and route: %.1f MHz; bitstream %@", f, r.bitstream ?? "-")) }
+    return lines.joined(separator: "\n")
+  }
+}
