@@ -9,6 +9,8 @@ struct Compilation {
   /// (pass name, graph text), starting with the imported graph.
   var stages: [(name: String, text: String)]
   var summary: CompileSummary
+  /// The graph after streamlining, before lowering to hardware layers.
+  var streamlined: Graph
 
   /// Imports and compiles `model`, printing the graph after the passes named in `printAfter` (or all).
   static func run(model: String, inputType: String?, printAfter: Set<String> = [], printAll: Bool = false) throws -> Compilation {
@@ -18,11 +20,14 @@ struct Compilation {
       try graph.inferTypes()
     }
     var stages = [("import", graph.text)]
-    try Pipeline.compile.run(on: &graph) { pass, after in
+    let observe = { (pass: String, after: Graph) in
       stages.append((pass, after.text))
       if printAll || printAfter.contains(pass) { print("// after \(pass)\n\(after.text)") }
     }
-    return Compilation(graph: graph, stages: stages, summary: CompileSummary(model: model, graph: graph))
+    try Pipeline.streamline.run(on: &graph, observe: observe)
+    let streamlined = graph
+    try Pipeline.lower.run(on: &graph, observe: observe)
+    return Compilation(graph: graph, stages: stages, summary: CompileSummary(model: model, graph: graph), streamlined: streamlined)
   }
 
   /// Fails, naming the nodes, when float work would remain between hardware layers.
@@ -30,13 +35,14 @@ struct Compilation {
     if !summary.unlowered.isEmpty && !allowHostOps { throw CompileError.notLowered(summary.unlowered) }
   }
 
-  /// Writes `stages/NN-<pass>.txt`, `compiled.onnx` and `summary.json` into `directory`.
+  /// Writes `stages/NN-<pass>.txt`, `streamlined.onnx`, `compiled.onnx` and `summary.json` into `directory`.
   func write(into directory: URL) throws {
     let stagesDir = directory.appendingPathComponent("stages")
     try FileManager.default.createDirectory(at: stagesDir, withIntermediateDirectories: true)
     for (i, stage) in stages.enumerated() {
       try Data(stage.text.utf8).write(to: stagesDir.appendingPathComponent(String(format: "%02d-%@.txt", i, stage.name)))
     }
+    try ONNXExporter.save(streamlined, path: directory.appendingPathComponent("streamlined.onnx").path)
     try ONNXExporter.save(graph, path: directory.appendingPathComponent("compiled.onnx").path)
     try JSONOutput.write(summary, to: directory.appendingPathComponent("summary.json"))
   }

@@ -31,9 +31,11 @@ final class CompileCLITests: XCTestCase {
       let stages = try FileManager.default.contentsOfDirectory(atPath: dir + "/stages").sorted()
       XCTAssertEqual(stages.first, "00-import.txt")
       XCTAssertTrue(stages.contains { $0.hasSuffix("-specialize-layers.txt") }, "\(stages)")
-      let run = try FinchCLI.run(["run", dir + "/compiled.onnx", "-i", fixture.inputPath])
-      XCTAssertEqual(run.status, 0, run.stderr)
-      XCTAssertEqual(run.stdout.split(separator: "\n").first?.split(separator: " ").map { Int64($0)! }, try fixture.predictions())
+      for file in ["compiled.onnx", "streamlined.onnx"] {
+        let run = try FinchCLI.run(["run", dir + "/" + file, "-i", fixture.inputPath])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stdout.split(separator: "\n").first?.split(separator: " ").map { Int64($0)! }, try fixture.predictions(), file)
+      }
     }
   }
 

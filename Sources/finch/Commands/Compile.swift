@@ -10,7 +10,7 @@ struct Compile: ParsableCommand {
     abstract: "Streamline a QNN to integer weights and thresholds and lower it to hardware layers.",
     discussion: """
       Writes DIR/stages/NN-<pass>.txt (the graph after import and after every pass that changed it), \
-      DIR/compiled.onnx (QONNX with hardware layers in the `finch` domain; `finch run` accepts it) \
+      DIR/streamlined.onnx (integer weights and thresholds, before lowering), DIR/compiled.onnx (QONNX with hardware layers in the `finch` domain; `finch run` accepts it) \
       and DIR/summary.json (hardware layers in stream order; host prologue and epilogue). \
       The folder is written only when compilation succeeds. Fails, listing the nodes, when float \
       operations remain between hardware layers, unless --allow-host-ops is given.
