@@ -1,6 +1,7 @@
 /// Cycles and resources of a folded network on a device: what `finch estimate --json` prints.
 public struct Estimate: Sendable, Codable {
-  /// One layer's folding, cycles and resources.
+  /// One layer's folding, cycles and resources (FIFOs and width converters
+  /// between layers appear as entries of their own, op `FIFO` or `DWC`).
   public struct Layer: Sendable, Codable {
     public var name: String
     public var op: String
@@ -46,13 +47,22 @@ public struct Estimate: Sendable, Codable {
     self.part = part
     self.clockMHz = clockMHz
     self.capacity = capacity
-    self.layers = zip(layers, foldings).map { l, f in
+    var entries: [Layer] = []
+    let glue = StreamGlue.elements(layers, foldings)
+    for (l, f) in zip(layers, foldings) {
+      for g in glue where g.consumer == l.name {
+        let r = StreamGlue.resources(g)
+        entries.append(Layer(
+          name: "\(g.kind.rawValue.lowercased())_\(l.name)", op: g.kind.rawValue, pe: 1, simd: 1, cycles: StreamGlue.cycles(g), lut: r.lut,
+          ff: r.ff, dsp: r.dsp, bram18: r.bram18, uram: r.uram))
+      }
       let r = ResourceModel.resources(l, f)
-      return Layer(
+      entries.append(Layer(
         name: l.name, op: l.kind.rawValue, pe: f.pe, simd: f.simd, cycles: CycleModel.cycles(l, f), lut: r.lut, ff: r.ff,
-        dsp: r.dsp, bram18: r.bram18, uram: r.uram)
+        dsp: r.dsp, bram18: r.bram18, uram: r.uram))
     }
-    totals = zip(layers, foldings).map { ResourceModel.resources($0, $1) }.reduce(Resources(), +)
+    self.layers = entries
+    totals = entries.reduce(Resources()) { $0 + Resources(lut: $1.lut, ff: $1.ff, dsp: $1.dsp, bram18: $1.bram18, uram: $1.uram) }
     let slowest = self.layers.max { $0.cycles < $1.cycles }
     bottleneck = slowest?.name ?? ""
     let rate = clockMHz * 1e6 / Double(max(slowest?.cycles ?? 1, 1))

@@ -118,6 +118,7 @@ public struct FoldingSolver: Sendable {
     let sorted = candidates.filter { $0 >= fastestCycles }.sorted()
     func fits(_ f: [LayerFolding]) -> Bool {
       let r = layers.indices.map { ResourceModel.resources(layers[$0], f[$0]) }.reduce(Resources(), +)
+        + StreamGlue.elements(layers, f).map(StreamGlue.resources).reduce(Resources(), +)
       func ok(_ used: Int, _ total: Int) -> Bool { Double(used) <= budget * Double(total) }
       return ok(r.lut, capacity.lut) && ok(r.ff, capacity.ff) && ok(r.dsp, capacity.dsp) && ok(r.bram18, capacity.bram18)
         && ok(r.uram, capacity.uram)

@@ -16,12 +16,9 @@ public struct Design: Sendable {
   public var inputShape: Shape
   public var outputShape: Shape
 
-  /// Places every hardware layer of `graph` with its folding (by layer name).
-  /// `fifoDepth` words of FIFO sit in front of every layer (more before an
-  /// MVAU, see ``fifoDepths(_:minimum:)``): 32 absorbs the bursts of the
-  /// fixtures' layers at every folding tried (2 left convolutional pipelines
-  /// up to 27% slower than the cycle model).
-  public init(graph: Graph, foldings: [String: LayerFolding], fifoDepth: Int = 32) throws(RTLError) {
+  /// Places every hardware layer of `graph` with its folding (by layer name),
+  /// with the FIFOs and width converters of ``StreamGlue`` between them.
+  public init(graph: Graph, foldings: [String: LayerFolding]) throws(RTLError) {
     let nodes = graph.nodes.filter(\.op.isHardwareLayer)
     guard let first = nodes.first, let last = nodes.last else {
       throw .unsupported(layer: graph.name, reason: "the graph has no hardware layers")
@@ -40,7 +37,9 @@ public struct Design: Sendable {
       }
     }
     self.chain = chain
-    fifoDepths = Self.fifoDepths(chain, minimum: fifoDepth)
+    let layers = HardwareLayer.layers(of: graph)
+    let depths = Dictionary(uniqueKeysWithValues: layers.map { ($0.name, StreamGlue.fifoDepth($0, foldings[$0.name] ?? LayerFolding())) })
+    fifoDepths = nodes.indices.map { i in i + 1 < nodes.count ? depths[nodes[i + 1].name] ?? StreamGlue.minimumFIFODepth : 0 }
     inputValue = first.inputs[0]
     outputValue = last.outputs.last ?? last.outputs[0]
     guard let inShape = graph.type(of: inputValue)?.shape, let outShape = graph.type(of: outputValue)?.shape else {
@@ -48,19 +47,6 @@ public struct Design: Sendable {
     }
     inputShape = inShape
     outputShape = outShape
-  }
-
-  /// FIFO depths from the cycle model: an MVAU reads a whole input vector
-  /// (MW elements) and then replays it for its other neuron folds while the
-  /// layer before it keeps producing, so the FIFO in front of it holds one
-  /// vector (in its own input words); elsewhere `minimum` words decouple the handshakes.
-  static func fifoDepths(_ chain: [ModuleInstance], minimum: Int) -> [Int] {
-    chain.indices.map { i in
-      guard i + 1 < chain.count, chain[i + 1].module == "finch_mvau",
-        let mw = chain[i + 1].parameters.first(where: { $0.name == "MW" }).flatMap({ Int($0.value) })
-      else { return minimum }
-      return max(minimum, (mw + chain[i + 1].input.elementsPerWord - 1) / chain[i + 1].input.elementsPerWord + minimum)
-    }
   }
 
   /// What a host needs to drive the accelerator: the top module and its stream packing.
