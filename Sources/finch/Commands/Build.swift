@@ -19,47 +19,21 @@ struct Build: ParsableCommand {
   @Argument(help: "The model (.onnx).")
   var model: String
 
-  @Option(help: "Board or part (see `finch devices`).")
-  var board: String
-
-  @Option(help: "Target frames per second.")
-  var fps: Double?
-
-  @Option(help: "Fraction of the part's resources to use (0 < F <= 1).")
-  var budget: Double?
-
-  @Option(help: "Clock in MHz (default: the board's).")
-  var clock: Double?
-
-  @Option(help: "Folding file pinning PE/SIMD of some layers.")
-  var folding: String?
-
-  @Option(help: "Declare the graph input's datatype (e.g. UINT8) for unannotated models.")
-  var inputType: String?
+  @OptionGroup var target: FoldingOptions
 
   @Option(name: .shortAndLong, help: "Output folder (replaced if it exists).")
   var output: String
 
-  func validate() throws {
-    if fps != nil && budget != nil { throw ValidationError("give --fps or --budget, not both") }
-    if fps == nil && budget == nil && folding == nil { throw ValidationError("give --fps N, --budget F or --folding FILE") }
-    if let budget, !(budget > 0 && budget <= 1) { throw ValidationError("--budget must be in (0, 1]") }
-    if let fps, !(fps > 0 && fps.isFinite) { throw ValidationError("--fps must be a positive number") }
-  }
-
   func run() throws {
     try Finch.reportingErrors {
       print("[1/3] compiling \(model)")
-      let compilation = try Compilation.run(model: model, inputType: inputType)
+      let compilation = try Compilation.run(model: model, inputType: target.inputType)
       try compilation.requireLowered(allowHostOps: false)
-      let device = try DeviceCatalogue.bundled().device(named: board)
-      let clockMHz = clock ?? device.clockMHz
       let layers = HardwareLayer.layers(of: compilation.graph)
-      print("[2/3] folding \(layers.count) layers for \(device.name) at \(Int(clockMHz)) MHz")
-      let (_, foldings) = try Estimate.fold(layers, device: device, clockMHz: clockMHz, fps: fps, budget: budget, folding: folding)
-      let estimate = FinchCost.Estimate(
-        board: device.name, part: device.part.name, clockMHz: clockMHz, capacity: device.capacity, layers: layers, foldings: foldings,
-        targetFPS: fps)
+      print("[2/3] folding \(layers.count) layers for \(target.board)")
+      let folded = try target.fold(layers)
+      let (device, clockMHz, foldings) = (folded.device, folded.clockMHz, folded.foldings)
+      let estimate = target.estimate(layers, folded)
       print("[3/3] generating RTL")
       let design = try Design(graph: compilation.graph, foldings: Dictionary(uniqueKeysWithValues: zip(layers.map(\.name), foldings)))
       try OutputFolder.write(to: output) { dir in

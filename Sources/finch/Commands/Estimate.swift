@@ -20,78 +20,28 @@ struct Estimate: ParsableCommand {
   @Argument(help: "A .onnx model or a `finch compile` output folder.")
   var model: String
 
-  @Option(help: "Board or part (see `finch devices`).")
-  var board: String
-
-  @Option(help: "Target frames per second.")
-  var fps: Double?
-
-  @Option(help: "Fraction of the part's resources to use (0 < F <= 1).")
-  var budget: Double?
-
-  @Option(help: "Clock in MHz (default: the board's).")
-  var clock: Double?
-
-  @Option(help: "Folding file pinning PE/SIMD of some layers.")
-  var folding: String?
+  @OptionGroup var target: FoldingOptions
 
   @Option(help: "Write the chosen folding to this file.")
   var writeFolding: String?
 
-  @Option(help: "Declare the graph input's datatype (e.g. UINT8) for unannotated models.")
-  var inputType: String?
-
   @Flag(help: "Print one JSON object instead of the table.")
   var json = false
 
-  func validate() throws {
-    if fps != nil && budget != nil { throw ValidationError("give --fps or --budget, not both") }
-    if fps == nil && budget == nil && folding == nil { throw ValidationError("give --fps N, --budget F or --folding FILE") }
-    if let fps, !(fps > 0 && fps.isFinite) { throw ValidationError("--fps must be a positive number") }
-    if let budget, !(budget > 0 && budget <= 1) { throw ValidationError("--budget must be in (0, 1]") }
-    if let clock, !(clock > 0 && clock.isFinite) { throw ValidationError("--clock must be a positive number of MHz") }
-  }
-
   func run() throws {
     try Finch.reportingErrors {
-      let device = try DeviceCatalogue.bundled().device(named: board)
-      let clockMHz = clock ?? device.clockMHz
-      let graph = try CompiledModel.load(model, inputType: inputType)
+      let graph = try CompiledModel.load(model, inputType: target.inputType)
       let layers = HardwareLayer.layers(of: graph)
       guard !layers.isEmpty else { throw FinchCostError.noHardwareLayers }
-      let (solver, foldings) = try Self.fold(layers, device: device, clockMHz: clockMHz, fps: fps, budget: budget, folding: folding)
-      let estimate = FinchCost.Estimate(
-        board: device.name, part: device.part.name, clockMHz: clockMHz, capacity: device.capacity, layers: layers, foldings: foldings,
-        targetFPS: fps)
-      if let writeFolding { try JSONOutput.write(FoldingConfig(layers, foldings), to: URL(fileURLWithPath: writeFolding)) }
+      let folded = try target.fold(layers)
+      let estimate = target.estimate(layers, folded)
+      if let writeFolding { try JSONOutput.write(FoldingConfig(layers, folded.foldings), to: URL(fileURLWithPath: writeFolding)) }
       if json {
         try JSONOutput.print(estimate)
       } else {
-        print(Self.table(estimate, fastestFPS: clockMHz * 1e6 / Double(max(solver.fastestCycles, 1)), requested: fps))
+        print(Self.table(estimate, fastestFPS: folded.clockMHz * 1e6 / Double(max(folded.solver.fastestCycles, 1)), requested: target.fps))
       }
     }
-  }
-
-  /// The solver for `layers` on `device` and its foldings for a frames/s target,
-  /// a budget, or (with neither) the slowest layer a folding file pins.
-  static func fold(
-    _ layers: [HardwareLayer], device: Device, clockMHz: Double, fps: Double?, budget: Double?, folding: String?
-  ) throws -> (FoldingSolver, [LayerFolding]) {
-    let pinned = try folding.map { path throws in try CompiledModel.readFolding(path).pinned(in: layers) } ?? [:]
-    let solver = FoldingSolver(layers: layers, capacity: device.capacity, pinned: pinned)
-    if let budget {
-      guard let f = solver.solve(budget: budget) else {
-        let smallest = solver.foldings(targetCycles: Int.max)
-        let need = zip(layers, smallest).map { ResourceModel.resources($0, $1) }.reduce(Resources(), +)
-        throw FinchCostError.invalidTarget(
-          "even the smallest folding needs \(need.lut) LUT, \(need.ff) FF, \(need.dsp) DSP, \(need.bram18) BRAM18: "
-            + "more than \(Int(budget * 100))% of \(device.part.name)")
-      }
-      return (solver, f)
-    }
-    if let fps { return (solver, solver.solve(targetCycles: Int(clockMHz * 1e6 / fps))) }
-    let target = pinned.keys.map { CycleModel.cycles(layers[$0], solver.options($0).first?.folding ?? LayerFolding()) }.max() ?? 0
-    return (solver, solver.solve(targetCycles: target))
   }
 
   /// The per-layer table, totals against the part, and the verdict.

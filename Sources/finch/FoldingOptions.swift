@@ -1,0 +1,61 @@
+import ArgumentParser
+import FinchCost
+import FinchIR
+
+/// The target options `finch estimate` and `finch build` share.
+struct FoldingOptions: ParsableArguments {
+  @Option(help: "Board or part (see `finch devices`).")
+  var board: String
+
+  @Option(help: "Target frames per second.")
+  var fps: Double?
+
+  @Option(help: "Fraction of the part's resources to use (0 < F <= 1).")
+  var budget: Double?
+
+  @Option(help: "Clock in MHz (default: the board's).")
+  var clock: Double?
+
+  @Option(help: "Folding file pinning PE/SIMD of some layers.")
+  var folding: String?
+
+  @Option(help: "Declare the graph input's datatype (e.g. UINT8) for unannotated models.")
+  var inputType: String?
+
+  func validate() throws {
+    if fps != nil && budget != nil { throw ValidationError("give --fps or --budget, not both") }
+    if fps == nil && budget == nil && folding == nil { throw ValidationError("give --fps N, --budget F or --folding FILE") }
+    if let fps, !(fps > 0 && fps.isFinite) { throw ValidationError("--fps must be a positive number") }
+    if let budget, !(budget > 0 && budget <= 1) { throw ValidationError("--budget must be in (0, 1]") }
+    if let clock, !(clock > 0 && clock.isFinite) { throw ValidationError("--clock must be a positive number of MHz") }
+    if let t = inputType, DataType(finnName: t) == nil { throw ValidationError("'\(t)' is not a FINN datatype (e.g. UINT8, INT4, BIPOLAR)") }
+  }
+
+  /// The device, its clock, and the foldings of `layers` for these options.
+  func fold(_ layers: [HardwareLayer]) throws -> (device: Device, clockMHz: Double, solver: FoldingSolver, foldings: [LayerFolding]) {
+    let device = try DeviceCatalogue.bundled().device(named: board)
+    let clockMHz = clock ?? device.clockMHz
+    let pinned = try folding.map { path throws in try CompiledModel.readFolding(path).pinned(in: layers) } ?? [:]
+    let solver = FoldingSolver(layers: layers, capacity: device.capacity, pinned: pinned)
+    if let budget {
+      guard let f = solver.solve(budget: budget) else {
+        let smallest = solver.foldings(targetCycles: Int.max)
+        let need = zip(layers, smallest).map { ResourceModel.resources($0, $1) }.reduce(Resources(), +)
+        throw FinchCostError.invalidTarget(
+          "even the smallest folding needs \(need.lut) LUT, \(need.ff) FF, \(need.dsp) DSP, \(need.bram18) BRAM18: "
+            + "more than \(Int(budget * 100))% of \(device.part.name)")
+      }
+      return (device, clockMHz, solver, f)
+    }
+    if let fps { return (device, clockMHz, solver, solver.solve(targetCycles: Int(clockMHz * 1e6 / fps))) }
+    let target = pinned.keys.map { CycleModel.cycles(layers[$0], solver.options($0).first?.folding ?? LayerFolding()) }.max() ?? 0
+    return (device, clockMHz, solver, solver.solve(targetCycles: target))
+  }
+
+  /// The estimate of `layers` folded as `foldings`.
+  func estimate(_ layers: [HardwareLayer], _ f: (device: Device, clockMHz: Double, solver: FoldingSolver, foldings: [LayerFolding])) -> FinchCost.Estimate {
+    FinchCost.Estimate(
+      board: f.device.name, part: f.device.part.name, clockMHz: f.clockMHz, capacity: f.device.capacity, layers: layers,
+      foldings: f.foldings, targetFPS: fps)
+  }
+}
