@@ -62,7 +62,7 @@ final class FoldingSolverTests: XCTestCase {
     let layers = HardwareLayer.layers(of: g)
     let solver = FoldingSolver(layers: layers, capacity: pynq)
     var previous = Int.max
-    for budget in [0.1, 0.3, 0.8, 1.0] {
+    for budget in [0.2, 0.3, 0.8, 1.0] {
       let foldings = try XCTUnwrap(solver.solve(budget: budget), "budget \(budget)")
       let used = zip(layers, foldings).map { ResourceModel.resources($0, $1) }.reduce(Resources(), +)
       XCTAssertLessThanOrEqual(Double(used.lut), budget * Double(pynq.lut))
