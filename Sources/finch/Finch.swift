@@ -10,7 +10,9 @@ struct Finch: ParsableCommand {
     commandName: "finch",
     abstract: "A compiler for quantized neural networks (QONNX, ONNX QDQ).",
     discussion: """
-      Reads a trained QNN, checks and runs it bit-exactly with the reference interpreter.
+      Reads a trained QNN (QONNX, FINN-ONNX, ONNX QDQ), runs it bit-exactly, streamlines it \
+      into integer hardware layers, folds it for a board, and writes, simulates and synthesizes \
+      the dataflow accelerator.
       Exit status: 0 on success, 1 on any error, 64 on a usage mistake.
       """,
     version: version,
