@@ -277,4 +277,6 @@ public enum BinaryOp: String, Hashable, Sendable, CaseIterable {
 public enum UnaryOp: String, Hashable, Sendable, CaseIterable {
   case relu = "Relu", sigmoid = "Sigmoid", tanh = "Tanh", sign = "Sign", sqrt = "Sqrt"
   case neg = "Neg", abs = "Abs", exp = "Exp", reciprocal = "Reciprocal", floor = "Floor", ceil = "Ceil"
+  /// ONNX `Round`: to the nearest integer, halves to even.
+  case round = "Round"
 }

@@ -28,6 +28,7 @@ extension Kernels {
     case .reciprocal: f = { 1 / $0 }
     case .floor: f = { $0.rounded(.down) }
     case .ceil: f = { $0.rounded(.up) }
+    case .round: f = { $0.rounded(.toNearestOrEven) }
     }
     return Tensor(shape: x.shape, floats: x.floats.map(f))
   }

@@ -17,7 +17,7 @@ struct OpMapper {
   /// Standard-domain op types Finch imports.
   static let standardOps: Set<String> = [
     "MatMul", "Gemm", "Conv", "Add", "Sub", "Mul", "Div", "Pow", "BatchNormalization", "Relu", "Sigmoid", "Tanh",
-    "Clip", "Sign", "Sqrt", "Neg", "Abs", "Exp", "Reciprocal", "Floor", "Ceil", "MaxPool", "AveragePool",
+    "Clip", "Sign", "Sqrt", "Neg", "Abs", "Exp", "Reciprocal", "Floor", "Ceil", "Round", "MaxPool", "AveragePool",
     "GlobalAveragePool", "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Concat", "Pad", "Identity",
     "ArgMax", "TopK", "Softmax", "Shape", "Gather", "Constant", "Cast", "QuantizeLinear", "DequantizeLinear", "Dropout",
   ]
@@ -107,7 +107,7 @@ struct OpMapper {
       let pads = try windowPads(kernel: kernel, strides: strides, dilations: dilations)
       return op(.conv(Conv(kernel: kernel, strides: strides, pads: pads, dilations: dilations, group: try reader.int("group", 1))))
     case "Add", "Sub", "Mul", "Div", "Pow": return op(.binary(BinaryOp(rawValue: node.opType)!))
-    case "Relu", "Sigmoid", "Tanh", "Sign", "Sqrt", "Neg", "Abs", "Exp", "Reciprocal", "Floor", "Ceil":
+    case "Relu", "Sigmoid", "Tanh", "Sign", "Sqrt", "Neg", "Abs", "Exp", "Reciprocal", "Floor", "Ceil", "Round":
       return op(.unary(UnaryOp(rawValue: node.opType)!))
     case "Clip":
       if opset < 11 {

@@ -91,3 +91,22 @@ final class CLITests: XCTestCase {
     }
   }
 }
+
+/// `finch export` as a user runs it.
+final class ExportCLITests: XCTestCase {
+  func testFloatExportRunsIdenticallyAndQDQRefusesSign() throws {
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("finch-export-\(UUID()).onnx").path
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    for fixture in [Fixture(name: "tfc_w1a1"), Fixture(name: "tfc_w2a2")] {
+      let export = try FinchCLI.run(["export", fixture.modelPath, "--format", "float", "-o", out])
+      XCTAssertEqual(export.status, 0, export.stderr)
+      let run = try FinchCLI.run(["run", out, "-i", fixture.inputPath])
+      XCTAssertEqual(run.stdout.split(separator: "\n").first?.split(separator: " ").map { Int64($0)! }, try fixture.predictions())
+    }
+    XCTAssertEqual(try FinchCLI.run(["export", Fixture(name: "tfc_w2a2").modelPath, "--format", "qdq", "-o", out]).status, 0)
+    let refused = try FinchCLI.run(["export", Fixture(name: "tfc_w1a1").modelPath, "--format", "qdq", "-o", out + ".qdq"])
+    XCTAssertEqual(refused.status, 1)
+    XCTAssertTrue(refused.stderr.contains("BipolarQuant") && refused.stderr.contains("--format float"), refused.stderr)
+    XCTAssertEqual(try FinchCLI.run(["export", Fixture(name: "tfc_w1a1").modelPath, "--format", "nope", "-o", out]).status, 64)
+  }
+}

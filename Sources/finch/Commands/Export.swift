@@ -1,0 +1,45 @@
+import ArgumentParser
+import FinchIR
+import FinchONNX
+import Foundation
+
+/// `finch export`: write a model as QONNX, standard ONNX QDQ or plain float ONNX.
+struct Export: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Write a model as QONNX, standard ONNX QDQ or plain float ONNX.",
+    discussion: """
+      --format qonnx writes the imported model back as QONNX. --format qdq writes standard ONNX: \
+      activation quantizers become [Clip ->] QuantizeLinear -> DequantizeLinear and quantized weights \
+      INT8/UINT8 initializers feeding DequantizeLinear; it fails, naming the node, for what QDQ cannot \
+      express exactly (BipolarQuant and other sign quantizers, rounding other than ROUND, more than 8 bits, \
+      non-zero zero points). --format float writes plain float ops (Div, Add, Clip, Round, Sub, Mul; Sign for \
+      bipolar quantizers) with quantized weights folded to floats; both give the same outputs as the QONNX \
+      model. The file is replaced atomically.
+      """)
+
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    case qonnx, qdq, float
+  }
+
+  @Argument(help: "The model (.onnx).")
+  var model: String
+
+  @Option(help: "Output format: qonnx, qdq or float.")
+  var format: Format = .qonnx
+
+  @Option(name: .shortAndLong, help: "Output model (.onnx), replaced if it exists.")
+  var output: String
+
+  func run() throws {
+    try Finch.reportingErrors {
+      var graph = try ONNXImporter.load(path: model)
+      switch format {
+      case .qonnx: break
+      case .qdq: graph = try StandardONNX.qdq(graph)
+      case .float: graph = try StandardONNX.float(graph)
+      }
+      try ONNXExporter.save(graph, path: output)
+      print("exported \(model) -> \(output) (\(format.rawValue), \(graph.nodes.count) nodes)")
+    }
+  }
+}
