@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "FinchCost", targets: ["FinchCost"]),
     .library(name: "FinchReport", targets: ["FinchReport"]),
     .library(name: "FinchRTL", targets: ["FinchRTL"]),
+    .library(name: "FinchCPU", targets: ["FinchCPU"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -25,6 +26,7 @@ let package = Package(
     .target(name: "FinchPasses", dependencies: ["FinchIR", "FinchInterpreter"]),
     .target(name: "FinchCost", dependencies: ["FinchIR"], resources: [.copy("Resources/devices.json")]),
     .target(name: "FinchReport", dependencies: ["FinchIR", "FinchCost"]),
+    .target(name: "FinchCPU", dependencies: ["FinchIR"]),
     .target(name: "FinchRTL", dependencies: ["FinchIR", "FinchCost", "FinchInterpreter"], resources: [.copy("Resources/verilog")]),
     .target(
       name: "FinchONNX",
@@ -57,6 +59,7 @@ let package = Package(
     .testTarget(name: "FinchCostTests", dependencies: ["FinchCost", "FinchPasses", "FinchONNX", "FinchTestSupport"]),
     .testTarget(name: "FinchReportTests", dependencies: ["FinchReport", "FinchCost", "FinchTestSupport"]),
     .testTarget(name: "FinchRTLTests", dependencies: ["FinchRTL", "FinchPasses", "FinchInterpreter", "FinchTestSupport"]),
+    .testTarget(name: "FinchCPUTests", dependencies: ["FinchCPU", "FinchTestSupport"]),
     .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
