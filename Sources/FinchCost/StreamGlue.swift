@@ -69,17 +69,25 @@ public enum StreamGlue {
   /// Cycles per frame: one word per cycle through either element.
   public static func cycles(_ e: Element) -> Int { e.words }
 
-  /// Resources: a FIFO is a `width × depth` memory plus pointers and a counter;
-  /// a converter holds `in + out` bits of buffer and a shifter over them.
+  /// Resources, fitted to Yosys (xc7) synthesis of finch_fifo.v and
+  /// finch_dwc.v (30 FIFOs, 25 converters; see ``ResourceModel``):
+  /// - FIFO with `AW = ⌈log2 depth⌉` pointer bits: `6·AW` LUTs of pointers and
+  ///   counter plus the `width × depth` memory as distributed RAM (or BRAM18
+  ///   where Yosys finds that cheaper, see ``ResourceModel/ram(width:depth:)``);
+  ///   `4·AW + 1` flip-flops (plus the output word, in LUTs and flip-flops, when in BRAM).
+  /// - Converter between `n`- and `m`-bit words (`n ≤ m`): `4 + 7/4·m + n` LUTs
+  ///   (shift register and its muxes) and `n + m + ⌈log2(m/n + 1)⌉` flip-flops.
   public static func resources(_ e: Element) -> Resources {
     switch e.kind {
     case .fifo:
-      let pointers = 3 * bits(0, Double(e.depth))
-      let m = ResourceModel.memory(width: e.inputBits, depth: e.depth)
-      return Resources(lut: 8 + pointers + m.lut / 2, ff: pointers, bram18: m.bram18)
+      let aw = max(bits(0, Double(max(e.depth, 2) - 1)), 1)
+      let m = ResourceModel.ram(width: e.inputBits, depth: e.depth)
+      let inBRAM = m.bram18 > 0 ? e.inputBits : 0  // BRAM reads are registered: a bypass word
+      return Resources(lut: 6 * aw + m.lut + inBRAM, ff: 4 * aw + 1 + inBRAM, bram18: m.bram18)
     case .dwc:
-      let buffer = e.inputBits + e.outputBits
-      return Resources(lut: 8 + buffer + e.inputBits, ff: buffer + 8)
+      let (small, large) = (max(min(e.inputBits, e.outputBits), 1), max(e.inputBits, e.outputBits))
+      let counter = bits(0, Double(large / small))
+      return Resources(lut: 4 + divUp(7 * large, 4) + small, ff: small + large + counter)
     }
   }
 }
