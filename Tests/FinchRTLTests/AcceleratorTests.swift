@@ -23,7 +23,7 @@ final class AcceleratorTests: XCTestCase {
       let layers = HardwareLayer.layers(of: graph)
       let solver = FoldingSolver(layers: layers, capacity: Resources(lut: 70_560, ff: 141_120, dsp: 360, bram18: 432))
       let inputs = try fixture.inputs()
-      for (label, fps, frames, stall) in [("small", small, name.hasPrefix("cnv") ? 12 : 100, 0), ("large", large, 100, 0), ("large+stall", large, 8, 307)] {
+      for (label, fps, frames, stall) in [("small", small, 100, 0), ("large", large, 100, 0), ("large+stall", large, 8, 307)] {
         let foldings = solver.solve(targetCycles: Int(100e6 / fps))
         let design = try Design(graph: graph, foldings: Dictionary(uniqueKeysWithValues: zip(layers.map(\.name), foldings)))
         let estimated = zip(layers, foldings).map { CycleModel.cycles($0, $1) }.max()!
