@@ -37,8 +37,15 @@ struct Synth: ParsableCommand {
         try fm.copyItem(at: dir.appendingPathComponent("rtl/\(name)"), to: work.appendingPathComponent(name))
         if name.hasSuffix(".v") { sources.append(name) }
       }
-      let perLayer = Dictionary(estimate.layers.map { l in
-        (verilogIdentifier(l.name), Resources(lut: l.lut, ff: l.ff, dsp: l.dsp, bram18: l.bram18, uram: l.uram))
+      // Estimate entries by instance name: layers by their identifier, the FIFO and width
+      // converter feeding layer i as the stitcher names them (fifo<i>_u, dwc<i>_u).
+      let position = Dictionary(manifest.layers.enumerated().map { ($1.instance, $0) }, uniquingKeysWith: { a, _ in a })
+      let perLayer = Dictionary(estimate.layers.compactMap { l -> (String, Resources)? in
+        let r = Resources(lut: l.lut, ff: l.ff, dsp: l.dsp, bram18: l.bram18, uram: l.uram)
+        guard l.op == "FIFO" || l.op == "DWC" else { return (verilogIdentifier(l.name), r) }
+        let consumer = String(l.name.dropFirst(l.op.count + 1))
+        guard let i = position[verilogIdentifier(consumer)] else { return nil }
+        return (l.op == "FIFO" ? "fifo\(i)_u" : "dwc\(i)_u", r)
       }, uniquingKeysWith: { a, _ in a })
       print("synthesizing for \(device.part.name) (\(device.part.family.rawValue)); this takes a while")
       let report = try Synthesizer.run(
