@@ -19,6 +19,7 @@ let package = Package(
       name: "FinchBenchmarks",
       dependencies: [
         .product(name: "Benchmark", package: "benchmark"),
+        .product(name: "FinchCPU", package: "Finch"),
         .product(name: "FinchIR", package: "Finch"),
         .product(name: "FinchONNX", package: "Finch"),
         .product(name: "FinchInterpreter", package: "Finch"),
