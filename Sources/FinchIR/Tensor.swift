@@ -63,6 +63,18 @@ public struct Tensor: Hashable, Sendable {
   /// The number of elements.
   public var count: Int { shape.elementCount }
 
+  /// The first `n` samples along axis 0 (all of them when there are fewer; a scalar unchanged).
+  public func firstSamples(_ n: Int) -> Tensor {
+    guard shape.rank > 0, n < shape[0] else { return self }
+    let size = count / max(shape[0], 1)
+    var prefix = shape
+    prefix[0] = max(n, 0)
+    switch storage {
+    case .float32(let v): return Tensor(shape: prefix, floats: Array(v[..<(prefix[0] * size)]))
+    case .int64(let v): return Tensor(shape: prefix, int64s: Array(v[..<(prefix[0] * size)]))
+    }
+  }
+
   /// The same values with another shape of equal element count.
   public func reshaped(_ newShape: Shape) -> Tensor {
     precondition(newShape.elementCount == count)

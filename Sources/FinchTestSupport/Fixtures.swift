@@ -40,17 +40,5 @@ public struct Fixture: Sendable, CustomStringConvertible {
   public func outputs() throws -> Tensor { try NPY.read(path: outputPath) }
   public func predictions() throws -> [Int64] { try NPY.read(path: predictionsPath).int64s }
 
-  /// The first `n` samples of a batched tensor.
-  public static func first(_ n: Int, of t: Tensor) -> Tensor {
-    let size = t.count / max(t.shape[0], 1)
-    let k = min(n, t.shape[0])
-    var shape = t.shape
-    shape[0] = k
-    switch t.storage {
-    case .float32(let v): return Tensor(shape: shape, floats: Array(v[..<(k * size)]))
-    case .int64(let v): return Tensor(shape: shape, int64s: Array(v[..<(k * size)]))
-    }
-  }
-
   public var description: String { name }
 }

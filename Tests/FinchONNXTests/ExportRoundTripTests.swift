@@ -10,7 +10,7 @@ final class ExportRoundTripTests: XCTestCase {
   func testFixturesRoundTrip() throws {
     for fixture in Fixture.all {
       // The CNV runs ~0.2 s per sample in debug builds; a few samples suffice.
-      let x = Fixture.first(fixture.name.hasPrefix("cnv") ? 3 : 10, of: try fixture.inputs())
+      let x = try fixture.inputs().firstSamples(fixture.name.hasPrefix("cnv") ? 3 : 10)
       for path in [fixture.modelPath, fixture.rawModelPath] {
         let graph = try ONNXImporter.load(path: path)
         let data = try ONNXExporter.encode(graph)

@@ -35,7 +35,7 @@ final class StandardONNXTests: XCTestCase {
     let graph = try fixture.model()
     let standard = try rewrite(graph)
     let back = try roundTrip(standard, "\(fixture.name) \(format)")
-    let x = Fixture.first(20, of: try fixture.inputs())
+    let x = try fixture.inputs().firstSamples(20)
     let expected = try Interpreter(graph: graph).runBatch(x)
     for (label, g) in [("rewritten", standard), ("re-imported", back)] {
       let y = try Interpreter(graph: g).runBatch(x)

@@ -30,7 +30,7 @@ final class AcceleratorTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finch-accel-\(name)-\(label)-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let report = try AcceleratorCheck(graph: graph, design: design).run(
-          samples: Fixture.first(frames, of: inputs), directory: dir, simulator: .verilator, stall: stall, estimatedCyclesPerFrame: estimated)
+          samples: inputs.firstSamples(frames), directory: dir, simulator: .verilator, stall: stall, estimatedCyclesPerFrame: estimated)
         XCTAssertEqual(report.mismatches, 0, "\(name) \(label): first mismatch at frame \(report.firstMismatch ?? -1)")
         XCTAssertEqual(report.frames, frames)
         if stall == 0 {

@@ -49,7 +49,7 @@ struct Simulate: ParsableCommand {
       let layers = HardwareLayer.layers(of: graph)
       let estimated = layers.map { CycleModel.cycles($0, foldings[$0.name] ?? LayerFolding()) }.max() ?? 0
       let samples = try NPY.read(path: input ?? dir.appendingPathComponent("inputs.npy").path)
-      let batch = samples.shape.rank > 0 && samples.shape[0] > frames ? Self.first(frames, of: samples) : samples
+      let batch = samples.firstSamples(frames)
       let report = try AcceleratorCheck(graph: graph, design: design).run(
         samples: batch, directory: dir.appendingPathComponent("sim"), simulator: Simulation.Simulator(rawValue: simulator)!,
         stall: Int((stall * 1024).rounded()), estimatedCyclesPerFrame: estimated)
@@ -64,13 +64,5 @@ struct Simulate: ParsableCommand {
       }
       if report.mismatches > 0 { throw ExitCode.failure }
     }
-  }
-
-  /// The first `n` samples of a batch.
-  static func first(_ n: Int, of t: Tensor) -> Tensor {
-    let size = t.count / t.shape[0]
-    var shape = t.shape
-    shape[0] = n
-    return Tensor(shape: shape, floats: Array(t.floats[..<(n * size)]))
   }
 }

@@ -1,2 +1,0 @@
-/// Reports: JSON, text and SVG/HTML charts.
-public enum FinchReport {}
