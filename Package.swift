@@ -26,7 +26,7 @@ let package = Package(
     .target(name: "FinchPasses", dependencies: ["FinchIR", "FinchInterpreter"]),
     .target(name: "FinchCost", dependencies: ["FinchIR"], resources: [.copy("Resources/devices.json")]),
     .target(name: "FinchReport", dependencies: ["FinchIR", "FinchCost"]),
-    .target(name: "FinchCPU", dependencies: ["FinchIR"]),
+    .target(name: "FinchCPU", dependencies: ["FinchIR", "FinchInterpreter"]),
     .target(name: "FinchRTL", dependencies: ["FinchIR", "FinchCost", "FinchInterpreter"], resources: [.copy("Resources/verilog")]),
     .target(
       name: "FinchONNX",
@@ -39,7 +39,7 @@ let package = Package(
     .executableTarget(
       name: "finch",
       dependencies: [
-        "FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses", "FinchCost", "FinchReport", "FinchRTL",
+        "FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses", "FinchCost", "FinchReport", "FinchRTL", "FinchCPU",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -59,7 +59,7 @@ let package = Package(
     .testTarget(name: "FinchCostTests", dependencies: ["FinchCost", "FinchPasses", "FinchONNX", "FinchTestSupport"]),
     .testTarget(name: "FinchReportTests", dependencies: ["FinchReport", "FinchCost", "FinchTestSupport"]),
     .testTarget(name: "FinchRTLTests", dependencies: ["FinchRTL", "FinchPasses", "FinchInterpreter", "FinchTestSupport"]),
-    .testTarget(name: "FinchCPUTests", dependencies: ["FinchCPU", "FinchTestSupport"]),
+    .testTarget(name: "FinchCPUTests", dependencies: ["FinchCPU", "FinchInterpreter", "FinchPasses", "FinchONNX", "FinchTestSupport"]),
     .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchTestSupport"]),
   ],
   swiftLanguageModes: [.v6]

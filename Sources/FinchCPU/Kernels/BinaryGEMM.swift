@@ -1,0 +1,62 @@
+/// Binary GEMM on packed ±1 rows (bit 1 = +1, bit 0 = -1): for every pair of an
+/// activation row and a weight row, the number of positions where they agree
+/// (the popcount of their XNOR). A ±1 dot product over `bits` positions is
+/// `2 · matches - bits`.
+///
+/// Rows are packed `wordsPerRow(bits:)` 64-bit words each, padded with zero bits
+/// in both operands, so padding never counts as a disagreement.
+public enum BinaryGEMM {
+  /// The number of words a packed row of `bits` values occupies.
+  public static func wordsPerRow(bits: Int) -> Int { (bits + 63) / 64 }
+
+  /// Packs `rows` rows of `columns` bipolar values (any value > 0 is +1), read
+  /// with stride `sourceStride`, into `destination` (`wordsPerRow(bits: columns)` words a row).
+  public static func pack(
+    _ source: UnsafePointer<Int16>, rows: Int, columns: Int, sourceStride: Int,
+    into destination: UnsafeMutablePointer<UInt64>
+  ) {
+    let words = wordsPerRow(bits: columns)
+    for r in 0..<rows {
+      let src = source + r * sourceStride, dst = destination + r * words
+      for w in 0..<words {
+        var word: UInt64 = 0
+        let start = w * 64, end = min(start + 64, columns)
+        for c in start..<end where src[c] > 0 { word |= 1 << UInt64(c - start) }
+        dst[w] = word
+      }
+    }
+  }
+
+  /// `c[i * ldc + j]` = the agreeing positions among the first `bits` of
+  /// activation row `i` of `a` (`m` rows) and weight row `j` of `b` (`n` rows).
+  public static func matches(
+    a: UnsafePointer<UInt64>, rows m: Int, b: UnsafePointer<UInt64>, rows n: Int, bits: Int,
+    c: UnsafeMutablePointer<Int32>, ldc: Int
+  ) {
+    let words = wordsPerRow(bits: bits)
+    for i in 0..<m {
+      let ai = a + i * words
+      for j in 0..<n {
+        let bj = b + j * words
+        var differing = 0
+        for w in 0..<words { differing &+= (ai[w] ^ bj[w]).nonzeroBitCount }
+        c[i * ldc + j] = Int32(bits - differing)
+      }
+    }
+  }
+
+  /// The ±1 dot products of every row of `a` with every row of `b` (both K columns), row-major `[a.rows, b.rows]`.
+  public static func multiply(_ a: BitMatrix, bTransposed b: BitMatrix) -> [Int32] {
+    precondition(a.columns == b.columns, "inner dimensions differ")
+    var result = [Int32](repeating: 0, count: a.rows * b.rows)
+    a.words.withUnsafeBufferPointer { aw in
+      b.words.withUnsafeBufferPointer { bw in
+        result.withUnsafeMutableBufferPointer { out in
+          matches(a: aw.baseAddress!, rows: a.rows, b: bw.baseAddress!, rows: b.rows, bits: a.columns, c: out.baseAddress!, ldc: b.rows)
+        }
+      }
+    }
+    for i in result.indices { result[i] = 2 * result[i] - Int32(a.columns) }
+    return result
+  }
+}
