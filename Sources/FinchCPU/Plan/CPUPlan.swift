@@ -1,0 +1,166 @@
+import FinchIR
+import Foundation
+import Synchronization
+
+/// A graph compiled once for fast CPU inference: weights packed for the
+/// kernels, a buffer for every value sized for `maxBatch` samples, and one
+/// step per node. Running a batch allocates nothing (unless some node had to
+/// fall back to the interpreter: see ``fallbackNodes``).
+///
+/// Give it the compiled graph (`Pipeline.compile`), whose MVAU, SWU,
+/// thresholding, max-pool and label-select nodes have fast kernels; any graph
+/// runs, with other nodes evaluated by the interpreter's kernels. Outputs are
+/// bit-identical to the interpreter's.
+public final class CPUPlan: @unchecked Sendable {
+  /// The most samples one ``execute(samples:)`` call runs.
+  public let maxBatch: Int
+  /// Worker threads.
+  public let threads: Int
+  /// Multiply-accumulates (×2) per sample in the GEMM layers.
+  public let operationsPerSample: Int
+  /// Each step's node and the kernel it runs, in order.
+  public let kernels: [(node: String, kernel: String)]
+  /// The nodes that run through the interpreter, and why.
+  public let fallbackNodes: [(node: String, reason: String)]
+
+  private let inputName: String
+  private let inputType: ValueType
+  private let input: ValueBuffer
+  private let outputs: [(name: String, buffer: ValueBuffer, elementType: ElementType)]
+  private let steps: [any PlanStep]
+  private let scratch: [UnsafeMutableRawPointer]
+  private let pool: WorkerPool
+  private let firstError = Mutex<CPUPlanError?>(nil)
+
+  /// Compiles `graph` (verified and typed, with one input) for batches of up to
+  /// `maxBatch` samples on `threads` threads.
+  public init(graph: Graph, maxBatch: Int = 64, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws(CPUPlanError) {
+    guard graph.inputs.count == 1, let inputName = graph.inputs.first, let inputType = graph.types[inputName] else {
+      throw .unsupportedGraph("it needs exactly one input with a known type; this graph has \(graph.inputs.count) inputs")
+    }
+    self.maxBatch = max(1, maxBatch)
+    self.threads = max(1, threads)
+    self.inputName = inputName
+    self.inputType = inputType
+    var builder = PlanBuilder(graph: graph, capacity: self.maxBatch)
+    input = builder.buffer(for: inputName, type: inputType)
+    try builder.addSteps()
+    var outputs: [(String, ValueBuffer, ElementType)] = []
+    for name in graph.outputs {
+      guard let buffer = builder.buffers[name], let type = graph.type(of: name) else {
+        throw .unsupportedGraph("output \(name) is not computed by any node")
+      }
+      outputs.append((name, buffer, type.elementType))
+    }
+    self.outputs = outputs
+    steps = builder.steps
+    operationsPerSample = builder.operationsPerSample
+    kernels = builder.steps.map { ($0.node, $0.kernel) }
+    fallbackNodes = builder.fallbacks
+    let scratchBytes = (builder.steps.map(\.scratchBytes).max() ?? 0) + 64
+    scratch = (0..<self.threads).map { _ in UnsafeMutableRawPointer.allocate(byteCount: scratchBytes, alignment: 64) }
+    pool = WorkerPool(threads: self.threads)
+  }
+
+  deinit { scratch.forEach { $0.deallocate() } }
+
+  /// Runs a batch: `batch` is either exactly the graph input's shape or, when
+  /// that has a leading 1, a stack of samples `[N, ...]`. Returns each output
+  /// with the samples stacked the same way.
+  public func run(_ batch: Tensor) throws(CPUPlanError) -> [String: Tensor] {
+    let (count, stacked) = try samples(in: batch)
+    var parts: [String: [Tensor]] = [:]
+    var start = 0
+    while start < count {
+      let n = min(maxBatch, count - start)
+      try load(batch, samples: start..<(start + n))
+      try execute(samples: n)
+      for (name, t) in outputs(samples: n, stacked: stacked) { parts[name, default: []].append(t) }
+      start += n
+    }
+    return parts.mapValues(Self.concatenate)
+  }
+
+  /// Copies samples `range` of `batch` into the input buffer (samples 0 ..< range.count),
+  /// checking that integer inputs hold values of the input's type.
+  public func load(_ batch: Tensor, samples range: Range<Int>) throws(CPUPlanError) {
+    precondition(range.count <= maxBatch, "at most maxBatch samples at once")
+    _ = try samples(in: batch)
+    if input.kind != .float32 {
+      let type = inputType.dataType, first = range.lowerBound * input.sampleCount
+      let values = batch.floats
+      for i in first..<(first + range.count * input.sampleCount) where !type.allows(Double(values[i])) {
+        throw .badInput("input value \(values[i]) at flat index \(i) is not a \(type) value, as the model's input \(inputName) requires")
+      }
+    }
+    input.load(batch, samples: range, at: 0)
+  }
+
+  /// Runs the loaded samples `0 ..< n` through every step.
+  public func execute(samples n: Int) throws(CPUPlanError) {
+    precondition(n <= maxBatch, "at most maxBatch samples at once")
+    if threads > 1 && n >= threads {
+      // Each worker takes a contiguous share of the batch through the whole network.
+      pool.forEach(threads) { w in
+        let share = (n * w / threads)..<(n * (w + 1) / threads)
+        for step in steps {
+          let ips = step.itemsPerSample
+          guard record({ () throws(CPUPlanError) in
+            try step.run(items: (share.lowerBound * ips)..<(share.upperBound * ips), scratch: scratch[w])
+          }) else { return }
+        }
+      }
+    } else {
+      for step in steps {
+        let items = n * step.itemsPerSample
+        // Split a layer across workers only when it is big enough to pay for the hand-off.
+        let parts = items * step.costPerItem >= 1 << 16 ? min(threads, items) : 1
+        pool.forEach(parts) { w in
+          _ = record({ () throws(CPUPlanError) in
+            try step.run(items: (items * w / parts)..<(items * (w + 1) / parts), scratch: scratch[w])
+          })
+        }
+      }
+    }
+    if let error = firstError.withLock({ e in defer { e = nil }; return e }) { throw error }
+  }
+
+  /// The outputs of samples `0 ..< n` of the last ``execute(samples:)``.
+  public func outputs(samples n: Int, stacked: Bool = true) -> [String: Tensor] {
+    var result: [String: Tensor] = [:]
+    for (name, buffer, elementType) in outputs {
+      result[name] = buffer.tensor(samples: 0..<n, elementType: elementType, stacked: stacked)
+    }
+    return result
+  }
+
+  /// Runs `body`, keeping its error (the first one wins); false when it failed.
+  private func record(_ body: () throws(CPUPlanError) -> Void) -> Bool {
+    do {
+      try body()
+      return true
+    } catch {
+      firstError.withLock { if $0 == nil { $0 = error } }
+      return false
+    }
+  }
+
+  /// How many samples `batch` holds, and whether they are stacked on a leading axis.
+  private func samples(in batch: Tensor) throws(CPUPlanError) -> (count: Int, stacked: Bool) {
+    let expected = inputType.shape
+    if batch.shape == expected { return (1, false) }
+    guard expected.rank >= 1, expected[0] == 1, batch.shape.rank == expected.rank,
+      Array(batch.shape.dims.dropFirst()) == Array(expected.dims.dropFirst())
+    else {
+      throw .badInput("input \(inputName) must be \(expected) or a batch [N,\(expected.dims.dropFirst().map(String.init).joined(separator: ","))], got \(batch.shape)")
+    }
+    return (batch.shape[0], true)
+  }
+
+  private static func concatenate(_ parts: [Tensor]) -> Tensor {
+    guard parts.count > 1, let first = parts.first else { return parts.first ?? Tensor(shape: [0], floats: []) }
+    let dims = [parts.reduce(0) { $0 + $1.shape[0] }] + first.shape.dims.dropFirst()
+    if first.elementType == .int64 { return Tensor(shape: Shape(dims), int64s: parts.flatMap(\.int64s)) }
+    return Tensor(shape: Shape(dims), floats: parts.flatMap(\.floats))
+  }
+}

@@ -1,0 +1,126 @@
+import FinchIR
+
+/// A matrix-vector-activation unit on the CPU: each input row (the last axis,
+/// MW values) times the `[MW, MH]` weights, then thresholds or the raw sums.
+///
+/// Bipolar layers (`xnor`) pack rows into bits and run the XNOR-popcount GEMM;
+/// the others run the 16-bit integer GEMM. Rows go through in blocks: GEMM into
+/// a scratch block of accumulators, then the epilogue writes the block's outputs
+/// while it is still in cache.
+final class MatrixVectorStep: PlanStep, @unchecked Sendable {
+  let node: String
+  let kernel: String
+  let itemsPerSample: Int
+  let costPerItem: Int
+  let scratchBytes: Int
+
+  private let input: ValueBuffer, output: ValueBuffer
+  private let mw: Int, mh: Int, xnor: Bool
+  private let epilogue: ThresholdEpilogue?
+  /// Bipolar weights packed by output row, or 16-bit weights `[MH, MW]`.
+  private let packedWeights: UnsafeMutablePointer<UInt64>?
+  private let integerWeights: UnsafeMutablePointer<Int16>?
+  private let words: Int
+  private let blockRows: Int
+
+  /// - Parameters: `weights` `[MW, MH]` integers; `thresholds` `[MH, B]` integers or nil;
+  ///   `inputType` bounds the accumulators, which must fit 31 bits.
+  init(
+    node: String, attributes m: MVAU, input: ValueBuffer, inputType: DataType, output: ValueBuffer, weights: Tensor,
+    thresholds: Tensor?
+  ) throws(CPUPlanError) {
+    (mw, mh) = (weights.shape[0], weights.shape[1])
+    guard input.kind == .int16 else {
+      throw .unsupportedGraph("MVAU \(node) needs integer inputs of at most 16 bits")
+    }
+    let largestWeight = weights.floats.map { abs(Double($0)) }.max() ?? 0
+    let largestInput = max(abs(inputType.min), abs(inputType.max))
+    guard Double(mw) * largestWeight * largestInput < Double(1 << 30) else {
+      throw .unsupportedGraph("MVAU \(node) needs accumulators wider than 31 bits")
+    }
+    self.node = node
+    self.input = input
+    self.output = output
+    xnor = m.xnor
+    itemsPerSample = input.sampleCount / max(mw, 1)
+    words = BinaryGEMM.wordsPerRow(bits: mw)
+    blockRows = max(1, min(64, 16384 / max(mh, 1)))
+    let w = weights.int64s
+    let (mw, mh, words, blockRows) = (mw, mh, words, blockRows)
+    if xnor {
+      kernel = "binary GEMM"
+      var signs = [Int16](repeating: 0, count: mh * mw)
+      for i in 0..<mw { for o in 0..<mh { signs[o * mw + i] = w[i * mh + o] > 0 ? 1 : -1 } }
+      let packed = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, mh * words))
+      signs.withUnsafeBufferPointer { BinaryGEMM.pack($0.baseAddress!, rows: mh, columns: mw, sourceStride: mw, into: packed) }
+      packedWeights = packed
+      integerWeights = nil
+      costPerItem = mh * words
+      scratchBytes = blockRows * (words * 8 + mh * 4)
+    } else {
+      guard w.allSatisfy({ (-32768...32767).contains($0) }) else {
+        throw .unsupportedGraph("MVAU \(node) has weights wider than 16 bits")
+      }
+      kernel = "integer GEMM"
+      let transposed = UnsafeMutablePointer<Int16>.allocate(capacity: max(1, mh * mw))
+      for i in 0..<mw { for o in 0..<mh { transposed[o * mw + i] = Int16(w[i * mh + o]) } }
+      integerWeights = transposed
+      packedWeights = nil
+      costPerItem = mh * mw
+      scratchBytes = blockRows * mh * 4
+    }
+    epilogue = try thresholds.map { t throws(CPUPlanError) in
+      try ThresholdEpilogue(node: node, thresholds: t, outScale: m.outScale, outBias: m.outBias)
+    }
+  }
+
+  deinit {
+    packedWeights?.deallocate()
+    integerWeights?.deallocate()
+  }
+
+  func run(items: Range<Int>, scratch: UnsafeMutableRawPointer) {
+    var row = items.lowerBound
+    while row < items.upperBound {
+      let rows = min(blockRows, items.upperBound - row)
+      let acc: UnsafeMutablePointer<Int32>
+      if let packedWeights {
+        let packed = scratch.assumingMemoryBound(to: UInt64.self)
+        acc = (scratch + blockRows * words * 8).assumingMemoryBound(to: Int32.self)
+        BinaryGEMM.pack(input.int16 + row * mw, rows: rows, columns: mw, sourceStride: mw, into: packed)
+        BinaryGEMM.matches(a: packed, rows: rows, b: packedWeights, rows: mh, bits: mw, c: acc, ldc: mh)
+      } else {
+        acc = scratch.assumingMemoryBound(to: Int32.self)
+        IntegerGEMM.multiply(
+          a: input.int16 + row * mw, rows: rows, lda: mw, b: integerWeights!, rows: mh, ldb: mw, depth: mw, c: acc, ldc: mh)
+      }
+      write(acc, rows: rows, firstRow: row)
+      row += rows
+    }
+  }
+
+  /// The epilogue: thresholds, or the raw dot products (±1 products for XNOR layers).
+  private func write(_ acc: UnsafeMutablePointer<Int32>, rows: Int, firstRow: Int) {
+    let base = firstRow * mh
+    if let epilogue {
+      if output.kind == .int16 {
+        let out = output.int16 + base
+        for r in 0..<rows { epilogue.apply(acc + r * mh, count: mh, into: out + r * mh) }
+      } else {
+        for r in 0..<rows {
+          for c in 0..<mh { output.set(Float(epilogue.level(acc[r * mh + c], channel: c)), at: base + r * mh + c) }
+        }
+      }
+      return
+    }
+    let n = rows * mh, bits = Int32(mw)
+    switch output.kind {
+    case .int16:
+      for i in 0..<n { output.int16[base + i] = Int16(truncatingIfNeeded: xnor ? 2 &* acc[i] &- bits : acc[i]) }
+    case .int32:
+      for i in 0..<n { output.int32[base + i] = xnor ? 2 &* acc[i] &- bits : acc[i] }
+    default:
+      for i in 0..<n { output.set(Float(xnor ? 2 &* acc[i] &- bits : acc[i]), at: base + i) }
+    }
+  }
+}

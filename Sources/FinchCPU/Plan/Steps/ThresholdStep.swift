@@ -1,0 +1,93 @@
+import FinchIR
+
+/// Multi-threshold activation on the CPU: `outScale · #{t : x >= t} + outBias`
+/// per element, with per-channel (or shared) float thresholds.
+///
+/// Thresholds are sorted once per channel and searched; when the input is a
+/// narrow integer type, every channel's answers are tabulated instead.
+final class ThresholdStep: PlanStep, @unchecked Sendable {
+  let node: String
+  let kernel: String
+  let itemsPerSample: Int
+  private let input: ValueBuffer, output: ValueBuffer
+  private let channels: Int, inner: Int, steps: Int
+  private let sorted: [Float]
+  private let outScale: Float, outBias: Float
+  /// Output levels `[channels, max - min + 1]` for integer inputs `min...max`.
+  private let table: [Int16]?
+  private let tableMin: Int
+
+  init(
+    node: String, attributes m: MultiThreshold, input: ValueBuffer, inputType: DataType, output: ValueBuffer,
+    thresholds: Tensor
+  ) throws(CPUPlanError) {
+    self.node = node
+    self.input = input
+    self.output = output
+    let s = input.sampleShape
+    guard s.rank >= 2, thresholds.shape.rank == 2 else {
+      throw .unsupportedGraph("thresholds of \(node) need input rank >= 2 and thresholds [C, B]")
+    }
+    let axis = m.channelsLast ? s.rank - 1 : 1
+    let t = thresholds.floats
+    guard !t.contains(where: \.isNaN) else { throw .unsupportedGraph("thresholds of \(node) contain NaN") }
+    channels = thresholds.shape[0]
+    steps = thresholds.shape[1]
+    guard channels == 1 || channels == s[axis] else {
+      throw .unsupportedGraph("\(node) has \(channels) threshold channels for \(s[axis]) input channels")
+    }
+    inner = s.dims[(axis + 1)...].reduce(1, *)
+    itemsPerSample = input.sampleCount
+    var sorted = [Float]()
+    for c in 0..<channels { sorted += t[(c * steps)..<((c + 1) * steps)].sorted() }
+    self.sorted = sorted
+    (outScale, outBias) = (m.outScale, m.outBias)
+    let span = inputType.isInteger ? inputType.max - inputType.min + 1 : .infinity
+    if input.kind == .int16, output.kind == .int16, span * Double(channels) <= 65536 {
+      tableMin = Int(inputType.min)
+      var table = [Int16](repeating: 0, count: channels * Int(span))
+      for c in 0..<channels {
+        for v in 0..<Int(span) {
+          let level = m.outScale * Float(Self.count(Float(tableMin + v), sorted, c * steps, steps)) + m.outBias
+          table[c * Int(span) + v] = Int16(level)
+        }
+      }
+      self.table = table
+      kernel = "threshold table"
+    } else {
+      table = nil
+      tableMin = 0
+      kernel = "threshold search"
+    }
+  }
+
+  /// Items are elements, sample-major.
+  func run(items: Range<Int>, scratch: UnsafeMutableRawPointer) {
+    let perSample = itemsPerSample
+    if let table {
+      let span = table.count / channels
+      table.withUnsafeBufferPointer { lut in
+        for i in items {
+          let c = channels == 1 ? 0 : ((i % perSample) / inner) % channels
+          output.int16[i] = lut[c * span + Int(input.int16[i]) - tableMin]
+        }
+      }
+      return
+    }
+    for i in items {
+      let c = channels == 1 ? 0 : ((i % perSample) / inner) % channels
+      let n = Self.count(input.float(at: i), sorted, c * steps, steps)
+      output.set(outScale * Float(n) + outBias, at: i)
+    }
+  }
+
+  /// How many of the ascending thresholds `t[first ..< first + n]` are at most `x` (none for NaN).
+  private static func count(_ x: Float, _ t: [Float], _ first: Int, _ n: Int) -> Int {
+    var lo = first, hi = first + n
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if t[mid] <= x { lo = mid + 1 } else { hi = mid }
+    }
+    return lo - first
+  }
+}
