@@ -13,10 +13,22 @@ public struct Estimate: Sendable, Codable {
     public var dsp: Int
     public var bram18: Int
     public var uram: Int
+    /// iCE40 4 Kb block RAMs.
+    public var ebr: Int
+
+    init(name: String, op: String, pe: Int, simd: Int, cycles: Int, _ r: Resources) {
+      (self.name, self.op, self.pe, self.simd, self.cycles) = (name, op, pe, simd, cycles)
+      (lut, ff, dsp, bram18, uram, ebr) = (r.lut, r.ff, r.dsp, r.bram18, r.uram, r.ebr)
+    }
+
+    /// The layer's resources.
+    public var resources: Resources { Resources(lut: lut, ff: ff, dsp: dsp, bram18: bram18, uram: uram, ebr: ebr) }
   }
 
   public var board: String
   public var part: String
+  /// The part's family, whose resource rules the estimate uses.
+  public var family: DeviceFamily
   public var clockMHz: Double
   public var layers: [Layer]
   public var totals: Resources
@@ -31,45 +43,41 @@ public struct Estimate: Sendable, Codable {
   public var targetMet: Bool
 
   enum CodingKeys: String, CodingKey {
-    case board, part, layers, totals, capacity, fps, bottleneck
+    case board, part, family, layers, totals, capacity, fps, bottleneck
     case clockMHz = "clock_mhz"
     case latencyCycles = "latency_cycles"
     case targetMet = "target_met"
   }
 
-  /// Estimates `layers` folded as `foldings` at `clockMHz`; `targetFPS` decides `targetMet`
-  /// (nil: met when the design fits the device).
+  /// Estimates `layers` folded as `foldings` at `clockMHz` on a part of
+  /// `family`; `targetFPS` decides `targetMet` (nil: met when the design fits the device).
   public init(
-    board: String, part: String, clockMHz: Double, capacity: Resources, layers: [HardwareLayer], foldings: [LayerFolding],
-    targetFPS: Double?
+    board: String, part: String, family: DeviceFamily, clockMHz: Double, capacity: Resources, layers: [HardwareLayer],
+    foldings: [LayerFolding], targetFPS: Double?
   ) {
     self.board = board
     self.part = part
+    self.family = family
     self.clockMHz = clockMHz
     self.capacity = capacity
     var entries: [Layer] = []
     let glue = StreamGlue.elements(layers, foldings)
     for (l, f) in zip(layers, foldings) {
       for g in glue where g.consumer == l.name {
-        let r = StreamGlue.resources(g)
         entries.append(Layer(
-          name: "\(g.kind.rawValue.lowercased())_\(l.name)", op: g.kind.rawValue, pe: 1, simd: 1, cycles: StreamGlue.cycles(g), lut: r.lut,
-          ff: r.ff, dsp: r.dsp, bram18: r.bram18, uram: r.uram))
+          name: "\(g.kind.rawValue.lowercased())_\(l.name)", op: g.kind.rawValue, pe: 1, simd: 1, cycles: StreamGlue.cycles(g),
+          StreamGlue.resources(g, on: family)))
       }
-      let r = ResourceModel.resources(l, f)
       entries.append(Layer(
-        name: l.name, op: l.kind.rawValue, pe: f.pe, simd: f.simd, cycles: CycleModel.cycles(l, f), lut: r.lut, ff: r.ff,
-        dsp: r.dsp, bram18: r.bram18, uram: r.uram))
+        name: l.name, op: l.kind.rawValue, pe: f.pe, simd: f.simd, cycles: CycleModel.cycles(l, f), ResourceModel.resources(l, f, on: family)))
     }
     self.layers = entries
-    totals = entries.reduce(Resources()) { $0 + Resources(lut: $1.lut, ff: $1.ff, dsp: $1.dsp, bram18: $1.bram18, uram: $1.uram) }
+    totals = entries.reduce(Resources()) { $0 + $1.resources }
     let slowest = self.layers.max { $0.cycles < $1.cycles }
     bottleneck = slowest?.name ?? ""
     let rate = clockMHz * 1e6 / Double(max(slowest?.cycles ?? 1, 1))
     fps = rate
     latencyCycles = self.layers.reduce(0) { $0 + $1.cycles }
-    let fits = totals.lut <= capacity.lut && totals.ff <= capacity.ff && totals.dsp <= capacity.dsp
-      && totals.bram18 <= capacity.bram18 && totals.uram <= capacity.uram
-    targetMet = fits && (targetFPS.map { rate >= $0 * (1 - 1e-9) } ?? true)
+    targetMet = totals.fits(capacity) && (targetFPS.map { rate >= $0 * (1 - 1e-9) } ?? true)
   }
 }

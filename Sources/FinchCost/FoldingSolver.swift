@@ -20,12 +20,15 @@ public struct FoldingSolver: Sendable {
   public let layers: [HardwareLayer]
   /// The device's resources (weights of the cost).
   public let capacity: Resources
+  /// The device's family, whose resource rules cost the options.
+  public let family: DeviceFamily
   /// Foldings fixed by the user, by layer index (PE or SIMD may be left free).
   public let pinned: [Int: FoldingConfig.Entry]
 
-  public init(layers: [HardwareLayer], capacity: Resources, pinned: [Int: FoldingConfig.Entry] = [:]) {
+  public init(layers: [HardwareLayer], capacity: Resources, family: DeviceFamily, pinned: [Int: FoldingConfig.Entry] = [:]) {
     self.layers = layers
     self.capacity = capacity
+    self.family = family
     self.pinned = pinned
   }
 
@@ -45,7 +48,7 @@ public struct FoldingSolver: Sendable {
     for pe in l.peChoices where pinned[i]?.pe.map({ $0 == pe }) ?? true {
       for simd in l.simdChoices where pinned[i]?.simd.map({ $0 == simd }) ?? true {
         let f = LayerFolding(pe: pe, simd: simd)
-        result.append(Option(folding: f, cycles: CycleModel.cycles(l, f), resources: ResourceModel.resources(l, f)))
+        result.append(Option(folding: f, cycles: CycleModel.cycles(l, f), resources: ResourceModel.resources(l, f, on: family)))
       }
     }
     return result
@@ -55,7 +58,7 @@ public struct FoldingSolver: Sendable {
   public func cost(_ r: Resources) -> Double {
     func share(_ used: Int, _ total: Int) -> Double { used == 0 ? 0 : (total == 0 ? 1e9 : Double(used) / Double(total)) }
     return share(r.lut, capacity.lut) + share(r.ff, capacity.ff) / 2 + share(r.dsp, capacity.dsp) + share(r.bram18, capacity.bram18)
-      + share(r.uram, capacity.uram)
+      + share(r.uram, capacity.uram) + share(r.ebr, capacity.ebr)
   }
 
   /// The cheapest folding of every layer whose cycles are at most `target`;
@@ -116,19 +119,19 @@ public struct FoldingSolver: Sendable {
     var candidates = Set<Int>()
     for i in layers.indices { for o in options(i) { candidates.insert(o.cycles) } }
     let sorted = candidates.filter { $0 >= fastestCycles }.sorted()
-    func fits(_ f: [LayerFolding]) -> Bool {
-      let r = layers.indices.map { ResourceModel.resources(layers[$0], f[$0]) }.reduce(Resources(), +)
-        + StreamGlue.elements(layers, f).map(StreamGlue.resources).reduce(Resources(), +)
-      func ok(_ used: Int, _ total: Int) -> Bool { Double(used) <= budget * Double(total) }
-      return ok(r.lut, capacity.lut) && ok(r.ff, capacity.ff) && ok(r.dsp, capacity.dsp) && ok(r.bram18, capacity.bram18)
-        && ok(r.uram, capacity.uram)
-    }
+    func fits(_ f: [LayerFolding]) -> Bool { total(f).fits(capacity, fraction: budget) }
     var low = 0, high = sorted.count
     while low < high {
       let mid = (low + high) / 2
       if fits(foldings(targetCycles: sorted[mid])) { high = mid } else { low = mid + 1 }
     }
     return low < sorted.count ? foldings(targetCycles: sorted[low]) : nil
+  }
+
+  /// The resources of `foldings`: every layer, FIFO and width converter.
+  public func total(_ foldings: [LayerFolding]) -> Resources {
+    layers.indices.map { ResourceModel.resources(layers[$0], foldings[$0], on: family) }.reduce(Resources(), +)
+      + StreamGlue.elements(layers, foldings).map { StreamGlue.resources($0, on: family) }.reduce(Resources(), +)
   }
 }
 

@@ -69,21 +69,28 @@ public enum StreamGlue {
   /// Cycles per frame: one word per cycle through either element.
   public static func cycles(_ e: Element) -> Int { e.words }
 
-  /// Resources, fitted to Yosys (xc7) synthesis of finch_fifo.v and
-  /// finch_dwc.v (30 FIFOs, 25 converters; see ``ResourceModel``):
+  /// Resources on a part of `family`, fitted to Yosys synthesis of
+  /// finch_fifo.v and finch_dwc.v (xc7: 30 FIFOs, 25 converters, see
+  /// ``ResourceModel``; iCE40: 20 FIFO shapes):
   /// - FIFO with `AW = ⌈log2 depth⌉` pointer bits: `6·AW` LUTs of pointers and
-  ///   counter plus the `width × depth` memory as distributed RAM (or BRAM18
-  ///   where Yosys finds that cheaper, see ``ResourceModel/ram(width:depth:)``);
-  ///   `4·AW + 1` flip-flops (plus the output word, in LUTs and flip-flops, when in BRAM).
+  ///   counter and `4·AW + 1` flip-flops, plus the `width × depth` memory (read
+  ///   asynchronously) through ``ResourceModel/ram(width:depth:asyncRead:on:)``.
+  ///   In block RAM the read becomes registered: the output word costs `width`
+  ///   LUTs and flip-flops on Xilinx; on iCE40 `23 + width` LUTs and `width - 5` flip-flops.
   /// - Converter between `n`- and `m`-bit words (`n ≤ m`): `4 + 7/4·m + n` LUTs
   ///   (shift register and its muxes) and `n + m + ⌈log2(m/n + 1)⌉` flip-flops.
-  public static func resources(_ e: Element) -> Resources {
+  public static func resources(_ e: Element, on family: DeviceFamily) -> Resources {
     switch e.kind {
     case .fifo:
       let aw = max(bits(0, Double(max(e.depth, 2) - 1)), 1)
-      let m = ResourceModel.ram(width: e.inputBits, depth: e.depth)
-      let inBRAM = m.bram18 > 0 ? e.inputBits : 0  // BRAM reads are registered: a bypass word
-      return Resources(lut: 6 * aw + m.lut + inBRAM, ff: 4 * aw + 1 + inBRAM, bram18: m.bram18)
+      let memory = ResourceModel.ram(width: e.inputBits, depth: e.depth, asyncRead: true, on: family)
+      var pointers = Resources(lut: 6 * aw, ff: 4 * aw + 1)
+      if memory.ebr > 0 {
+        pointers = pointers + Resources(lut: 23 + e.inputBits, ff: e.inputBits - 5)
+      } else if memory.bram18 > 0 {
+        pointers = pointers + Resources(lut: e.inputBits, ff: e.inputBits)
+      }
+      return pointers + memory
     case .dwc:
       let (small, large) = (max(min(e.inputBits, e.outputBits), 1), max(e.inputBits, e.outputBits))
       let counter = bits(0, Double(large / small))

@@ -36,13 +36,14 @@ struct FoldingOptions: ParsableArguments {
     let device = try DeviceCatalogue.bundled().device(named: board)
     let clockMHz = clock ?? device.clockMHz
     let pinned = try folding.map { path throws in try CompiledModel.readFolding(path).pinned(in: layers) } ?? [:]
-    let solver = FoldingSolver(layers: layers, capacity: device.capacity, pinned: pinned)
+    let solver = FoldingSolver(layers: layers, capacity: device.capacity, family: device.part.family, pinned: pinned)
     if let budget {
       guard let f = solver.solve(budget: budget) else {
         let smallest = solver.foldings(targetCycles: Int.max)
-        let need = zip(layers, smallest).map { ResourceModel.resources($0, $1) }.reduce(Resources(), +)
+        let need = solver.total(smallest)
+        let memory = device.part.family == .ice40 ? "\(need.ebr) EBR" : "\(need.bram18) BRAM18"
         throw FinchCostError.invalidTarget(
-          "even the smallest folding needs \(need.lut) LUT, \(need.ff) FF, \(need.dsp) DSP, \(need.bram18) BRAM18: "
+          "even the smallest folding needs \(need.lut) LUT, \(need.ff) FF, \(need.dsp) DSP, \(memory): "
             + "more than \(Int(budget * 100))% of \(device.part.name)")
       }
       return (device, clockMHz, solver, f)
@@ -55,7 +56,8 @@ struct FoldingOptions: ParsableArguments {
   /// The estimate of `layers` folded as `foldings`.
   func estimate(_ layers: [HardwareLayer], _ f: (device: Device, clockMHz: Double, solver: FoldingSolver, foldings: [LayerFolding])) -> FinchCost.Estimate {
     FinchCost.Estimate(
-      board: f.device.name, part: f.device.part.name, clockMHz: f.clockMHz, capacity: f.device.capacity, layers: layers,
+      board: f.device.name, part: f.device.part.name, family: f.device.part.family, clockMHz: f.clockMHz, capacity: f.device.capacity,
+      layers: layers,
       foldings: f.foldings, targetFPS: fps)
   }
 }

@@ -20,7 +20,7 @@ final class EstimateCLITests: XCTestCase {
           XCTAssertNotNil(e[key], key)
         }
         let layer = try XCTUnwrap((e["layers"] as? [[String: Any]])?.first)
-        XCTAssertEqual(Set(layer.keys), ["name", "op", "pe", "simd", "cycles", "lut", "ff", "dsp", "bram18", "uram"])
+        XCTAssertEqual(Set(layer.keys), ["name", "op", "pe", "simd", "cycles", "lut", "ff", "dsp", "bram18", "uram", "ebr"])
       }
     }
   }

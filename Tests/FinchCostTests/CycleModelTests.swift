@@ -24,13 +24,13 @@ final class CycleModelTests: XCTestCase {
       pins[i] = FoldingConfig.Entry(name: layers[i].name, pe: mvauFolding[k].0, simd: mvauFolding[k].1)
       if i > 0, layers[i - 1].kind == .swu { pins[i - 1] = FoldingConfig.Entry(name: layers[i - 1].name, pe: nil, simd: mvauFolding[k].1) }
     }
-    let solver = FoldingSolver(layers: layers, capacity: Resources(lut: 53_200, ff: 106_400, dsp: 220, bram18: 280), pinned: pins)
+    let solver = FoldingSolver(layers: layers, capacity: Resources(lut: 53_200, ff: 106_400, dsp: 220, bram18: 280), family: .xc7, pinned: pins)
     let foldings = solver.solve(targetCycles: 100_000_000 / 3000)
     let cycles = layers.indices.map { CycleModel.cycles(layers[$0], foldings[$0]) }
     XCTAssertEqual(mvaus.map { cycles[$0] }, [32_400, 28_224, 20_736, 28_800, 20_736, 18_432, 32_768, 32_768, 1_024])
     XCTAssertEqual(cycles.max(), 32_768, "pooling or a sliding window became the bottleneck: \(zip(layers.map(\.name), cycles).map { $0 })")
     let estimate = Estimate(
-      board: "pynq-z1", part: "xc7z020", clockMHz: 100, capacity: solver.capacity, layers: layers, foldings: foldings, targetFPS: 3000)
+      board: "pynq-z1", part: "xc7z020", family: .xc7, clockMHz: 100, capacity: solver.capacity, layers: layers, foldings: foldings, targetFPS: 3000)
     XCTAssertEqual(estimate.fps.rounded(), 3052)
     XCTAssertTrue(estimate.targetMet)
     print("BNN-PYNQ CNV-W1A1 on xc7z020: Finch estimates \(estimate.totals.lut) LUT, \(estimate.totals.bram18) BRAM18 "
@@ -79,7 +79,7 @@ final class CycleModelTests: XCTestCase {
     //   + weight ROM 512 x 8 = 4096 bits as logic (64 LUTs <= 129 per BRAM18) = 64
     //   + threshold ROM 64 x 7 = 448 bits = 7 + input buffer 8 x 8 LUTRAM ceil(2/3 * 8) = 6 -> 172.
     // FF: 40 + 2*8*1 = 16 + 8*(1+1) = 16 + ceil(8/4)*(1+2) = 6 + 2*7 = 14 + 1*7 = 7 + 1 -> 100.
-    XCTAssertEqual(ResourceModel.resources(fc, f), Resources(lut: 172, ff: 100, dsp: 0, bram18: 0, uram: 0))
+    XCTAssertEqual(ResourceModel.resources(fc, f, on: .xc7), Resources(lut: 172, ff: 100, dsp: 0, bram18: 0, uram: 0))
 
     var swu = HardwareLayer(name: "swu", kind: .swu)
     (swu.channels, swu.kernel, swu.stride, swu.inputDims, swu.outputDims, swu.inputBits) = (16, [3, 3], [1, 1], [30, 30], [28, 28], 1)

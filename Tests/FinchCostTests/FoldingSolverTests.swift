@@ -40,7 +40,7 @@ final class FoldingSolverTests: XCTestCase {
     var rng = SplitMix64(seed: seed)
     for round in 0..<200 {
       let layers = randomLayers(&rng)
-      let solver = FoldingSolver(layers: layers, capacity: pynq)
+      let solver = FoldingSolver(layers: layers, capacity: pynq, family: .xc7)
       let target = Int(rng.next() % 20_000) + 1
       let foldings = solver.solve(targetCycles: target)
       XCTAssertEqual(foldings, solver.solve(targetCycles: target), "seed \(seed) round \(round): not deterministic")
@@ -60,11 +60,11 @@ final class FoldingSolverTests: XCTestCase {
     var g = try Fixture(name: "cnv_w1a1_small").model()
     try Pipeline.compile.run(on: &g)
     let layers = HardwareLayer.layers(of: g)
-    let solver = FoldingSolver(layers: layers, capacity: pynq)
+    let solver = FoldingSolver(layers: layers, capacity: pynq, family: .xc7)
     var previous = Int.max
     for budget in [0.2, 0.3, 0.8, 1.0] {
       let foldings = try XCTUnwrap(solver.solve(budget: budget), "budget \(budget)")
-      let used = zip(layers, foldings).map { ResourceModel.resources($0, $1) }.reduce(Resources(), +)
+      let used = zip(layers, foldings).map { ResourceModel.resources($0, $1, on: .xc7) }.reduce(Resources(), +)
       XCTAssertLessThanOrEqual(Double(used.lut), budget * Double(pynq.lut))
       XCTAssertLessThanOrEqual(Double(used.bram18), budget * Double(pynq.bram18))
       let cycles = zip(layers, foldings).map { CycleModel.cycles($0, $1) }.max()!

@@ -106,9 +106,8 @@ public enum Synthesizer {
     }
     var error: [String: Double] = [:]
     if let e = estimateTotals {
-      let memory = part.family == .ice40 ? totals.ebr * 4 / 18 : totals.bram18
-      for (key, est, synth) in [("lut", e.lut, totals.lut), ("ff", e.ff, totals.ff), ("dsp", e.dsp, totals.dsp), ("bram18", e.bram18, memory)]
-      where synth > 0 {
+      let memory = part.family == .ice40 ? ("ebr", e.ebr, totals.ebr) : ("bram18", e.bram18, totals.bram18)
+      for (key, est, synth) in [("lut", e.lut, totals.lut), ("ff", e.ff, totals.ff), ("dsp", e.dsp, totals.dsp), memory] where synth > 0 {
         error[key] = 100 * Double(est - synth) / Double(synth)
       }
     }

@@ -52,8 +52,10 @@ struct Build: ParsableCommand {
       }
       print(
         String(
-          format: "built %@: %d hardware layers, %.1f frames/s estimated at %.0f MHz, %d LUT, %d BRAM18, %d DSP on %@",
-          output, layers.count, estimate.fps, clockMHz, estimate.totals.lut, estimate.totals.bram18, estimate.totals.dsp, device.part.name))
+          format: "built %@: %d hardware layers, %.1f frames/s estimated at %.0f MHz, %d LUT, %@, %d DSP on %@",
+          output, layers.count, estimate.fps, clockMHz, estimate.totals.lut,
+          device.part.family == .ice40 ? "\(estimate.totals.ebr) EBR" : "\(estimate.totals.bram18) BRAM18", estimate.totals.dsp,
+          device.part.name))
     }
   }
 }

@@ -25,8 +25,9 @@ struct Synth: ParsableCommand {
   func run() throws {
     try Finch.reportingErrors {
       let dir = URL(fileURLWithPath: folder)
-      let estimate = try JSONDecoder().decode(FinchCost.Estimate.self, from: Data(contentsOf: dir.appendingPathComponent("estimates.json")))
-      let device = try DeviceCatalogue.bundled().device(named: part ?? estimate.part)
+      let built = try JSONDecoder().decode(FinchCost.Estimate.self, from: Data(contentsOf: dir.appendingPathComponent("estimates.json")))
+      let device = try DeviceCatalogue.bundled().device(named: part ?? built.part)
+      let estimate = try Self.estimate(dir, on: device, clockMHz: built.clockMHz)
       let manifest = try JSONDecoder().decode(Design.Manifest.self, from: Data(contentsOf: dir.appendingPathComponent("rtl/manifest.json")))
       let work = dir.appendingPathComponent("synth")
       let fm = FileManager.default
@@ -41,7 +42,7 @@ struct Synth: ParsableCommand {
       // converter feeding layer i as the stitcher names them (fifo<i>_u, dwc<i>_u).
       let position = Dictionary(manifest.layers.enumerated().map { ($1.instance, $0) }, uniquingKeysWith: { a, _ in a })
       let perLayer = Dictionary(estimate.layers.compactMap { l -> (String, Resources)? in
-        let r = Resources(lut: l.lut, ff: l.ff, dsp: l.dsp, bram18: l.bram18, uram: l.uram)
+        let r = l.resources
         guard l.op == "FIFO" || l.op == "DWC" else { return (verilogIdentifier(l.name), r) }
         let consumer = String(l.name.dropFirst(l.op.count + 1))
         guard let i = position[verilogIdentifier(consumer)] else { return nil }
@@ -56,16 +57,29 @@ struct Synth: ParsableCommand {
     }
   }
 
+  /// The cost model's estimate of the built design on `device` (the part's
+  /// family decides the resource rules, whatever part the folder was built for).
+  static func estimate(_ dir: URL, on device: Device, clockMHz: Double) throws -> FinchCost.Estimate {
+    let graph = try CompiledModel.load(dir.path, inputType: nil)
+    let layers = HardwareLayer.layers(of: graph)
+    let pinned = try CompiledModel.readFolding(dir.appendingPathComponent("folding.json").path).pinned(in: layers)
+    let foldings = layers.indices.map { LayerFolding(pe: pinned[$0]?.pe ?? 1, simd: pinned[$0]?.simd ?? 1) }
+    return FinchCost.Estimate(
+      board: device.name, part: device.part.name, family: device.part.family, clockMHz: clockMHz, capacity: device.capacity, layers: layers,
+      foldings: foldings, targetFPS: nil)
+  }
+
   static func table(_ r: SynthesisReport) -> String {
     func cell(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
     let width = max(12, r.layers.map(\.name.count).max() ?? 0)
     var lines = ["\(r.tool) on \(r.part) in \(String(format: "%.0f", r.seconds)) s",
-                 "layer".padding(toLength: width, withPad: " ", startingAt: 0) + "      LUT (est)      FF (est)  CARRY   DSP (est)  BRAM18 (est)"]
+                 "layer".padding(toLength: width, withPad: " ", startingAt: 0) + "      LUT (est)      FF (est)  CARRY   DSP (est)  \(r.part.hasPrefix("ice40") ? "   EBR" : "BRAM18") (est)"]
     func row(_ name: String, _ s: SynthesizedResources, _ e: Resources?) -> String {
-      let memory = s.ebr > 0 ? "\(s.ebr) EBR" : "\(s.bram18)"
+      let ice40 = r.part.hasPrefix("ice40")
       return name.padding(toLength: width, withPad: " ", startingAt: 0) + cell("\(s.lut)", 8) + cell("(\(e.map { "\($0.lut)" } ?? "-"))", 8)
         + cell("\(s.ff)", 8) + cell("(\(e.map { "\($0.ff)" } ?? "-"))", 7) + cell("\(s.carry)", 7) + cell("\(s.dsp)", 6)
-        + cell("(\(e.map { "\($0.dsp)" } ?? "-"))", 6) + cell(memory, 8) + cell("(\(e.map { "\($0.bram18)" } ?? "-"))", 6)
+        + cell("(\(e.map { "\($0.dsp)" } ?? "-"))", 6) + cell("\(ice40 ? s.ebr : s.bram18)", 8)
+        + cell("(\(e.map { "\(ice40 ? $0.ebr : $0.bram18)" } ?? "-"))", 6)
     }
     lines += r.layers.map { row($0.name, $0.synthesized, $0.estimate) }
     lines.append(row("total", r.totals, r.estimate))

@@ -1,0 +1,65 @@
+@testable import FinchCost
+import FinchIR
+import FinchPasses
+import FinchTestSupport
+import XCTest
+
+/// The per-family memory and FIFO rules, against shapes measured with Yosys 0.23.
+final class ResourceFamilyTests: XCTestCase {
+  func testEBRPacking() {
+    // (depth, width) -> SB_RAM40_4K count synth_ice40 chose.
+    for (depth, width, ebrs) in [(224, 224, 14), (7, 112, 7), (4096, 1, 1), (2048, 2, 1), (3136, 16, 13), (39, 112, 7), (96, 1, 1)] {
+      XCTAssertEqual(ResourceModel.ebrCount(depth: depth, width: width), ebrs, "\(depth)x\(width)")
+    }
+  }
+
+  func testICE40MemoriesGoToEBRByYosysCost() {
+    // ROMs: an EBR is worth 1,024 bits of logic ROM.
+    XCTAssertEqual(ResourceModel.rom(width: 1, depth: 2048, on: .ice40), Resources(ebr: 1))
+    XCTAssertEqual(ResourceModel.rom(width: 1, depth: 1024, on: .ice40).ebr, 0)
+    // Synchronous-read RAMs (input buffers): 64 bits; asynchronous (FIFOs): about 72.
+    XCTAssertEqual(ResourceModel.ram(width: 1, depth: 64, on: .ice40).ebr, 0)
+    XCTAssertEqual(ResourceModel.ram(width: 112, depth: 7, on: .ice40), Resources(ebr: 7))
+    XCTAssertEqual(ResourceModel.ram(width: 4, depth: 18, asyncRead: true, on: .ice40).ebr, 0)
+    XCTAssertEqual(ResourceModel.ram(width: 4, depth: 20, asyncRead: true, on: .ice40).ebr, 1)
+  }
+
+  func testFIFOsOnICE40() {
+    func fifo(_ width: Int, _ depth: Int) -> Resources {
+      StreamGlue.resources(
+        StreamGlue.Element(kind: .fifo, consumer: "c", inputBits: width, outputBits: width, depth: depth, words: 1), on: .ice40)
+    }
+    // Measured: 1x96 66 LUT / 24 FF / 1 EBR; 1x33 113 LUT / 58 FF in logic.
+    XCTAssertEqual(fifo(1, 96), Resources(lut: 66, ff: 25, ebr: 1))
+    XCTAssertEqual(fifo(1, 33), Resources(lut: 114, ff: 58))
+    // The same FIFO on Xilinx stays distributed RAM.
+    XCTAssertEqual(
+      StreamGlue.resources(StreamGlue.Element(kind: .fifo, consumer: "c", inputBits: 1, outputBits: 1, depth: 96, words: 1), on: .xc7),
+      Resources(lut: 47, ff: 29))
+  }
+
+  func testXCUPDeepROMsCostMoreLUTs() {
+    // abc9 builds a 4096x1 ROM from about 290 LUTs (xc7: 64); up to 64 words it is one LUT per bit.
+    XCTAssertEqual(ResourceModel.rom(width: 1, depth: 4096, on: .xcup), Resources(lut: 293))
+    XCTAssertEqual(ResourceModel.rom(width: 1, depth: 4096, on: .xc7), Resources(lut: 64))
+    XCTAssertEqual(ResourceModel.rom(width: 8, depth: 64, on: .xcup), Resources(lut: 8))
+    // Where Yosys chooses BRAM is the same on both families.
+    XCTAssertEqual(ResourceModel.rom(width: 72, depth: 512, on: .xcup), Resources(bram18: 2))
+  }
+
+  /// Budget mode on the UP5K counts EBRs: TFC-W1A1 gets a folding whose
+  /// block RAMs fit (the xc7 rules saw no block RAM at all and picked one needing 33).
+  func testBudgetOnICE40RespectsEBRs() throws {
+    var graph = try Fixture(name: "tfc_w1a1").model()
+    try Pipeline.compile.run(on: &graph)
+    let layers = HardwareLayer.layers(of: graph)
+    let device = try DeviceCatalogue.bundled().device(named: "ice40-up5k")
+    XCTAssertEqual(device.capacity.ebr, 30)
+    let solver = FoldingSolver(layers: layers, capacity: device.capacity, family: .ice40)
+    let foldings = try XCTUnwrap(solver.solve(budget: 0.8))
+    let total = solver.total(foldings)
+    XCTAssertGreaterThan(total.ebr, 0)
+    XCTAssertLessThanOrEqual(Double(total.ebr), 0.8 * 30)
+    XCTAssertLessThanOrEqual(Double(total.lut), 0.8 * 5280)
+  }
+}

@@ -1,0 +1,40 @@
+import FinchCost
+import FinchIR
+import FinchPasses
+import FinchRTL
+import FinchTestSupport
+import Foundation
+import XCTest
+
+/// TFC-W1A1 on an iCE40 UP5K for real: synth_ice40, nextpnr-ice40 and icepack
+/// at the folding budget mode picks. It must place and route, and the cost
+/// model must match the synthesized EBR count exactly and LUTs within 15%.
+final class ICE40SynthesisTests: XCTestCase {
+  func testTFCFitsTheUP5KAsEstimated() throws {
+    var graph = try Fixture(name: "tfc_w1a1").model()
+    try Pipeline.compile.run(on: &graph)
+    let layers = HardwareLayer.layers(of: graph)
+    let device = try DeviceCatalogue.bundled().device(named: "ice40-up5k")
+    let solver = FoldingSolver(layers: layers, capacity: device.capacity, family: device.part.family)
+    let foldings = try XCTUnwrap(solver.solve(budget: 0.8))
+    let estimate = solver.total(foldings)
+    let design = try Design(graph: graph, foldings: Dictionary(uniqueKeysWithValues: zip(layers.map(\.name), foldings)))
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finch-ice40-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let sources = try design.write(to: dir)
+    let report = try Synthesizer.run(
+      directory: dir, sources: sources, part: device.part, inputWidth: design.manifest.input.wordBits,
+      outputWidth: design.manifest.output.wordBits, estimates: [:], estimateTotals: estimate)
+    print(String(format: "TFC-W1A1 on UP5K: %d LUT4 (est %d), %d FF (est %d), %d EBR (est %d), Fmax %.1f MHz, %.0f s",
+                 report.totals.lut, estimate.lut, report.totals.ff, estimate.ff, report.totals.ebr, estimate.ebr, report.fmaxMHz ?? 0,
+                 report.seconds))
+    XCTAssertNotNil(report.fmaxMHz)
+    XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("finch.bin").path))
+    XCTAssertLessThanOrEqual(report.totals.ebr, device.part.ebr4k)
+    XCTAssertLessThanOrEqual(report.totals.lut, device.part.luts)
+    XCTAssertEqual(estimate.ebr, report.totals.ebr)
+    XCTAssertEqual(estimate.dsp, report.totals.dsp)
+    XCTAssertLessThan(abs(try XCTUnwrap(report.errorPct["lut"])), 15)
+  }
+}
