@@ -1,3 +1,8 @@
+#if arch(x86_64)
+  import FinchCPUAVX2
+  import FinchCPUAVX512
+#endif
+
 /// Binary GEMM on packed ±1 rows (bit 1 = +1, bit 0 = -1): for every pair of an
 /// activation row and a weight row, the number of positions where they agree
 /// (the popcount of their XNOR). A ±1 dot product over `bits` positions is
@@ -28,19 +33,51 @@ public enum BinaryGEMM {
   }
 
   /// `c[i * ldc + j]` = the agreeing positions among the first `bits` of
-  /// activation row `i` of `a` (`m` rows) and weight row `j` of `b` (`n` rows).
+  /// activation row `i` of `a` (`m` rows) and weight row `j` of `b` (`n` rows),
+  /// with the kernels of `KernelISA.active`.
   public static func matches(
     a: UnsafePointer<UInt64>, rows m: Int, b: UnsafePointer<UInt64>, rows n: Int, bits: Int,
     c: UnsafeMutablePointer<Int32>, ldc: Int
   ) {
-    let words = wordsPerRow(bits: bits)
-    for i in 0..<m {
-      let ai = a + i * words
-      for j in 0..<n {
-        let bj = b + j * words
-        var differing = 0
-        for w in 0..<words { differing &+= (ai[w] ^ bj[w]).nonzeroBitCount }
-        c[i * ldc + j] = Int32(bits - differing)
+    matches(a: a, rows: m, b: b, rows: n, bits: bits, c: c, ldc: ldc, isa: .active)
+  }
+
+  /// `matches(a:rows:b:rows:bits:c:ldc:)` with the kernels of `isa`, which the CPU must support.
+  public static func matches(
+    a: UnsafePointer<UInt64>, rows m: Int, b: UnsafePointer<UInt64>, rows n: Int, bits: Int,
+    c: UnsafeMutablePointer<Int32>, ldc: Int, isa: KernelISA
+  ) {
+    guard m > 0, n > 0 else { return }
+    matches(a: a, rows: m, weights: BinaryWeightPanels(b, rows: n, bits: bits), c: c, ldc: ldc, isa: isa)
+  }
+
+  /// `c[i * ldc + j]` = the agreeing positions among the first `weights.bits`
+  /// of activation row `i` of `a` (`m` rows, `wordsPerRow(bits:)` words apart)
+  /// and weight row `j`, with the kernels of `isa` (which the CPU must support).
+  public static func matches(
+    a: UnsafePointer<UInt64>, rows m: Int, weights: BinaryWeightPanels, c: UnsafeMutablePointer<Int32>, ldc: Int,
+    isa: KernelISA = .active
+  ) {
+    precondition(CPUFeatures.host.supports(isa), "this CPU cannot run the \(isa) kernels")
+    let n = weights.rows, bits = weights.bits, words = weights.wordsPerRow
+    guard m > 0, n > 0 else { return }
+    guard words > 0 else {
+      for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
+      return
+    }
+    weights.storage.withUnsafeBufferPointer { buffer in
+      let panels = buffer.baseAddress!
+      switch isa {
+      case .portable:
+        PortableKernels.binaryMatches(a: a, rows: m, words: words, panels: panels, columns: n, bits: bits, c: c, ldc: ldc)
+      case .avx2:
+        #if arch(x86_64)
+          AVX2Kernels.binaryMatches(a: a, rows: m, words: words, panels: panels, columns: n, bits: bits, c: c, ldc: ldc)
+        #endif
+      case .avx512:
+        #if arch(x86_64)
+          AVX512Kernels.binaryMatches(a: a, rows: m, words: words, panels: panels, columns: n, bits: bits, c: c, ldc: ldc)
+        #endif
       }
     }
   }
