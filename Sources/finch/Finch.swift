@@ -16,7 +16,7 @@ struct Finch: ParsableCommand {
       Exit status: 0 on success, 1 on any error, 64 on a usage mistake.
       """,
     version: version,
-    subcommands: [Inspect.self, Run.self, Compile.self, Estimate.self, Build.self, Simulate.self, Synth.self, Devices.self, RooflineCommand.self, Export.self]
+    subcommands: [Inspect.self, Run.self, Compile.self, Estimate.self, Build.self, Simulate.self, Synth.self, Devices.self, RooflineCommand.self, Export.self, Bench.self]
   )
 
   /// Runs a subcommand body, printing library errors as one `error:` line and exiting 1.

@@ -1,4 +1,5 @@
 import FinchIR
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -20,6 +21,8 @@ public final class CPUPlan: @unchecked Sendable {
   public let operationsPerSample: Int
   /// Each step's node and the kernel it runs, in order.
   public let kernels: [(node: String, kernel: String)]
+  /// The instruction set the GEMM kernels use on this CPU.
+  public static var instructionSet: String { "portable" }
   /// The nodes that run through the interpreter, and why.
   public let fallbackNodes: [(node: String, reason: String)]
 
@@ -123,6 +126,19 @@ public final class CPUPlan: @unchecked Sendable {
       }
     }
     if let error = firstError.withLock({ e in defer { e = nil }; return e }) { throw error }
+  }
+
+  /// Runs the loaded samples `0 ..< n` like ``execute(samples:)`` but one step
+  /// at a time on one thread, timing each: seconds per step, in step order.
+  public func profile(samples n: Int) throws(CPUPlanError) -> [(node: String, kernel: String, seconds: Double)] {
+    precondition(n <= maxBatch, "at most maxBatch samples at once")
+    var times: [(node: String, kernel: String, seconds: Double)] = []
+    for step in steps {
+      let start = DispatchTime.now().uptimeNanoseconds
+      try step.run(items: 0..<(n * step.itemsPerSample), scratch: scratch[0])
+      times.append((step.node, step.kernel, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+    }
+    return times
   }
 
   /// The outputs of samples `0 ..< n` of the last ``execute(samples:)``.

@@ -9,6 +9,10 @@ struct PlanBuilder {
   private(set) var steps: [any PlanStep] = []
   private(set) var fallbacks: [(node: String, reason: String)] = []
   private(set) var operationsPerSample = 0
+  /// Packed images by the name of the value they pack.
+  private var packed: [String: PackedPixels] = [:]
+  /// SWU nodes folded into the MVAU that reads their windows: SWU output → its windows.
+  private var foldedWindows: [String: MatrixVectorStep.Source] = [:]
 
   init(graph: Graph, capacity: Int) {
     self.graph = graph
@@ -26,6 +30,7 @@ struct PlanBuilder {
   mutating func addSteps() throws(CPUPlanError) {
     for node in graph.nodes {
       if try aliasLayoutOnly(node) { continue }
+      if try foldIntoConvolution(node) { continue }
       do {
         try addFastStep(node)
       } catch {
@@ -45,6 +50,30 @@ struct PlanBuilder {
       StorageKind(type) == source.kind, type.shape.elementCount == source.sampleCount
     else { return false }
     buffers[out] = ValueBuffer(viewing: source, as: type.shape)
+    return true
+  }
+
+  /// An SWU whose windows only an MVAU reads is not materialized: the MVAU
+  /// assembles each block of windows itself, from the 16-bit image or, for XNOR
+  /// layers, from the image packed to bits once.
+  private mutating func foldIntoConvolution(_ node: Node) throws(CPUPlanError) -> Bool {
+    guard case .swu(let u) = node.op, let out = node.outputs.first, !graph.outputs.contains(out),
+      let input = buffers[node.inputs[0]], input.kind == .int16, let windows = graph.type(of: out)?.shape
+    else { return false }
+    let readers = graph.consumers(of: out)
+    guard readers.count == 1, case .mvau(let m) = readers[0].op, readers[0].inputs[0] == out else { return false }
+    let geometry = WindowGeometry(u, input: input.sampleShape, output: windows)
+    guard m.xnor else {
+      foldedWindows[out] = .windows(input, geometry)
+      return true
+    }
+    guard graph.type(of: node.inputs[0])?.dataType == .bipolar else { return false }
+    if packed[node.inputs[0]] == nil {
+      let step = try PackPixelsStep(node: "\(node.name)_pack", input: input)
+      steps.append(step)
+      packed[node.inputs[0]] = step.pixels
+    }
+    foldedWindows[out] = .packedWindows(packed[node.inputs[0]]!, geometry)
     return true
   }
 
@@ -70,13 +99,22 @@ struct PlanBuilder {
     let out = buffer(for: node.outputs[0], type: outType)
     switch node.op {
     case .mvau(let m):
-      let (x, xType) = try value(0)
       let w = try constant(1)
-      steps.append(
-        try MatrixVectorStep(
-          node: node.name, attributes: m, input: x, inputType: xType.dataType, output: out, weights: w,
-          thresholds: try optionalConstant(2)))
-      operationsPerSample += 2 * x.sampleCount * w.shape[1]
+      let source: MatrixVectorStep.Source
+      let inputType: DataType
+      if let folded = foldedWindows[node.inputs[0]], let windowType = graph.type(of: node.inputs[0]) {
+        source = folded
+        inputType = windowType.dataType
+      } else {
+        let (x, xType) = try value(0)
+        source = .rows(x)
+        inputType = xType.dataType
+      }
+      let step = try MatrixVectorStep(
+        node: node.name, attributes: m, source: source, inputType: inputType, output: out, weights: w,
+        thresholds: try optionalConstant(2))
+      steps.append(step)
+      operationsPerSample += 2 * step.itemsPerSample * w.shape[0] * w.shape[1]
     case .swu(let u):
       steps.append(try SlidingWindowStep(node: node.name, attributes: u, input: try value(0).0, output: out))
     case .streamingMaxPool(let kernel, let strides):

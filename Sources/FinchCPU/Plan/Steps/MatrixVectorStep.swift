@@ -3,18 +3,29 @@ import FinchIR
 /// A matrix-vector-activation unit on the CPU: each input row (the last axis,
 /// MW values) times the `[MW, MH]` weights, then thresholds or the raw sums.
 ///
-/// Bipolar layers (`xnor`) pack rows into bits and run the XNOR-popcount GEMM;
-/// the others run the 16-bit integer GEMM. Rows go through in blocks: GEMM into
+/// Bipolar layers (`xnor`) pack rows into bits (or assemble convolution windows
+/// from packed pixels) and run the XNOR-popcount GEMM; the others run the
+/// 16-bit integer GEMM. Rows go through in blocks: GEMM into
 /// a scratch block of accumulators, then the epilogue writes the block's outputs
 /// while it is still in cache.
 final class MatrixVectorStep: PlanStep, @unchecked Sendable {
+  /// Where the rows come from.
+  enum Source {
+    /// 16-bit rows of MW values.
+    case rows(ValueBuffer)
+    /// The windows of a sliding window unit over a packed bipolar image.
+    case packedWindows(PackedPixels, WindowGeometry)
+    /// The windows of a sliding window unit over a 16-bit image, written a block at a time to scratch.
+    case windows(ValueBuffer, WindowGeometry)
+  }
+
   let node: String
   let kernel: String
   let itemsPerSample: Int
   let costPerItem: Int
   let scratchBytes: Int
 
-  private let input: ValueBuffer, output: ValueBuffer
+  private let source: Source, output: ValueBuffer
   private let mw: Int, mh: Int, xnor: Bool
   private let epilogue: ThresholdEpilogue?
   /// Bipolar weights packed by output row, or 16-bit weights `[MH, MW]`.
@@ -26,12 +37,22 @@ final class MatrixVectorStep: PlanStep, @unchecked Sendable {
   /// - Parameters: `weights` `[MW, MH]` integers; `thresholds` `[MH, B]` integers or nil;
   ///   `inputType` bounds the accumulators, which must fit 31 bits.
   init(
-    node: String, attributes m: MVAU, input: ValueBuffer, inputType: DataType, output: ValueBuffer, weights: Tensor,
+    node: String, attributes m: MVAU, source: Source, inputType: DataType, output: ValueBuffer, weights: Tensor,
     thresholds: Tensor?
   ) throws(CPUPlanError) {
     (mw, mh) = (weights.shape[0], weights.shape[1])
-    guard input.kind == .int16 else {
-      throw .unsupportedGraph("MVAU \(node) needs integer inputs of at most 16 bits")
+    switch source {
+    case .rows(let input):
+      guard input.kind == .int16 else { throw .unsupportedGraph("MVAU \(node) needs integer inputs of at most 16 bits") }
+      itemsPerSample = input.sampleCount / max(mw, 1)
+    case .packedWindows(_, let g), .windows(_, let g):
+      guard g.windowSize == mw else { throw .unsupportedGraph("MVAU \(node): MW = \(mw) but windows hold \(g.windowSize)") }
+      if case .packedWindows = source, !m.xnor { throw .unsupportedGraph("MVAU \(node): packed windows need XNOR mode") }
+      if case .windows = source, m.xnor { throw .unsupportedGraph("MVAU \(node): XNOR windows come packed") }
+      if case .windows(let image, _) = source, image.kind != .int16 {
+        throw .unsupportedGraph("MVAU \(node) needs integer inputs of at most 16 bits")
+      }
+      itemsPerSample = g.windowsPerSample
     }
     let largestWeight = weights.floats.map { abs(Double($0)) }.max() ?? 0
     let largestInput = max(abs(inputType.min), abs(inputType.max))
@@ -39,10 +60,9 @@ final class MatrixVectorStep: PlanStep, @unchecked Sendable {
       throw .unsupportedGraph("MVAU \(node) needs accumulators wider than 31 bits")
     }
     self.node = node
-    self.input = input
+    self.source = source
     self.output = output
     xnor = m.xnor
-    itemsPerSample = input.sampleCount / max(mw, 1)
     words = BinaryGEMM.wordsPerRow(bits: mw)
     blockRows = max(1, min(64, 16384 / max(mh, 1)))
     let w = weights.int64s
@@ -67,7 +87,7 @@ final class MatrixVectorStep: PlanStep, @unchecked Sendable {
       integerWeights = transposed
       packedWeights = nil
       costPerItem = mh * mw
-      scratchBytes = blockRows * mh * 4
+      scratchBytes = blockRows * (mh * 4 + mw * 2)
     }
     epilogue = try thresholds.map { t throws(CPUPlanError) in
       try ThresholdEpilogue(node: node, thresholds: t, outScale: m.outScale, outBias: m.outBias)
@@ -87,15 +107,35 @@ final class MatrixVectorStep: PlanStep, @unchecked Sendable {
       if let packedWeights {
         let packed = scratch.assumingMemoryBound(to: UInt64.self)
         acc = (scratch + blockRows * words * 8).assumingMemoryBound(to: Int32.self)
-        BinaryGEMM.pack(input.int16 + row * mw, rows: rows, columns: mw, sourceStride: mw, into: packed)
+        packRows(row..<(row + rows), into: packed)
         BinaryGEMM.matches(a: packed, rows: rows, b: packedWeights, rows: mh, bits: mw, c: acc, ldc: mh)
       } else {
         acc = scratch.assumingMemoryBound(to: Int32.self)
-        IntegerGEMM.multiply(
-          a: input.int16 + row * mw, rows: rows, lda: mw, b: integerWeights!, rows: mh, ldb: mw, depth: mw, c: acc, ldc: mh)
+        let a: UnsafePointer<Int16>
+        switch source {
+        case .rows(let input): a = UnsafePointer(input.int16 + row * mw)
+        case .windows(let image, let g):
+          let block = (scratch + blockRows * mh * 4).assumingMemoryBound(to: Int16.self)
+          for r in 0..<rows { g.window(row + r, of: image.int16, into: block + r * mw) }
+          a = UnsafePointer(block)
+        case .packedWindows: return
+        }
+        IntegerGEMM.multiply(a: a, rows: rows, lda: mw, b: integerWeights!, rows: mh, ldb: mw, depth: mw, c: acc, ldc: mh)
       }
       write(acc, rows: rows, firstRow: row)
       row += rows
+    }
+  }
+
+  /// The bit rows of items `items`, `words` words apart.
+  private func packRows(_ items: Range<Int>, into packed: UnsafeMutablePointer<UInt64>) {
+    switch source {
+    case .rows(let input):
+      BinaryGEMM.pack(input.int16 + items.lowerBound * mw, rows: items.count, columns: mw, sourceStride: mw, into: packed)
+    case .packedWindows(let pixels, let g):
+      let padBit = g.u.padValue > 0
+      for (r, item) in items.enumerated() { pixels.window(item, g, padBit: padBit, into: packed + r * words, rowWords: words) }
+    case .windows: preconditionFailure("XNOR layers read packed windows")
     }
   }
 

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Dispatch
+import FinchCPU
+import FinchIR
+import FinchONNX
+import FinchInterpreter
+import FinchPasses
+import Foundation
+
+/// Where `finch run` and `finch bench` execute a model.
+enum InferenceBackend: String, CaseIterable, ExpressibleByArgument {
+  /// The compiled plan with bit-packed and integer GEMM kernels.
+  case cpu
+  /// The reference interpreter on the imported graph.
+  case interpreter
+}
+
+/// A model prepared for one backend.
+struct InferenceSession {
+  let backend: InferenceBackend
+  let threads: Int
+  /// The graph that runs: compiled for the CPU backend, as imported for the interpreter.
+  let graph: Graph
+  /// The CPU plan (nil for the interpreter).
+  let plan: CPUPlan?
+  /// GEMM operations per sample (2 per multiply-accumulate) of the compiled network.
+  let operationsPerSample: Int
+
+  /// Imports `model` and prepares it. The CPU backend compiles it; where compilation
+  /// fails it plans the imported graph (every node then runs through the interpreter's
+  /// kernels) and says so on standard error.
+  init(model: String, backend: InferenceBackend, threads: Int, maxBatch: Int) throws {
+    let imported = try ONNXImporter.load(path: model)
+    var compiled = imported
+    var compileError: Error?
+    do { try Pipeline.compile.run(on: &compiled) } catch {
+      compileError = error
+      compiled = imported
+    }
+    self.backend = backend
+    self.threads = threads
+    switch backend {
+    case .cpu:
+      if let compileError {
+        FileHandle.standardError.write(Data("warning: \(model): not compiled (\(compileError)); the CPU backend runs the imported graph node by node\n".utf8))
+      }
+      let plan = try CPUPlan(graph: compiled, maxBatch: maxBatch, threads: threads)
+      self.plan = plan
+      graph = compiled
+      operationsPerSample = plan.operationsPerSample
+    case .interpreter:
+      plan = nil
+      graph = imported
+      operationsPerSample = compileError == nil ? (try? CPUPlan(graph: compiled, maxBatch: 1, threads: 1))?.operationsPerSample ?? 0 : 0
+    }
+  }
+
+  /// Runs a batch (`[N, ...]` or one sample) and returns the first output.
+  func run(_ batch: Tensor) throws -> Tensor {
+    guard let name = graph.outputs.first else { throw CPUPlanError.unsupportedGraph("the graph has no output") }
+    let outputs: [String: Tensor]
+    if let plan {
+      outputs = try plan.run(batch)
+    } else {
+      outputs = try Interpreter(graph: graph).runBatch(batch)
+    }
+    guard let y = outputs[name] else { throw CPUPlanError.unsupportedGraph("output \(name) was not computed") }
+    return y
+  }
+
+  /// Random inputs for `samples` samples: integers spread over the input's type, or floats in [-1, 1].
+  func randomBatch(samples: Int) throws -> Tensor {
+    guard let name = graph.inputs.first, let type = graph.types[name] else {
+      throw CPUPlanError.unsupportedGraph("the model needs one typed input")
+    }
+    let dims = type.shape.rank >= 1 && type.shape[0] == 1 ? [samples] + type.shape.dims.dropFirst() : type.shape.dims
+    let count = dims.reduce(1, *)
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    let dt = type.dataType
+    let values: [Float] = (0..<count).map { _ in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      let unit = Double(state >> 11) * 0x1p-53
+      if dt == .bipolar { return unit < 0.5 ? -1 : 1 }
+      if dt.isInteger { return Float((dt.min + (unit * (dt.max - dt.min + 1)).rounded(.down)).clamped(dt.min, dt.max)) }
+      return Float(2 * unit - 1)
+    }
+    return type.elementType == .int64
+      ? Tensor(shape: Shape(dims), int64s: values.map { Int64($0) }) : Tensor(shape: Shape(dims), floats: values)
+  }
+}
+
+extension Double {
+  fileprivate func clamped(_ lo: Double, _ hi: Double) -> Double { Swift.min(Swift.max(self, lo), hi) }
+}
