@@ -40,6 +40,29 @@ final class KernelGEMMTests: XCTestCase {
     }
   }
 
+  /// Packing sets exactly the bits of values > 0 (0, negatives and the Int16
+  /// extremes included), zeroes the padding, and reads rows `stride` apart.
+  func testPackSetsTheBitsOfPositiveValuesOnEveryISA() {
+    var rng = SplitMix64(seed: 17)
+    for columns in [1, 7, 16, 31, 32, 33, 63, 64, 65, 100, 144, 513] {
+      let rows = 3, stride = columns + 5, words = BinaryGEMM.wordsPerRow(bits: columns)
+      let source: [Int16] = (0..<(rows * stride)).map { _ in rng.pick([-32768, -2, -1, 0, 1, 2, 32767, Int16(truncatingIfNeeded: rng.next())]) }
+      var expected = [UInt64](repeating: 0, count: rows * words)
+      for r in 0..<rows {
+        for c in 0..<columns where source[r * stride + c] > 0 { expected[r * words + c / 64] |= 1 << UInt64(c % 64) }
+      }
+      for isa in isas {
+        var got = [UInt64](repeating: .max, count: rows * words)
+        source.withUnsafeBufferPointer { src in
+          got.withUnsafeMutableBufferPointer { dst in
+            BinaryGEMM.pack(src.baseAddress!, rows: rows, columns: columns, sourceStride: stride, into: dst.baseAddress!, isa: isa)
+          }
+        }
+        XCTAssertEqual(got, expected, "\(isa), \(columns) columns")
+      }
+    }
+  }
+
   func testIntegerMultiplyEqualsNaiveSumsOnEveryISA() {
     var rng = SplitMix64(seed: 12)
     for depth in depths {

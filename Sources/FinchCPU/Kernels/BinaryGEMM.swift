@@ -15,18 +15,32 @@ public enum BinaryGEMM {
   public static func wordsPerRow(bits: Int) -> Int { (bits + 63) / 64 }
 
   /// Packs `rows` rows of `columns` bipolar values (any value > 0 is +1), read
-  /// with stride `sourceStride`, into `destination` (`wordsPerRow(bits: columns)` words a row).
+  /// with stride `sourceStride`, into `destination` (`wordsPerRow(bits: columns)` words a row),
+  /// with the kernels of `isa`.
   public static func pack(
     _ source: UnsafePointer<Int16>, rows: Int, columns: Int, sourceStride: Int,
-    into destination: UnsafeMutablePointer<UInt64>
+    into destination: UnsafeMutablePointer<UInt64>, isa: KernelISA = .active
   ) {
     let words = wordsPerRow(bits: columns)
+    switch isa {
+    case .avx512:
+      #if arch(x86_64)
+        AVX512Kernels.packSigns(source, rows: rows, columns: columns, stride: sourceStride, into: destination, words: words)
+        return
+      #endif
+    case .avx2:
+      #if arch(x86_64)
+        AVX2Kernels.packSigns(source, rows: rows, columns: columns, stride: sourceStride, into: destination, words: words)
+        return
+      #endif
+    case .portable: break
+    }
     for r in 0..<rows {
       let src = source + r * sourceStride, dst = destination + r * words
       for w in 0..<words {
         var word: UInt64 = 0
         let start = w * 64, end = min(start + 64, columns)
-        for c in start..<end where src[c] > 0 { word |= 1 << UInt64(c - start) }
+        for c in start..<end { word |= UInt64(src[c] > 0 ? 1 : 0) << UInt64(c - start) }
         dst[w] = word
       }
     }

@@ -22,7 +22,7 @@ public final class CPUPlan: @unchecked Sendable {
   /// Each step's node and the kernel it runs, in order.
   public let kernels: [(node: String, kernel: String)]
   /// The instruction set the GEMM kernels use on this CPU.
-  public static var instructionSet: String { "portable" }
+  public static var instructionSet: String { KernelISA.active.rawValue }
   /// The nodes that run through the interpreter, and why.
   public let fallbackNodes: [(node: String, reason: String)]
 

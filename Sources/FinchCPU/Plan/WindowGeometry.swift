@@ -3,48 +3,95 @@ import FinchIR
 /// Where the windows of a sliding window unit come from: an NHWC image of
 /// `height x width x channels` per sample and the SWU's kernel, strides, pads
 /// and dilations. A window lists channel fastest, then kx, then ky.
+///
+/// Plain integers only (no arrays), so copying one costs no reference counting
+/// in the per-window loops.
 struct WindowGeometry: Sendable {
-  let u: SWU
   let (height, width, channels): (Int, Int, Int)
   let (outputHeight, outputWidth): (Int, Int)
+  let (kernelHeight, kernelWidth): (Int, Int)
+  let (strideY, strideX, padTop, padLeft, dilationY, dilationX): (Int, Int, Int, Int, Int, Int)
+  /// The value padded positions hold.
+  let padValue: Int16
   /// Values in one window (`kH · kW · C`).
-  var windowSize: Int { u.kernel[0] * u.kernel[1] * channels }
+  let windowSize: Int
   /// Windows per sample.
-  var windowsPerSample: Int { outputHeight * outputWidth }
+  let windowsPerSample: Int
 
   /// The geometry of `u` reading `input` (one sample's NHWC shape) and writing `output`.
   init(_ u: SWU, input: Shape, output: Shape) {
-    self.u = u
     (height, width, channels) = (input[1], input[2], input[3])
     (outputHeight, outputWidth) = (output[1], output[2])
+    (kernelHeight, kernelWidth) = (u.kernel[0], u.kernel[1])
+    (strideY, strideX, padTop, padLeft) = (u.strides[0], u.strides[1], u.pads[0], u.pads[1])
+    (dilationY, dilationX) = (u.dilations[0], u.dilations[1])
+    padValue = Int16(u.padValue)
+    windowSize = kernelHeight * kernelWidth * channels
+    windowsPerSample = outputHeight * outputWidth
   }
 
-  /// Window `index` (sample-major): its sample and the image coordinates of its
-  /// top-left tap (negative inside the padding).
-  @inline(__always) func origin(ofWindow index: Int) -> (sample: Int, y: Int, x: Int) {
-    let (sample, pixel) = index.quotientAndRemainder(dividingBy: windowsPerSample)
-    let (y, x) = pixel.quotientAndRemainder(dividingBy: outputWidth)
-    return (sample, y * u.strides[0] - u.pads[0], x * u.strides[1] - u.pads[1])
-  }
-
-  /// Writes window `index` (sample-major) of the 16-bit image `image` to `dst` (`windowSize` values).
-  @inline(__always) func window(_ index: Int, of image: UnsafePointer<Int16>, into dst: UnsafeMutablePointer<Int16>) {
-    let (sample, y0, x0) = origin(ofWindow: index)
-    let (kh, kw, dy, dx, c) = (u.kernel[0], u.kernel[1], u.dilations[0], u.dilations[1], channels)
+  /// Writes the window at `at` of the 16-bit image `image` to `dst` (`windowSize` values).
+  @inline(__always) func window(_ at: WindowCursor, of image: UnsafePointer<Int16>, into dst: UnsafeMutablePointer<Int16>) {
+    let (sample, y0, x0) = (at.sample, at.top, at.left)
+    let (kh, kw, dy, dx, c) = (kernelHeight, kernelWidth, dilationY, dilationX, channels)
     let pixels = image + sample * height * width * c
-    let pad = Int16(u.padValue)
+    let pad = padValue
+    let span = kw * c
+    let wholeRows = dx == 1 && x0 >= 0 && x0 + kw <= width
     var out = dst
     for ky in 0..<kh {
       let iy = y0 + ky * dy
-      for kx in 0..<kw {
-        let ix = x0 + kx * dx
-        if iy >= 0 && iy < height && ix >= 0 && ix < width {
-          let src = pixels + (iy * width + ix) * c
-          for ch in 0..<c { out[ch] = src[ch] }
-        } else {
-          for ch in 0..<c { out[ch] = pad }
+      let inside = iy >= 0 && iy < height
+      if inside && wholeRows {
+        // The kW taps of this row are contiguous in the image.
+        let src = pixels + (iy * width + x0) * c
+        for i in 0..<span { out[i] = src[i] }
+      } else {
+        for kx in 0..<kw {
+          let ix = x0 + kx * dx
+          let tap = out + kx * c
+          if inside && ix >= 0 && ix < width {
+            let src = pixels + (iy * width + ix) * c
+            for ch in 0..<c { tap[ch] = src[ch] }
+          } else {
+            for ch in 0..<c { tap[ch] = pad }
+          }
         }
-        out += c
+      }
+      out += span
+    }
+  }
+}
+
+/// A position in the sequence of windows (sample-major, then output rows,
+/// then output columns), stepped without a division per window.
+struct WindowCursor {
+  private let geometry: WindowGeometry
+  private(set) var sample: Int
+  private var y: Int, x: Int
+
+  /// The cursor at window `index`.
+  init(_ geometry: WindowGeometry, at index: Int) {
+    self.geometry = geometry
+    let pixel: Int
+    (sample, pixel) = index.quotientAndRemainder(dividingBy: geometry.windowsPerSample)
+    (y, x) = pixel.quotientAndRemainder(dividingBy: geometry.outputWidth)
+  }
+
+  /// Image row of the window's top taps (negative inside the padding).
+  var top: Int { y * geometry.strideY - geometry.padTop }
+  /// Image column of the window's left taps (negative inside the padding).
+  var left: Int { x * geometry.strideX - geometry.padLeft }
+
+  /// Moves to the next window.
+  @inline(__always) mutating func advance() {
+    x += 1
+    if x == geometry.outputWidth {
+      x = 0
+      y += 1
+      if y == geometry.outputHeight {
+        y = 0
+        sample += 1
       }
     }
   }

@@ -28,9 +28,9 @@ final class MatrixVectorStep: PlanStep, @unchecked Sendable {
   private let source: Source, output: ValueBuffer
   private let mw: Int, mh: Int, xnor: Bool
   private let epilogue: ThresholdEpilogue?
-  /// Bipolar weights packed by output row, or 16-bit weights `[MH, MW]`.
-  private let packedWeights: UnsafeMutablePointer<UInt64>?
-  private let integerWeights: UnsafeMutablePointer<Int16>?
+  /// Bipolar weights packed in the binary kernels' panels, or 16-bit weights in the integer kernels' panels.
+  private let packedWeights: BinaryWeightPanels?
+  private let integerWeights: IntegerWeightPanels?
   private let words: Int
   private let blockRows: Int
 
@@ -71,9 +71,11 @@ final class MatrixVectorStep: PlanStep, @unchecked Sendable {
       kernel = "binary GEMM"
       var signs = [Int16](repeating: 0, count: mh * mw)
       for i in 0..<mw { for o in 0..<mh { signs[o * mw + i] = w[i * mh + o] > 0 ? 1 : -1 } }
-      let packed = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, mh * words))
-      signs.withUnsafeBufferPointer { BinaryGEMM.pack($0.baseAddress!, rows: mh, columns: mw, sourceStride: mw, into: packed) }
-      packedWeights = packed
+      var rows = [UInt64](repeating: 0, count: max(1, mh * words))
+      rows.withUnsafeMutableBufferPointer { packed in
+        signs.withUnsafeBufferPointer { BinaryGEMM.pack($0.baseAddress!, rows: mh, columns: mw, sourceStride: mw, into: packed.baseAddress!) }
+      }
+      packedWeights = rows.withUnsafeBufferPointer { BinaryWeightPanels($0.baseAddress!, rows: mh, bits: mw) }
       integerWeights = nil
       costPerItem = mh * words
       scratchBytes = blockRows * (words * 8 + mh * 4)
@@ -82,9 +84,9 @@ final class MatrixVectorStep: PlanStep, @unchecked Sendable {
         throw .unsupportedGraph("MVAU \(node) has weights wider than 16 bits")
       }
       kernel = "integer GEMM"
-      let transposed = UnsafeMutablePointer<Int16>.allocate(capacity: max(1, mh * mw))
+      var transposed = [Int16](repeating: 0, count: max(1, mh * mw))
       for i in 0..<mw { for o in 0..<mh { transposed[o * mw + i] = Int16(w[i * mh + o]) } }
-      integerWeights = transposed
+      integerWeights = transposed.withUnsafeBufferPointer { IntegerWeightPanels($0.baseAddress!, rows: mh, ldb: mw, depth: mw) }
       packedWeights = nil
       costPerItem = mh * mw
       scratchBytes = blockRows * (mh * 4 + mw * 2)
@@ -92,11 +94,6 @@ final class MatrixVectorStep: PlanStep, @unchecked Sendable {
     epilogue = try thresholds.map { t throws(CPUPlanError) in
       try ThresholdEpilogue(node: node, thresholds: t, outScale: m.outScale, outBias: m.outBias)
     }
-  }
-
-  deinit {
-    packedWeights?.deallocate()
-    integerWeights?.deallocate()
   }
 
   func run(items: Range<Int>, scratch: UnsafeMutableRawPointer) {
@@ -108,7 +105,7 @@ final class MatrixVectorStep: PlanStep, @unchecked Sendable {
         let packed = scratch.assumingMemoryBound(to: UInt64.self)
         acc = (scratch + blockRows * words * 8).assumingMemoryBound(to: Int32.self)
         packRows(row..<(row + rows), into: packed)
-        BinaryGEMM.matches(a: packed, rows: rows, b: packedWeights, rows: mh, bits: mw, c: acc, ldc: mh)
+        BinaryGEMM.matches(a: packed, rows: rows, weights: packedWeights, c: acc, ldc: mh)
       } else {
         acc = scratch.assumingMemoryBound(to: Int32.self)
         let a: UnsafePointer<Int16>
@@ -116,11 +113,16 @@ final class MatrixVectorStep: PlanStep, @unchecked Sendable {
         case .rows(let input): a = UnsafePointer(input.int16 + row * mw)
         case .windows(let image, let g):
           let block = (scratch + blockRows * mh * 4).assumingMemoryBound(to: Int16.self)
-          for r in 0..<rows { g.window(row + r, of: image.int16, into: block + r * mw) }
+          var cursor = WindowCursor(g, at: row)
+          for r in 0..<rows {
+            g.window(cursor, of: image.int16, into: block + r * mw)
+            cursor.advance()
+          }
           a = UnsafePointer(block)
         case .packedWindows: return
         }
-        IntegerGEMM.multiply(a: a, rows: rows, lda: mw, b: integerWeights!, rows: mh, ldb: mw, depth: mw, c: acc, ldc: mh)
+        guard let integerWeights else { return }
+        IntegerGEMM.multiply(a: a, rows: rows, lda: mw, weights: integerWeights, c: acc, ldc: mh)
       }
       write(acc, rows: rows, firstRow: row)
       row += rows
@@ -133,8 +135,12 @@ final class MatrixVectorStep: PlanStep, @unchecked Sendable {
     case .rows(let input):
       BinaryGEMM.pack(input.int16 + items.lowerBound * mw, rows: items.count, columns: mw, sourceStride: mw, into: packed)
     case .packedWindows(let pixels, let g):
-      let padBit = g.u.padValue > 0
-      for (r, item) in items.enumerated() { pixels.window(item, g, padBit: padBit, into: packed + r * words, rowWords: words) }
+      let padBit = g.padValue > 0
+      var cursor = WindowCursor(g, at: items.lowerBound)
+      for r in 0..<items.count {
+        pixels.window(cursor, g, padBit: padBit, into: packed + r * words, rowWords: words)
+        cursor.advance()
+      }
     case .windows: preconditionFailure("XNOR layers read packed windows")
     }
   }

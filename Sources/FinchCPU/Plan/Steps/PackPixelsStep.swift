@@ -1,56 +1,95 @@
 import FinchIR
 
-/// A bipolar NHWC image packed one bit per value, each pixel's channels in
-/// `wordsPerPixel` words (bit 1 = +1), for assembling XNOR convolution windows
-/// without writing out the int16 im2col matrix.
+/// A bipolar NHWC image packed one bit per value (bit 1 = +1), each image row a
+/// bit string of `width · channels` bits padded to whole words, for assembling
+/// XNOR convolution windows without writing out the int16 im2col matrix: the
+/// `kW` horizontal taps of a window row are contiguous bits in it.
 final class PackedPixels: @unchecked Sendable {
   let (height, width, channels): (Int, Int, Int)
-  let wordsPerPixel: Int
+  /// Words per image row.
+  let rowWords: Int
   let wordsPerSample: Int
   let words: UnsafeMutablePointer<UInt64>
 
   init(height: Int, width: Int, channels: Int, capacity: Int) {
     (self.height, self.width, self.channels) = (height, width, channels)
-    wordsPerPixel = (channels + 63) / 64
-    wordsPerSample = height * width * wordsPerPixel
+    rowWords = BinaryGEMM.wordsPerRow(bits: width * channels)
+    wordsPerSample = height * rowWords
     words = .allocate(capacity: max(1, wordsPerSample * capacity))
     words.initialize(repeating: 0, count: max(1, wordsPerSample * capacity))
   }
 
   deinit { words.deallocate() }
 
-  /// Writes window `index` (sample-major) of `geometry` as one bit row (padding
-  /// bits `padBit`) into `row`, which has `rowWords` words.
+  /// Writes the window at `at` of `geometry` as one bit row (padding bits
+  /// `padBit`) into `row`, which has `rowWords` words.
   @inline(__always)
-  func window(_ index: Int, _ geometry: WindowGeometry, padBit: Bool, into row: UnsafeMutablePointer<UInt64>, rowWords: Int) {
+  func window(
+    _ at: WindowCursor, _ geometry: WindowGeometry, padBit: Bool, into row: UnsafeMutablePointer<UInt64>, rowWords: Int
+  ) {
     row.update(repeating: 0, count: rowWords)
-    let (sample, y0, x0) = geometry.origin(ofWindow: index)
-    let u = geometry.u
-    let image = words + sample * wordsPerSample
-    let (c, wp, h, w) = (channels, wordsPerPixel, height, width)
+    let image = words + at.sample * wordsPerSample
+    let (y0, x0, c) = (at.top, at.left, channels)
+    let (kh, kw, dy, dx) = (geometry.kernelHeight, geometry.kernelWidth, geometry.dilationY, geometry.dilationX)
+    let span = kw * c
+    let wholeRows = dx == 1 && x0 >= 0 && x0 + kw <= width
     var offset = 0
-    for ky in 0..<u.kernel[0] {
-      let iy = y0 + ky * u.dilations[0]
-      for kx in 0..<u.kernel[1] {
-        let ix = x0 + kx * u.dilations[1]
-        let inside = iy >= 0 && iy < h && ix >= 0 && ix < w
-        let pixel = image + (iy * w + ix) * wp
-        var remaining = c
-        for j in 0..<wp {
-          let n = min(64, remaining)
-          let v = inside ? pixel[j] : (padBit ? (n == 64 ? ~0 : (1 << UInt64(n)) - 1) : 0)
-          let (word, bit) = (offset >> 6, offset & 63)
-          row[word] |= v << UInt64(bit)
-          if bit + n > 64 { row[word + 1] |= v >> UInt64(64 - bit) }
-          offset += n
-          remaining -= n
+    for ky in 0..<kh {
+      let iy = y0 + ky * dy
+      let inside = iy >= 0 && iy < height
+      if inside && wholeRows {
+        Self.copyBits(from: image + iy * self.rowWords, at: x0 * c, count: span, to: row, at: offset)
+      } else {
+        for kx in 0..<kw {
+          let ix = x0 + kx * dx
+          if inside && ix >= 0 && ix < width {
+            Self.copyBits(from: image + iy * self.rowWords, at: ix * c, count: c, to: row, at: offset + kx * c)
+          } else if padBit {
+            Self.setBits(count: c, in: row, at: offset + kx * c)
+          }
         }
       }
+      offset += span
     }
+  }
+
+  /// ORs `count` bits of `source` starting at bit `from` into `destination` at bit `to`
+  /// (destination bits there are zero; `source` holds every bit read).
+  @inline(__always)
+  static func copyBits(
+    from source: UnsafePointer<UInt64>, at from: Int, count: Int, to destination: UnsafeMutablePointer<UInt64>, at to: Int
+  ) {
+    var (from, to, remaining) = (from, to, count)
+    while remaining > 0 {
+      let n = min(64, remaining)
+      let (w, b) = (from >> 6, from & 63)
+      var v = source[w] >> UInt64(b)
+      if b != 0 && b + n > 64 { v |= source[w + 1] << UInt64(64 - b) }
+      if n < 64 { v &= (1 << UInt64(n)) - 1 }
+      put(v, bits: n, in: destination, at: to)
+      (from, to, remaining) = (from + n, to + n, remaining - n)
+    }
+  }
+
+  /// Sets `count` bits of `destination` from bit `to`.
+  @inline(__always) static func setBits(count: Int, in destination: UnsafeMutablePointer<UInt64>, at to: Int) {
+    var (to, remaining) = (to, count)
+    while remaining > 0 {
+      let n = min(64, remaining)
+      put(n == 64 ? ~0 : (1 << UInt64(n)) - 1, bits: n, in: destination, at: to)
+      (to, remaining) = (to + n, remaining - n)
+    }
+  }
+
+  /// ORs the low `n` bits of `v` (the rest zero) into `destination` at bit `to`.
+  @inline(__always) private static func put(_ v: UInt64, bits n: Int, in destination: UnsafeMutablePointer<UInt64>, at to: Int) {
+    let (w, b) = (to >> 6, to & 63)
+    destination[w] |= v << UInt64(b)
+    if b + n > 64 { destination[w + 1] |= v >> UInt64(64 - b) }
   }
 }
 
-/// Packs a bipolar NHWC value into ``PackedPixels`` (items are pixels).
+/// Packs a bipolar NHWC value into ``PackedPixels`` (items are image rows).
 final class PackPixelsStep: PlanStep, @unchecked Sendable {
   let node: String
   let kernel = "bit packing"
@@ -65,20 +104,14 @@ final class PackPixelsStep: PlanStep, @unchecked Sendable {
     self.node = node
     self.input = input
     pixels = PackedPixels(height: s[1], width: s[2], channels: s[3], capacity: input.capacity)
-    itemsPerSample = s[1] * s[2]
-    costPerItem = s[3]
+    itemsPerSample = s[1]
+    costPerItem = s[2] * s[3]
   }
 
   func run(items: Range<Int>, scratch: UnsafeMutableRawPointer) {
-    let c = pixels.channels, wp = pixels.wordsPerPixel
-    for p in items {
-      let src = input.int16 + p * c, dst = pixels.words + p * wp
-      for j in 0..<wp {
-        var word: UInt64 = 0
-        let start = j * 64, end = min(start + 64, c)
-        for k in start..<end { word |= UInt64(src[k] > 0 ? 1 : 0) << UInt64(k - start) }
-        dst[j] = word
-      }
-    }
+    let rowValues = pixels.width * pixels.channels
+    BinaryGEMM.pack(
+      input.int16 + items.lowerBound * rowValues, rows: items.count, columns: rowValues, sourceStride: rowValues,
+      into: pixels.words + items.lowerBound * pixels.rowWords)
   }
 }

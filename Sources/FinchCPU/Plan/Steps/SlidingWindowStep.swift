@@ -24,6 +24,10 @@ final class SlidingWindowStep: PlanStep, @unchecked Sendable {
 
   /// Items are windows (output pixels), sample-major.
   func run(items: Range<Int>, scratch: UnsafeMutableRawPointer) {
-    for item in items { geometry.window(item, of: input.int16, into: output.int16 + item * geometry.windowSize) }
+    var cursor = WindowCursor(geometry, at: items.lowerBound)
+    for item in items {
+      geometry.window(cursor, of: input.int16, into: output.int16 + item * geometry.windowSize)
+      cursor.advance()
+    }
   }
 }

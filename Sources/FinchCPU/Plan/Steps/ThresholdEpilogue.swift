@@ -3,26 +3,33 @@ import FinchIR
 /// Integer thresholds per output channel, applied to 32-bit accumulators:
 /// `outScale · #{t : acc >= t} + outBias`, as the interpreter's MVAU does.
 ///
-/// Each channel's thresholds are sorted once (the count does not depend on
-/// their order), so the count is a linear scan for a few steps and a binary
-/// search for many.
+/// The count does not depend on the thresholds' order, so they are stored
+/// step-major (`[steps, channels]`): a row of accumulators is compared with one
+/// step's thresholds at a time, a branch-free loop the compiler vectorizes.
+/// With many steps (wide outputs) a binary search per value is cheaper; for it
+/// each channel's thresholds are also kept sorted.
 struct ThresholdEpilogue: @unchecked Sendable {
+  /// Above this many steps the count is a binary search.
+  static let linearSteps = 16
+
   private let steps: Int
   private let channels: Int
-  /// `[channels, steps]`, ascending within a channel, clamped to the `Int32` range.
+  /// `[steps, channels]`, clamped to the `Int32` range.
+  private let stepMajor: [Int32]
+  /// `[channels, steps]`, ascending within a channel.
   private let sorted: [Int32]
   private let outScale: Int32, outBias: Int32
 
   init(node: String, thresholds: Tensor, outScale: Int, outBias: Int) throws(CPUPlanError) {
     channels = thresholds.shape[0]
     steps = thresholds.shape[1]
-    let t = thresholds.int64s
+    let t = thresholds.int64s.map { Int32(clamping: $0) }
     var sorted = [Int32]()
     sorted.reserveCapacity(t.count)
-    for c in 0..<channels {
-      sorted += t[(c * steps)..<((c + 1) * steps)].sorted().map { Int32(clamping: $0) }
-    }
+    for c in 0..<channels { sorted += t[(c * steps)..<((c + 1) * steps)].sorted() }
     self.sorted = sorted
+    let (steps, channels) = (steps, channels)
+    stepMajor = (0..<(steps * channels)).map { i in t[(i % channels) * steps + i / channels] }
     guard let scale = Int32(exactly: outScale), let bias = Int32(exactly: outBias) else {
       throw .unsupportedGraph("node \(node): output scale \(outScale) or bias \(outBias) does not fit 32 bits")
     }
@@ -30,27 +37,41 @@ struct ThresholdEpilogue: @unchecked Sendable {
   }
 
   /// The output level for accumulator `acc` of channel `c`.
-  @inline(__always) func level(_ acc: Int32, channel c: Int) -> Int32 {
-    sorted.withUnsafeBufferPointer { t in outScale &* Self.count(acc, t.baseAddress! + c * steps, steps) &+ outBias }
+  func level(_ acc: Int32, channel c: Int) -> Int32 {
+    sorted.withUnsafeBufferPointer { t in outScale &* Self.search(acc, t.baseAddress! + c * steps, steps) &+ outBias }
   }
 
-  /// Writes the levels of one row of `count` channels.
-  @inline(__always) func apply(_ acc: UnsafePointer<Int32>, count: Int, into out: UnsafeMutablePointer<Int16>) {
-    sorted.withUnsafeBufferPointer { t in
-      let t = t.baseAddress!
-      for c in 0..<count {
-        out[c] = Int16(truncatingIfNeeded: outScale &* Self.count(acc[c], t + c * steps, steps) &+ outBias)
+  /// Writes the levels of one row of `count` (= channels) accumulators.
+  @inline(__always) func apply(_ acc: UnsafePointer<Int32>, count n: Int, into out: UnsafeMutablePointer<Int16>) {
+    if steps == 1 {
+      // One step (binary and bipolar outputs): a select per channel.
+      let (low, high) = (Int16(truncatingIfNeeded: outBias), Int16(truncatingIfNeeded: outScale &+ outBias))
+      stepMajor.withUnsafeBufferPointer { t in
+        let t = t.baseAddress!
+        for c in 0..<n { out[c] = acc[c] >= t[c] ? high : low }
+      }
+      return
+    }
+    if steps <= Self.linearSteps {
+      stepMajor.withUnsafeBufferPointer { t in
+        let t = t.baseAddress!
+        for c in 0..<n { out[c] = 0 }
+        for s in 0..<steps {
+          let ts = t + s * n
+          for c in 0..<n { out[c] &+= acc[c] >= ts[c] ? 1 : 0 }
+        }
+      }
+    } else {
+      sorted.withUnsafeBufferPointer { t in
+        for c in 0..<n { out[c] = Int16(truncatingIfNeeded: Self.search(acc[c], t.baseAddress! + c * steps, steps)) }
       }
     }
+    let (scale, bias) = (outScale, outBias)
+    for c in 0..<n { out[c] = Int16(truncatingIfNeeded: scale &* Int32(out[c]) &+ bias) }
   }
 
   /// How many of the `n` ascending thresholds at `t` are at most `acc`.
-  @inline(__always) private static func count(_ acc: Int32, _ t: UnsafePointer<Int32>, _ n: Int) -> Int32 {
-    if n <= 8 {
-      var k: Int32 = 0
-      for i in 0..<n { k &+= acc >= t[i] ? 1 : 0 }
-      return k
-    }
+  private static func search(_ acc: Int32, _ t: UnsafePointer<Int32>, _ n: Int) -> Int32 {
     var lo = 0, hi = n
     while lo < hi {
       let mid = (lo + hi) / 2

@@ -61,23 +61,23 @@ final class ThresholdStep: PlanStep, @unchecked Sendable {
     }
   }
 
-  /// Items are elements, sample-major.
+  /// Items are elements, sample-major; the channel advances every `inner` elements.
   func run(items: Range<Int>, scratch: UnsafeMutableRawPointer) {
-    let perSample = itemsPerSample
-    if let table {
-      let span = table.count / channels
-      table.withUnsafeBufferPointer { lut in
-        for i in items {
-          let c = channels == 1 ? 0 : ((i % perSample) / inner) % channels
-          output.int16[i] = lut[c * span + Int(input.int16[i]) - tableMin]
+    var i = items.lowerBound
+    while i < items.upperBound {
+      // A run of elements sharing one channel.
+      let c = channels == 1 ? 0 : ((i % itemsPerSample) / inner) % channels
+      let end = channels == 1 ? items.upperBound : min(items.upperBound, i + inner - (i % itemsPerSample) % inner)
+      if let table {
+        let span = table.count / channels
+        table.withUnsafeBufferPointer { lut in
+          let row = lut.baseAddress! + c * span - tableMin
+          for k in i..<end { output.int16[k] = row[Int(input.int16[k])] }
         }
+      } else {
+        for k in i..<end { output.set(outScale * Float(Self.count(input.float(at: k), sorted, c * steps, steps)) + outBias, at: k) }
       }
-      return
-    }
-    for i in items {
-      let c = channels == 1 ? 0 : ((i % perSample) / inner) % channels
-      let n = Self.count(input.float(at: i), sorted, c * steps, steps)
-      output.set(outScale * Float(n) + outBias, at: i)
+      i = end
     }
   }
 
