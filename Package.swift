@@ -19,7 +19,7 @@ import PackageDescription
 
 let package = Package(
   name: "Finch",
-  platforms: [.macOS(.v13)],
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "finch", targets: ["finch"]),
     .library(name: "FinchIR", targets: ["FinchIR"]),

@@ -6,7 +6,7 @@ import PackageDescription
 
 let package = Package(
   name: "FinchBenchmarks",
-  platforms: [.macOS(.v13)],
+  platforms: [.macOS(.v15)],
   dependencies: [
     .package(name: "Finch", path: ".."),
     // Only the MallocInterposer trait: malloc counts without jemalloc, and

@@ -34,3 +34,11 @@ int finch_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t registers[4]) {
 uint64_t finch_xcr0(void) { return 0; }
 
 #endif
+
+void finch_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}

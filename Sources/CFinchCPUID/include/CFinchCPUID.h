@@ -12,4 +12,7 @@ int finch_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t registers[4]);
 /// (bits 1-2: SSE/AVX, bits 5-7: AVX-512). 0 off x86 or without OSXSAVE.
 uint64_t finch_xcr0(void);
 
+/// A spin-wait hint (PAUSE on x86), for threads polling for work.
+void finch_spin_pause(void);
+
 #endif

@@ -117,7 +117,7 @@ public final class CPUPlan: @unchecked Sendable {
       for step in steps {
         let items = n * step.itemsPerSample
         // Split a layer across workers only when it is big enough to pay for the hand-off.
-        let parts = items * step.costPerItem >= 1 << 16 ? min(threads, items) : 1
+        let parts = items * step.costPerItem >= 1 << 18 ? min(threads, items) : 1
         pool.forEach(parts) { w in
           _ = record({ () throws(CPUPlanError) in
             try step.run(items: (items * w / parts)..<(items * (w + 1) / parts), scratch: scratch[w])
