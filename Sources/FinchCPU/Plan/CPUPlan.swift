@@ -33,6 +33,8 @@ public final class CPUPlan: @unchecked Sendable {
   private let steps: [any PlanStep]
   private let scratch: [UnsafeMutableRawPointer]
   private let pool: WorkerPool
+  /// The pool's job for this plan, reused by every call (a dispatch allocates nothing).
+  private let job = ExecutionJob()
   private let firstError = Mutex<CPUPlanError?>(nil)
 
   /// Compiles `graph` (verified and typed, with one input) for batches of up to
@@ -63,6 +65,7 @@ public final class CPUPlan: @unchecked Sendable {
     let scratchBytes = (builder.steps.map(\.scratchBytes).max() ?? 0) + 64
     scratch = (0..<self.threads).map { _ in UnsafeMutableRawPointer.allocate(byteCount: scratchBytes, alignment: 64) }
     pool = WorkerPool(threads: self.threads)
+    job.plan = self
   }
 
   deinit { scratch.forEach { $0.deallocate() } }
@@ -102,30 +105,41 @@ public final class CPUPlan: @unchecked Sendable {
   /// Runs the loaded samples `0 ..< n` through every step.
   public func execute(samples n: Int) throws(CPUPlanError) {
     precondition(n <= maxBatch, "at most maxBatch samples at once")
+    job.samples = n
     if threads > 1 && n >= threads {
       // Each worker takes a contiguous share of the batch through the whole network.
-      pool.forEach(threads) { w in
-        let share = (n * w / threads)..<(n * (w + 1) / threads)
-        for step in steps {
-          let ips = step.itemsPerSample
-          guard record({ () throws(CPUPlanError) in
-            try step.run(items: (share.lowerBound * ips)..<(share.upperBound * ips), scratch: scratch[w])
-          }) else { return }
-        }
-      }
+      job.step = nil
+      pool.forEach(threads, job)
     } else {
       for step in steps {
         let items = n * step.itemsPerSample
         // Split a layer across workers only when it is big enough to pay for the hand-off.
-        let parts = items * step.costPerItem >= 1 << 18 ? min(threads, items) : 1
-        pool.forEach(parts) { w in
-          _ = record({ () throws(CPUPlanError) in
-            try step.run(items: (items * w / parts)..<(items * (w + 1) / parts), scratch: scratch[w])
-          })
+        job.step = step
+        job.parts = items * step.costPerItem >= 1 << 18 ? min(threads, items) : 1
+        if job.parts == 1 {
+          runPart(0, of: 1, step: step, samples: n)
+        } else {
+          pool.forEach(job.parts, job)
         }
       }
     }
+    job.step = nil
     if let error = firstError.withLock({ e in defer { e = nil }; return e }) { throw error }
+  }
+
+  /// Share `w` of `threads` of the batch through every step, on scratch `w`.
+  fileprivate func runShare(_ w: Int, samples n: Int) {
+    let share = (n * w / threads)..<(n * (w + 1) / threads)
+    for step in steps {
+      let ips = step.itemsPerSample
+      guard record(step, items: (share.lowerBound * ips)..<(share.upperBound * ips), scratch: scratch[w]) else { return }
+    }
+  }
+
+  /// Part `w` of `parts` of one step's items, on scratch `w`.
+  fileprivate func runPart(_ w: Int, of parts: Int, step: any PlanStep, samples n: Int) {
+    let items = n * step.itemsPerSample
+    _ = record(step, items: (items * w / parts)..<(items * (w + 1) / parts), scratch: scratch[w])
   }
 
   /// Runs the loaded samples `0 ..< n` like ``execute(samples:)`` but one step
@@ -150,10 +164,10 @@ public final class CPUPlan: @unchecked Sendable {
     return result
   }
 
-  /// Runs `body`, keeping its error (the first one wins); false when it failed.
-  private func record(_ body: () throws(CPUPlanError) -> Void) -> Bool {
+  /// Runs `step` on `items`, keeping its error (the first one wins); false when it failed.
+  private func record(_ step: any PlanStep, items: Range<Int>, scratch: UnsafeMutableRawPointer) -> Bool {
     do {
-      try body()
+      try step.run(items: items, scratch: scratch)
       return true
     } catch {
       firstError.withLock { if $0 == nil { $0 = error } }
@@ -178,5 +192,24 @@ public final class CPUPlan: @unchecked Sendable {
     let dims = [parts.reduce(0) { $0 + $1.shape[0] }] + first.shape.dims.dropFirst()
     if first.elementType == .int64 { return Tensor(shape: Shape(dims), int64s: parts.flatMap(\.int64s)) }
     return Tensor(shape: Shape(dims), floats: parts.flatMap(\.floats))
+  }
+}
+
+/// What the worker pool runs for ``CPUPlan/execute(samples:)``: shares of the
+/// batch through the whole network, or parts of one step.
+private final class ExecutionJob: PoolJob, @unchecked Sendable {
+  unowned(unsafe) var plan: CPUPlan?
+  var samples = 0
+  /// The step being split, or nil to run shares of the batch.
+  var step: (any PlanStep)?
+  var parts = 1
+
+  func run(_ index: Int) {
+    guard let plan else { return }
+    if let step {
+      plan.runPart(index, of: parts, step: step, samples: samples)
+    } else {
+      plan.runShare(index, samples: samples)
+    }
   }
 }

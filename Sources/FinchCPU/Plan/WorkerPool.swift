@@ -9,6 +9,11 @@ import CFinchCPUID
   import Darwin
 #endif
 
+/// Work the pool can run: `run(index)` for each index of a dispatch, from any thread.
+protocol PoolJob: AnyObject, Sendable {
+  func run(_ index: Int)
+}
+
 /// Runs indexed jobs on a fixed set of threads: the caller plus `threads - 1`
 /// workers started once. A dispatch allocates nothing: the job is published
 /// with an atomic generation count, participants claim indices from an atomic
@@ -34,13 +39,13 @@ final class WorkerPool: @unchecked Sendable {
 
   deinit { state.stop() }
 
-  /// Calls `job(0) ... job(count - 1)`, spread over the pool, and returns when all are done.
-  func forEach(_ count: Int, _ job: (Int) -> Void) {
+  /// Calls `job.run(0) ... job.run(count - 1)`, spread over the pool, and returns when all are done.
+  func forEach(_ count: Int, _ job: any PoolJob) {
     if threads == 1 || count <= 1 {
-      for i in 0..<count { job(i) }
+      for i in 0..<count { job.run(i) }
       return
     }
-    withoutActuallyEscaping(job) { job in state.run(count, job) }
+    state.run(count, job)
   }
 }
 
@@ -52,7 +57,7 @@ private final class PoolState: @unchecked Sendable {
   private let workers: Int
   private let stopping = Atomic<Bool>(false)
   /// The current job and its size; written before `generation` moves on, read after.
-  private var job: ((Int) -> Void)?
+  private var job: (any PoolJob)?
   private var count = 0
   private var mutex = pthread_mutex_t()
   private var wake = pthread_cond_t()
@@ -64,7 +69,7 @@ private final class PoolState: @unchecked Sendable {
   }
 
   /// Publishes `job`, takes part in it, and waits for the other participants.
-  func run(_ count: Int, _ job: @escaping (Int) -> Void) {
+  func run(_ count: Int, _ job: any PoolJob) {
     self.job = job
     self.count = count
     next.store(0, ordering: .relaxed)
@@ -109,11 +114,11 @@ private final class PoolState: @unchecked Sendable {
     pthread_mutex_unlock(&mutex)
   }
 
-  private func claim(_ job: (Int) -> Void, _ count: Int) {
+  private func claim(_ job: any PoolJob, _ count: Int) {
     while true {
       let i = next.add(1, ordering: .relaxed).oldValue
       guard i < count else { return }
-      job(i)
+      job.run(i)
     }
   }
 
