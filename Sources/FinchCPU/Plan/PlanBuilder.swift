@@ -11,6 +11,8 @@ struct PlanBuilder {
   private(set) var operationsPerSample = 0
   /// Packed images by the name of the value they pack.
   private var packed: [String: PackedPixels] = [:]
+  /// Arithmetic chains by the value they end in, while nothing else reads it.
+  private var chains: [String: ScalarArithmeticStep] = [:]
   /// SWU nodes folded into the MVAU that reads their windows: SWU output → its windows.
   private var foldedWindows: [String: MatrixVectorStep.Source] = [:]
 
@@ -130,12 +132,23 @@ struct PlanBuilder {
     case .binary(let op):
       let constantFirst = graph.initializers[node.inputs[0]] != nil
       let c = try constant(constantFirst ? 0 : 1)
+      let source = node.inputs[constantFirst ? 1 : 0]
       let (x, _) = try value(constantFirst ? 1 : 0)
-      guard c.count == 1,
-        let step = ScalarArithmeticStep(
-          node: node.name, op: op, input: x, constant: c.floats[0], constantFirst: constantFirst, output: out)
-      else { throw .unsupportedGraph("only arithmetic with a one-element constant has a fast kernel") }
+      guard c.count == 1 else { throw .unsupportedGraph("only arithmetic with a one-element constant has a fast kernel") }
+      let operation = ScalarArithmeticStep.Operation(op: op, constant: c.floats[0], constantFirst: constantFirst)
+      if let chain = chains[source], graph.consumers(of: source).count == 1, !graph.outputs.contains(source),
+        chain.append(node: node.name, operation, output: out)
+      {
+        // The chain's old end is never written: only this node read it.
+        chains[source] = nil
+        chains[node.outputs[0]] = chain
+        return
+      }
+      guard let step = ScalarArithmeticStep(node: node.name, operation, input: x, output: out) else {
+        throw .unsupportedGraph("Pow and broadcasting arithmetic have no fast kernel")
+      }
       steps.append(step)
+      chains[node.outputs[0]] = step
     default:
       throw .unsupportedGraph("no fast kernel for \(node.op.typeName)")
     }

@@ -30,13 +30,60 @@ struct WindowGeometry: Sendable {
     windowsPerSample = outputHeight * outputWidth
   }
 
+  /// Calls `interior(cursor, run, i)` for each run of interior windows and
+  /// `border(cursor, i)` for each other window, over windows `first ..< first + count`
+  /// (`i` counts from 0 at `first`).
+  @inline(__always)
+  func forEachRun(
+    from first: Int, count: Int, interior: (WindowCursor, Int, Int) -> Void, border: (WindowCursor, Int) -> Void
+  ) {
+    var cursor = WindowCursor(self, at: first)
+    var i = 0
+    while i < count {
+      let run = cursor.interiorRun(limit: count - i)
+      if run > 0 {
+        interior(cursor, run, i)
+        cursor.advance(by: run)
+        i += run
+      } else {
+        border(cursor, i)
+        cursor.advance()
+        i += 1
+      }
+    }
+  }
+
+  /// Writes windows `first ..< first + count` of the 16-bit image `image` to
+  /// `dst`, one every `windowSize` values.
+  func windows(_ first: Int, count: Int, of image: UnsafePointer<Int16>, into dst: UnsafeMutablePointer<Int16>) {
+    let (span, rowStep) = (kernelWidth &* channels, dilationY &* width &* channels)
+    let (size, xStep, kh) = (windowSize, strideX &* channels, kernelHeight)
+    forEachRun(from: first, count: count) { cursor, run, i in
+      let pixels = image + cursor.sample &* height &* width &* channels
+      var src = pixels + (cursor.top &* width &+ cursor.left) &* channels
+      var out = dst + i &* size
+      for _ in 0..<run {
+        var (s, o) = (src, out)
+        for _ in 0..<kh {
+          for k in 0..<span { o[k] = s[k] }
+          s += rowStep
+          o += span
+        }
+        src += xStep
+        out += size
+      }
+    } border: { cursor, i in
+      window(cursor, of: image, into: dst + i &* size)
+    }
+  }
+
   /// Writes the window at `at` of the 16-bit image `image` to `dst` (`windowSize` values).
   @inline(__always) func window(_ at: WindowCursor, of image: UnsafePointer<Int16>, into dst: UnsafeMutablePointer<Int16>) {
     let (sample, y0, x0) = (at.sample, at.top, at.left)
     let (kh, kw, dy, dx, c) = (kernelHeight, kernelWidth, dilationY, dilationX, channels)
     let pixels = image + sample * height * width * c
     let pad = padValue
-    let span = kw * c
+    let span = kw &* c
     let wholeRows = dx == 1 && x0 >= 0 && x0 + kw <= width
     var out = dst
     for ky in 0..<kh {
@@ -82,6 +129,24 @@ struct WindowCursor {
   var top: Int { y * geometry.strideY - geometry.padTop }
   /// Image column of the window's left taps (negative inside the padding).
   var left: Int { x * geometry.strideX - geometry.padLeft }
+
+  /// How many windows from here on (at most `limit`, within this output row)
+  /// lie wholly inside the image with contiguous rows (unit horizontal
+  /// dilation); 0 at a border window.
+  func interiorRun(limit: Int) -> Int {
+    let g = geometry
+    guard g.dilationX == 1, top >= 0, top + (g.kernelHeight - 1) * g.dilationY < g.height else { return 0 }
+    let firstX = (g.padLeft + g.strideX - 1) / g.strideX
+    let lastX = (g.width - g.kernelWidth + g.padLeft) / g.strideX
+    guard x >= firstX, x <= lastX else { return 0 }
+    return min(limit, lastX - x + 1, g.outputWidth - x)
+  }
+
+  /// Moves `n` windows on within this output row (`n` from ``interiorRun(limit:)``).
+  @inline(__always) mutating func advance(by n: Int) {
+    x += n - 1
+    advance()
+  }
 
   /// Moves to the next window.
   @inline(__always) mutating func advance() {

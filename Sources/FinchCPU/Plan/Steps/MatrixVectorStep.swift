@@ -113,11 +113,7 @@ final class MatrixVectorStep: PlanStep, @unchecked Sendable {
         case .rows(let input): a = UnsafePointer(input.int16 + row * mw)
         case .windows(let image, let g):
           let block = (scratch + blockRows * mh * 4).assumingMemoryBound(to: Int16.self)
-          var cursor = WindowCursor(g, at: row)
-          for r in 0..<rows {
-            g.window(cursor, of: image.int16, into: block + r * mw)
-            cursor.advance()
-          }
+          g.windows(row, count: rows, of: image.int16, into: block)
           a = UnsafePointer(block)
         case .packedWindows: return
         }
@@ -136,11 +132,7 @@ final class MatrixVectorStep: PlanStep, @unchecked Sendable {
       BinaryGEMM.pack(input.int16 + items.lowerBound * mw, rows: items.count, columns: mw, sourceStride: mw, into: packed)
     case .packedWindows(let pixels, let g):
       let padBit = g.padValue > 0
-      var cursor = WindowCursor(g, at: items.lowerBound)
-      for r in 0..<items.count {
-        pixels.window(cursor, g, padBit: padBit, into: packed + r * words, rowWords: words)
-        cursor.advance()
-      }
+      pixels.windows(items.lowerBound, count: items.count, g, padBit: padBit, into: packed, rowWords: words)
     case .windows: preconditionFailure("XNOR layers read packed windows")
     }
   }

@@ -21,17 +21,44 @@ final class PackedPixels: @unchecked Sendable {
 
   deinit { words.deallocate() }
 
+  /// Writes windows `first ..< first + count` of `geometry` as bit rows
+  /// (padding bits `padBit`), `rowWords` words apart, into `rows`.
+  func windows(
+    _ first: Int, count: Int, _ geometry: WindowGeometry, padBit: Bool, into rows: UnsafeMutablePointer<UInt64>, rowWords: Int
+  ) {
+    let c = channels
+    let (span, kh, imageStep, xStep) = (geometry.kernelWidth &* c, geometry.kernelHeight, geometry.dilationY &* self.rowWords, geometry.strideX &* c)
+    geometry.forEachRun(from: first, count: count) { cursor, run, i in
+      let top = words + cursor.sample &* wordsPerSample + cursor.top &* self.rowWords
+      var from = cursor.left &* c
+      var row = rows + i &* rowWords
+      for _ in 0..<run {
+        for w in 0..<rowWords { row[w] = 0 }
+        var (source, offset) = (top, 0)
+        for _ in 0..<kh {
+          Self.copyBits(from: source, at: from, count: span, to: row, at: offset)
+          source += imageStep
+          offset &+= span
+        }
+        from &+= xStep
+        row += rowWords
+      }
+    } border: { cursor, i in
+      window(cursor, geometry, padBit: padBit, into: rows + i &* rowWords, rowWords: rowWords)
+    }
+  }
+
   /// Writes the window at `at` of `geometry` as one bit row (padding bits
   /// `padBit`) into `row`, which has `rowWords` words.
   @inline(__always)
   func window(
     _ at: WindowCursor, _ geometry: WindowGeometry, padBit: Bool, into row: UnsafeMutablePointer<UInt64>, rowWords: Int
   ) {
-    row.update(repeating: 0, count: rowWords)
+    for w in 0..<rowWords { row[w] = 0 }
     let image = words + at.sample * wordsPerSample
     let (y0, x0, c) = (at.top, at.left, channels)
     let (kh, kw, dy, dx) = (geometry.kernelHeight, geometry.kernelWidth, geometry.dilationY, geometry.dilationX)
-    let span = kw * c
+    let span = kw &* c
     let wholeRows = dx == 1 && x0 >= 0 && x0 + kw <= width
     var offset = 0
     for ky in 0..<kh {
@@ -62,12 +89,12 @@ final class PackedPixels: @unchecked Sendable {
     var (from, to, remaining) = (from, to, count)
     while remaining > 0 {
       let n = min(64, remaining)
-      let (w, b) = (from >> 6, from & 63)
-      var v = source[w] >> UInt64(b)
-      if b != 0 && b + n > 64 { v |= source[w + 1] << UInt64(64 - b) }
-      if n < 64 { v &= (1 << UInt64(n)) - 1 }
+      let (w, b) = (from &>> 6, from & 63)
+      var v = source[w] &>> UInt64(b)
+      if b != 0 && b &+ n > 64 { v |= source[w &+ 1] &<< UInt64(64 &- b) }
+      if n < 64 { v &= (1 &<< UInt64(n)) &- 1 }
       put(v, bits: n, in: destination, at: to)
-      (from, to, remaining) = (from + n, to + n, remaining - n)
+      (from, to, remaining) = (from &+ n, to &+ n, remaining &- n)
     }
   }
 
@@ -83,9 +110,9 @@ final class PackedPixels: @unchecked Sendable {
 
   /// ORs the low `n` bits of `v` (the rest zero) into `destination` at bit `to`.
   @inline(__always) private static func put(_ v: UInt64, bits n: Int, in destination: UnsafeMutablePointer<UInt64>, at to: Int) {
-    let (w, b) = (to >> 6, to & 63)
-    destination[w] |= v << UInt64(b)
-    if b + n > 64 { destination[w + 1] |= v >> UInt64(64 - b) }
+    let (w, b) = (to &>> 6, to & 63)
+    destination[w] |= v &<< UInt64(b)
+    if b &+ n > 64 { destination[w &+ 1] |= v &>> UInt64(64 &- b) }
   }
 }
 

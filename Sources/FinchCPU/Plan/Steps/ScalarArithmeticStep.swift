@@ -1,41 +1,58 @@
 import FinchIR
 
-/// `Add`, `Sub`, `Mul` or `Div` of a value and a one-element constant, in
-/// float32 exactly as the interpreter computes it (operand order kept).
+/// A chain of `Add`, `Sub`, `Mul` and `Div` nodes, each of a value and a
+/// one-element constant, in float32 exactly as the interpreter computes them
+/// (operand order kept, one rounding per op); the chain's intermediate values
+/// stay in registers.
 final class ScalarArithmeticStep: PlanStep, @unchecked Sendable {
-  let node: String
+  /// One op of the chain: `x op k`, or `k op x` when `constantFirst`.
+  struct Operation {
+    var op: BinaryOp
+    var constant: Float
+    var constantFirst: Bool
+  }
+
+  private(set) var node: String
   let kernel = "scalar arithmetic"
   let itemsPerSample: Int
-  private let input: ValueBuffer, output: ValueBuffer
-  private let op: BinaryOp
-  private let constant: Float
-  private let constantFirst: Bool
+  private let input: ValueBuffer
+  private(set) var output: ValueBuffer
+  private var operations: [Operation]
 
-  /// Returns nil unless `op` is one of the four and exactly one operand is a one-element constant.
-  init?(node: String, op: BinaryOp, input: ValueBuffer, constant: Float, constantFirst: Bool, output: ValueBuffer) {
-    guard op != .pow, input.sampleCount == output.sampleCount else { return nil }
+  /// Returns nil for `Pow` or when the output is not elementwise the same size as the input.
+  init?(node: String, _ operation: Operation, input: ValueBuffer, output: ValueBuffer) {
+    guard operation.op != .pow, input.sampleCount == output.sampleCount else { return nil }
     self.node = node
-    self.op = op
     self.input = input
     self.output = output
-    self.constant = constant
-    self.constantFirst = constantFirst
+    operations = [operation]
     itemsPerSample = output.sampleCount
   }
 
+  /// Appends node `node`, which reads this step's output, to the chain; false when it cannot be.
+  func append(node: String, _ operation: Operation, output: ValueBuffer) -> Bool {
+    guard operation.op != .pow, output.sampleCount == self.output.sampleCount else { return false }
+    self.node += "+" + node
+    self.output = output
+    operations.append(operation)
+    return true
+  }
+
   func run(items: Range<Int>, scratch: UnsafeMutableRawPointer) {
-    let k = constant
-    for i in items {
-      let x = input.float(at: i)
-      let (a, b) = constantFirst ? (k, x) : (x, k)
-      let y: Float
-      switch op {
-      case .add: y = a + b
-      case .sub: y = a - b
-      case .mul: y = a * b
-      case .div, .pow: y = a / b
+    operations.withUnsafeBufferPointer { ops in
+      for i in items {
+        var x = input.float(at: i)
+        for o in ops {
+          let (a, b) = o.constantFirst ? (o.constant, x) : (x, o.constant)
+          switch o.op {
+          case .add: x = a + b
+          case .sub: x = a - b
+          case .mul: x = a * b
+          case .div, .pow: x = a / b
+          }
+        }
+        output.set(x, at: i)
       }
-      output.set(y, at: i)
     }
   }
 }

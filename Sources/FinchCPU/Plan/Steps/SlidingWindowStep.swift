@@ -24,10 +24,7 @@ final class SlidingWindowStep: PlanStep, @unchecked Sendable {
 
   /// Items are windows (output pixels), sample-major.
   func run(items: Range<Int>, scratch: UnsafeMutableRawPointer) {
-    var cursor = WindowCursor(geometry, at: items.lowerBound)
-    for item in items {
-      geometry.window(cursor, of: input.int16, into: output.int16 + item * geometry.windowSize)
-      cursor.advance()
-    }
+    geometry.windows(
+      items.lowerBound, count: items.count, of: input.int16, into: output.int16 + items.lowerBound * geometry.windowSize)
   }
 }
