@@ -33,13 +33,19 @@ final class PackedPixels: @unchecked Sendable {
       var from = cursor.left &* c
       var row = rows + i &* rowWords
       for _ in 0..<run {
-        for w in 0..<rowWords { row[w] = 0 }
-        var (source, offset) = (top, 0)
+        // Streamed into registers and stored a word at a time: no read-modify-write of the row.
+        var writer = BitWriter(row)
+        var source = top
         for _ in 0..<kh {
-          Self.copyBits(from: source, at: from, count: span, to: row, at: offset)
+          var (at, remaining) = (from, span)
+          while remaining > 0 {
+            let n = min(64, remaining)
+            writer.append(Self.bits(source, at: at, count: n), count: n)
+            (at, remaining) = (at &+ n, remaining &- n)
+          }
           source += imageStep
-          offset &+= span
         }
+        writer.finish(words: rowWords)
         from &+= xStep
         row += rowWords
       }
@@ -89,13 +95,17 @@ final class PackedPixels: @unchecked Sendable {
     var (from, to, remaining) = (from, to, count)
     while remaining > 0 {
       let n = min(64, remaining)
-      let (w, b) = (from &>> 6, from & 63)
-      var v = source[w] &>> UInt64(b)
-      if b != 0 && b &+ n > 64 { v |= source[w &+ 1] &<< UInt64(64 &- b) }
-      if n < 64 { v &= (1 &<< UInt64(n)) &- 1 }
-      put(v, bits: n, in: destination, at: to)
+      put(bits(source, at: from, count: n), bits: n, in: destination, at: to)
       (from, to, remaining) = (from &+ n, to &+ n, remaining &- n)
     }
+  }
+
+  /// `n` (at most 64) bits of `source` from bit `from`, in the low bits.
+  @inline(__always) static func bits(_ source: UnsafePointer<UInt64>, at from: Int, count n: Int) -> UInt64 {
+    let (w, b) = (from &>> 6, from & 63)
+    var v = source[w] &>> UInt64(b)
+    if b != 0 && b &+ n > 64 { v |= source[w &+ 1] &<< UInt64(64 &- b) }
+    return n < 64 ? v & ((1 &<< UInt64(n)) &- 1) : v
   }
 
   /// Sets `count` bits of `destination` from bit `to`.
@@ -113,6 +123,44 @@ final class PackedPixels: @unchecked Sendable {
     let (w, b) = (to &>> 6, to & 63)
     destination[w] |= v &<< UInt64(b)
     if b &+ n > 64 { destination[w &+ 1] |= v &>> UInt64(64 &- b) }
+  }
+}
+
+/// Writes a bit string word by word: bits gather in a register and each word
+/// is stored once, when full (or at ``finish(words:)``).
+struct BitWriter {
+  private var next: UnsafeMutablePointer<UInt64>
+  private let start: UnsafeMutablePointer<UInt64>
+  private var pending: UInt64 = 0
+  private var used = 0
+
+  init(_ destination: UnsafeMutablePointer<UInt64>) {
+    next = destination
+    start = destination
+  }
+
+  /// Appends the low `n` bits of `v` (1 ... 64; higher bits of `v` zero).
+  @inline(__always) mutating func append(_ v: UInt64, count n: Int) {
+    pending |= v &<< UInt64(used)
+    let total = used &+ n
+    if total >= 64 {
+      next.pointee = pending
+      next += 1
+      pending = used == 0 ? 0 : v &>> UInt64(64 &- used)
+      used = total &- 64
+    } else {
+      used = total
+    }
+  }
+
+  /// Stores the last partial word and zeroes the rest of a `words`-word string.
+  @inline(__always) mutating func finish(words: Int) {
+    var written = next - start
+    if used > 0 {
+      next.pointee = pending
+      written &+= 1
+    }
+    for w in written..<words { start[w] = 0 }
   }
 }
 
