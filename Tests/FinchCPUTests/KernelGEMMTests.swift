@@ -63,6 +63,36 @@ final class KernelGEMMTests: XCTestCase {
     }
   }
 
+  /// The VNNI byte kernel equals the naive sums for signed (offset 128) and
+  /// unsigned (offset 0) 8-bit activations, odd depths and ragged edges.
+  func testByteMultiplyEqualsNaiveSums() throws {
+    guard isas.contains(.avx512) else { throw XCTSkip("no AVX-512 VNNI on this CPU") }
+    var rng = SplitMix64(seed: 23)
+    for (m, n, depth) in [(1, 1, 1), (5, 17, 7), (3, 33, 64), (9, 64, 100), (4, 10, 784), (2, 3, 513)] {
+      for offset: Int16 in [128, 0] {
+        let lda = depth + 3
+        let a: [Int16] = (0..<(m * lda)).map { _ in Int16(rng.int(Int(-offset)...Int(255 - offset))) }
+        let b: [Int16] = (0..<(n * depth)).map { _ in Int16(rng.int(-128...127)) }
+        let weights = try XCTUnwrap(
+          b.withUnsafeBufferPointer { ByteWeightPanels($0.baseAddress!, rows: n, ldb: depth, depth: depth, activationOffset: offset, isa: .avx512) })
+        var c = [Int32](repeating: 0, count: m * n)
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: weights.scratchBytes, alignment: 64)
+        defer { scratch.deallocate() }
+        a.withUnsafeBufferPointer { a in
+          c.withUnsafeMutableBufferPointer { c in
+            weights.multiply(a: a.baseAddress!, rows: m, lda: lda, scratch: scratch, c: c.baseAddress!, ldc: n)
+          }
+        }
+        for i in 0..<m {
+          for j in 0..<n {
+            let naive = (0..<depth).reduce(Int32(0)) { $0 + Int32(a[i * lda + $1]) * Int32(b[j * depth + $1]) }
+            XCTAssertEqual(c[i * n + j], naive, "m \(m) n \(n) depth \(depth) offset \(offset) (\(i), \(j))")
+          }
+        }
+      }
+    }
+  }
+
   func testIntegerMultiplyEqualsNaiveSumsOnEveryISA() {
     var rng = SplitMix64(seed: 12)
     for depth in depths {

@@ -31,6 +31,8 @@ final class MatrixVectorStep: PlanStep, @unchecked Sendable {
   /// Bipolar weights packed in the binary kernels' panels, or 16-bit weights in the integer kernels' panels.
   private let packedWeights: BinaryWeightPanels?
   private let integerWeights: IntegerWeightPanels?
+  /// The same weights as bytes, for the VNNI kernel, when inputs and weights fit 8 bits.
+  private let byteWeights: ByteWeightPanels?
   private let words: Int
   private let blockRows: Int
 
@@ -77,19 +79,30 @@ final class MatrixVectorStep: PlanStep, @unchecked Sendable {
       }
       packedWeights = rows.withUnsafeBufferPointer { BinaryWeightPanels($0.baseAddress!, rows: mh, bits: mw) }
       integerWeights = nil
+      byteWeights = nil
       costPerItem = mh * words
       scratchBytes = blockRows * (words * 8 + mh * 4)
     } else {
       guard w.allSatisfy({ (-32768...32767).contains($0) }) else {
         throw .unsupportedGraph("MVAU \(node) has weights wider than 16 bits")
       }
-      kernel = "integer GEMM"
       var transposed = [Int16](repeating: 0, count: max(1, mh * mw))
       for i in 0..<mw { for o in 0..<mh { transposed[o * mw + i] = Int16(w[i * mh + o]) } }
       integerWeights = transposed.withUnsafeBufferPointer { IntegerWeightPanels($0.baseAddress!, rows: mh, ldb: mw, depth: mw) }
+      // 8-bit inputs (shifted into 0...255) against 8-bit weights run on bytes, where
+      // rows are long enough to repay narrowing them (short ones stay on 16 bits).
+      let offset: Int16? = mw < 64 ? nil :
+        inputType.min >= -128 && inputType.max <= 127 ? 128 : (inputType.min >= 0 && inputType.max <= 255 ? 0 : nil)
+      byteWeights = offset.flatMap { offset in
+        Double(mw) * 128 * 128 < Double(1 << 30)
+          ? transposed.withUnsafeBufferPointer {
+            ByteWeightPanels($0.baseAddress!, rows: mh, ldb: mw, depth: mw, activationOffset: offset)
+          } : nil
+      }
+      kernel = byteWeights == nil ? "integer GEMM" : "byte GEMM"
       packedWeights = nil
       costPerItem = mh * mw
-      scratchBytes = blockRows * (mh * 4 + mw * 2)
+      scratchBytes = blockRows * (mh * 4 + mw * 2) + (byteWeights?.scratchBytes ?? 0)
     }
     epilogue = try thresholds.map { t throws(CPUPlanError) in
       try ThresholdEpilogue(node: node, thresholds: t, outScale: m.outScale, outBias: m.outBias)
@@ -117,8 +130,11 @@ final class MatrixVectorStep: PlanStep, @unchecked Sendable {
           a = UnsafePointer(block)
         case .packedWindows: return
         }
-        guard let integerWeights else { return }
-        IntegerGEMM.multiply(a: a, rows: rows, lda: mw, weights: integerWeights, c: acc, ldc: mh)
+        if let byteWeights {
+          byteWeights.multiply(a: a, rows: rows, lda: mw, scratch: scratch + blockRows * (mh * 4 + mw * 2), c: acc, ldc: mh)
+        } else if let integerWeights {
+          IntegerGEMM.multiply(a: a, rows: rows, lda: mw, weights: integerWeights, c: acc, ldc: mh)
+        }
       }
       write(acc, rows: rows, firstRow: row)
       row += rows
