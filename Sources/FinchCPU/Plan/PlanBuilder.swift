@@ -9,6 +9,8 @@ struct PlanBuilder {
   private(set) var steps: [any PlanStep] = []
   private(set) var fallbacks: [(node: String, reason: String)] = []
   private(set) var operationsPerSample = 0
+  /// Bytes of activations (every buffer and packed image) one sample occupies.
+  private(set) var bytesPerSample = 0
   /// Packed images by the name of the value they pack.
   private var packed: [String: PackedPixels] = [:]
   /// Arithmetic chains by the value they end in, while nothing else reads it.
@@ -26,6 +28,7 @@ struct PlanBuilder {
     if let b = buffers[name] { return b }
     let b = ValueBuffer(kind: StorageKind(type), sampleShape: type.shape, capacity: capacity)
     buffers[name] = b
+    bytesPerSample += b.sampleCount * b.kind.byteCount
     return b
   }
 
@@ -74,6 +77,7 @@ struct PlanBuilder {
       let step = try PackPixelsStep(node: "\(node.name)_pack", input: input)
       steps.append(step)
       packed[node.inputs[0]] = step.pixels
+      bytesPerSample += step.pixels.wordsPerSample * 8
     }
     foldedWindows[out] = .packedWindows(packed[node.inputs[0]]!, geometry)
     return true
