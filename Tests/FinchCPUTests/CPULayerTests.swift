@@ -53,6 +53,39 @@ final class CPULayerTests: XCTestCase {
     }
   }
 
+  /// 8-bit outputs whose thresholds are a uniform quantizer's (ceilings of an
+  /// arithmetic progression, odd spacings included) take the multiply-and-shift
+  /// requantization; a perturbed set keeps the threshold search; both exact.
+  func testWideOutputsRequantizeExactly() throws {
+    var rng = SplitMix64(seed: 97)
+    for (trial, spacing) in [2.7, 1.0, 13.37, 1.5, 100.25, 7.0].enumerated() {
+      for perturbed in [false, true] {
+        let (mw, mh, steps) = (rng.pick([20, 64, 130]), rng.pick([3, 16, 33]), 255)
+        var g = Graph(name: "wide", inputs: ["x"], outputs: ["y"], nodes: [], initializers: [:], types: [:])
+        g.types["x"] = ValueType(shape: [1, mw], dataType: .int(4))
+        g.initializers["w"] = Tensor(shape: [mw, mh], floats: (0..<(mw * mh)).map { _ in Float(rng.int(-7...7)) })
+        g.types["w"] = ValueType(shape: [mw, mh], dataType: .int(4))
+        var t: [Float] = []
+        for _ in 0..<mh {
+          let start = rng.uniform(-400, 0)
+          t += (0..<steps).map { Float((start + (Double($0) + 0.5) * spacing).rounded(.up)) }
+          if perturbed { t[t.count - 100] += 1 }
+        }
+        g.initializers["t"] = Tensor(shape: [mh, steps], floats: t)
+        g.nodes.append(
+          Node(name: "mvau", op: .mvau(MVAU(xnor: false, outScale: 1, outBias: -128, outType: .int(8))), inputs: ["x", "w", "t"],
+               outputs: ["y"]))
+        try g.inferTypes()
+        try g.verify()
+        let config = "trial \(trial): spacing \(spacing), MW \(mw), MH \(mh), perturbed \(perturbed)"
+        let plan = try CPUPlan(graph: g, maxBatch: 4, threads: 1)
+        let kernel = try XCTUnwrap(plan.kernels.first?.kernel)
+        XCTAssertEqual(kernel.hasSuffix("requantization"), !perturbed, "\(config): \(kernel)")
+        try Self.check(g, config: config, seed: UInt64(trial))
+      }
+    }
+  }
+
   /// Runs `graph` on random inputs in the plan and the interpreter and compares.
   static func check(_ graph: Graph, config: String, seed: UInt64) throws {
     let reference = Interpreter(graph: graph)

@@ -20,7 +20,7 @@ final class MatrixVectorStep: PlanStep, @unchecked Sendable {
   }
 
   let node: String
-  let kernel: String
+  private(set) var kernel: String
   let itemsPerSample: Int
   let costPerItem: Int
   let scratchBytes: Int
@@ -107,6 +107,7 @@ final class MatrixVectorStep: PlanStep, @unchecked Sendable {
     epilogue = try thresholds.map { t throws(CPUPlanError) in
       try ThresholdEpilogue(node: node, thresholds: t, outScale: m.outScale, outBias: m.outBias)
     }
+    if epilogue?.requantizes == true { kernel += " + requantization" }
   }
 
   func run(items: Range<Int>, scratch: UnsafeMutableRawPointer) {

@@ -19,6 +19,8 @@ struct ThresholdEpilogue: @unchecked Sendable {
   /// `[channels, steps]`, ascending within a channel.
   private let sorted: [Int32]
   private let outScale: Int32, outBias: Int32
+  /// A multiply and shift per channel instead of the search, where the thresholds allow (many steps only).
+  private let requantization: Requantization?
 
   init(node: String, thresholds: Tensor, outScale: Int, outBias: Int) throws(CPUPlanError) {
     channels = thresholds.shape[0]
@@ -28,6 +30,7 @@ struct ThresholdEpilogue: @unchecked Sendable {
     sorted.reserveCapacity(t.count)
     for c in 0..<channels { sorted += t[(c * steps)..<((c + 1) * steps)].sorted() }
     self.sorted = sorted
+    requantization = steps > Self.linearSteps ? Requantization(sorted: sorted, channels: channels, steps: steps) : nil
     let (steps, channels) = (steps, channels)
     stepMajor = (0..<(steps * channels)).map { i in t[(i % channels) * steps + i / channels] }
     guard let scale = Int32(exactly: outScale), let bias = Int32(exactly: outBias) else {
@@ -36,9 +39,13 @@ struct ThresholdEpilogue: @unchecked Sendable {
     (self.outScale, self.outBias) = (scale, bias)
   }
 
+  /// Whether the epilogue requantizes with multipliers rather than searching thresholds.
+  var requantizes: Bool { requantization != nil }
+
   /// The output level for accumulator `acc` of channel `c`.
   func level(_ acc: Int32, channel c: Int) -> Int32 {
-    sorted.withUnsafeBufferPointer { t in outScale &* Self.search(acc, t.baseAddress! + c * steps, steps) &+ outBias }
+    if let requantization { return outScale &* Int32(truncatingIfNeeded: requantization.count(acc, channel: c)) &+ outBias }
+    return sorted.withUnsafeBufferPointer { t in outScale &* Self.search(acc, t.baseAddress! + c * steps, steps) &+ outBias }
   }
 
   /// Writes the levels of one row of `count` (= channels) accumulators.
@@ -61,6 +68,8 @@ struct ThresholdEpilogue: @unchecked Sendable {
           for c in 0..<n { out[c] &+= acc[c] >= ts[c] ? 1 : 0 }
         }
       }
+    } else if let requantization {
+      for c in 0..<n { out[c] = Int16(truncatingIfNeeded: requantization.count(acc[c], channel: c)) }
     } else {
       sorted.withUnsafeBufferPointer { t in
         for c in 0..<n { out[c] = Int16(truncatingIfNeeded: Self.search(acc[c], t.baseAddress! + c * steps, steps)) }
