@@ -51,7 +51,7 @@ extension Graph {
       var weightType: DataType?
       let shapes = node.inputs.map { type(of: $0)?.shape }
       switch node.op {
-      case .matMul, .gemm, .xnorPopcountMatMul:
+      case .matMul, .gemm, .xnorPopcountMatMul, .mvau:
         if let a = shapes.first ?? nil, let out = node.outputs.first.flatMap({ type(of: $0)?.shape }) {
           let k: Int
           if case .gemm(let g) = node.op, g.transA { k = a[0] } else { k = a.dims.last ?? 0 }

@@ -15,6 +15,10 @@ final class CPUPlanTests: XCTestCase {
       try Pipeline.compile.run(on: &graph)
       let plan = try CPUPlan(graph: graph, maxBatch: 64, threads: 2)
       XCTAssertEqual(plan.fallbackNodes.map(\.node), [], "\(fixture): every node has a fast kernel")
+      // The compiled graph does the model's multiply-accumulates, no more, no fewer.
+      let macs = try fixture.model().summary.totalMACs
+      XCTAssertEqual(graph.summary.totalMACs, macs, "\(fixture)")
+      XCTAssertEqual(plan.operationsPerSample, 2 * macs, "\(fixture)")
       let x = try fixture.inputs()
       let y = try XCTUnwrap(try plan.run(x)[graph.outputs[0]])
       assertBitExact(y, try fixture.outputs(), "\(fixture) against qonnx")
@@ -30,7 +34,6 @@ final class CPUPlanTests: XCTestCase {
         let x = RandomQNN.inputs(for: graph, samples: batch, seed: seed)
         let expected = try XCTUnwrap(try reference.runBatch(x)[graph.outputs[0]])
         let plan = try CPUPlan(graph: graph, maxBatch: 32, threads: threads)
-        if batch == 1 { print("seed \(seed) fallbacks: \(plan.fallbackNodes)  kernels: \(plan.kernels.map(\.kernel))") }
         let got = try XCTUnwrap(try plan.run(x)[graph.outputs[0]])
         assertBitExact(got, expected, "seed \(seed), batch \(batch), \(threads) threads")
       }
