@@ -1,7 +1,6 @@
 // Finch's benchmarks: import, compile and interpret the bundled fixtures.
 // Run with `scripts/bench.sh` (see Benchmarks/README.md); never time unit tests.
 import Benchmark
-import FinchCPU
 import FinchIR
 import FinchInterpreter
 import FinchONNX
@@ -93,20 +92,5 @@ let benchmarks: @Sendable () -> Void = {
     let graph = try ONNXImporter.load(path: cnv)
     let batch = try NPY.read(path: fixture("cnv_w1a1_small.in.npy"))
     return (Interpreter(graph: graph), try firstSample(of: batch, for: graph))
-  }
-
-  // Issue #6: binary GEMM 1024 x 1024 x 1024 (2 * 1024^3 ops per iteration; GOPS = 2.147 / seconds).
-  Benchmark("binary GEMM 1024x1024x1024", configuration: configuration(maxIterations: 5, seconds: 10)) {
-    (benchmark: Benchmark, operands: (BitMatrix, BitMatrix)) in
-    for _ in benchmark.scaledIterations {
-      blackHole(BinaryGEMM.multiply(operands.0, bTransposed: operands.1))
-    }
-  } setup: { () -> (BitMatrix, BitMatrix) in
-    var state: UInt64 = 1
-    let values = (0..<(1024 * 1024)).map { _ -> Float in
-      state = state &* 6364136223846793005 &+ 1442695040888963407
-      return state >> 63 == 0 ? -1 : 1
-    }
-    return (BitMatrix(rows: 1024, columns: 1024, values: values), BitMatrix(rows: 1024, columns: 1024, values: values.reversed()))
   }
 }

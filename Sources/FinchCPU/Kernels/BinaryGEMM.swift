@@ -95,19 +95,4 @@ public enum BinaryGEMM {
       }
     }
   }
-
-  /// The ±1 dot products of every row of `a` with every row of `b` (both K columns), row-major `[a.rows, b.rows]`.
-  public static func multiply(_ a: BitMatrix, bTransposed b: BitMatrix) -> [Int32] {
-    precondition(a.columns == b.columns, "inner dimensions differ")
-    var result = [Int32](repeating: 0, count: a.rows * b.rows)
-    a.words.withUnsafeBufferPointer { aw in
-      b.words.withUnsafeBufferPointer { bw in
-        result.withUnsafeMutableBufferPointer { out in
-          matches(a: aw.baseAddress!, rows: a.rows, b: bw.baseAddress!, rows: b.rows, bits: a.columns, c: out.baseAddress!, ldc: b.rows)
-        }
-      }
-    }
-    for i in result.indices { result[i] = 2 * result[i] - Int32(a.columns) }
-    return result
-  }
 }
