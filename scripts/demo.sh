@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job, end to end, on the bundled trained models: build Finch; run the
-# models on their 100 reference MNIST samples; compile TFC-W1A1 into a dataflow
+# models on their 100 reference samples on the CPU backend and measure its
+# speed on the largest; compile TFC-W1A1 into a dataflow
 # accelerator for PYNQ-Z1, simulate it bit-exactly in Verilator and synthesize
 # it with Yosys; print what it achieved. Installs the Debian tools it needs.
 set -euo pipefail
@@ -12,9 +13,11 @@ swift build -c release --product finch 2>&1 | tail -1
 finch=.build/release/finch
 fixtures=Tests/Fixtures
 for model in tfc_w1a1 tfc_w2a2 cnv_w1a1_small; do
-  echo "== finch run $fixtures/$model.onnx (reference interpreter, 100 samples)"
+  echo "== finch run $fixtures/$model.onnx (CPU backend, 100 samples; bit-identical to the interpreter)"
   "$finch" run "$fixtures/$model.onnx" --input "$fixtures/$model.in.npy" --labels "$fixtures/$model.labels.npy" | tail -1
 done
+echo "== finch bench $fixtures/cnv_w1a1_small.onnx --batch 64 --seconds 2 (CPU backend, all cores)"
+"$finch" bench "$fixtures/cnv_w1a1_small.onnx" --batch 64 --seconds 2
 out=out/tfc_w1a1
 echo "== finch build $fixtures/tfc_w1a1.onnx --board pynq-z1 --fps 20000 -o $out"
 "$finch" build "$fixtures/tfc_w1a1.onnx" --board pynq-z1 --fps 20000 -o "$out"
