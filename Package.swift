@@ -79,7 +79,7 @@ let package = Package(
     .testTarget(name: "FinchReportTests", dependencies: ["FinchReport", "FinchCost", "FinchTestSupport"]),
     .testTarget(name: "FinchRTLTests", dependencies: ["FinchRTL", "FinchPasses", "FinchInterpreter", "FinchTestSupport"]),
     .testTarget(name: "FinchCPUTests", dependencies: ["FinchCPU", "FinchInterpreter", "FinchPasses", "FinchONNX", "FinchTestSupport"]),
-    .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchTestSupport"]),
+    .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchCPU", "FinchTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -21,11 +21,14 @@ public enum FinchCLI {
     return here.deletingLastPathComponent().appendingPathComponent("finch")
   }
 
-  /// Runs `finch` with `arguments` and waits for it to exit.
-  public static func run(_ arguments: [String]) throws -> Result {
+  /// Runs `finch` with `arguments` (and `environment` added to this process's) and waits for it to exit.
+  public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err

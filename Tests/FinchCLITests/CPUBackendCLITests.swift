@@ -1,3 +1,4 @@
+import FinchCPU
 import FinchIR
 import FinchTestSupport
 import Foundation
@@ -20,6 +21,24 @@ final class CPUBackendCLITests: XCTestCase {
       }
       assertBitExact(outputs[0], outputs[1], "\(fixture): cpu vs interpreter")
       assertBitExact(outputs[0], try fixture.outputs(), "\(fixture): cpu vs qonnx")
+    }
+  }
+
+  /// Every kernel family this CPU has (forced with FINCH_CPU_ISA) runs every
+  /// fixture exactly; the in-process tests only see the fastest one.
+  func testEveryInstructionSetRunsTheFixturesExactly() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finch-isa-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    for isa in KernelISA.allCases where CPUFeatures.host.supports(isa) {
+      for fixture in Fixture.all {
+        let path = dir.appendingPathComponent("\(fixture.name).\(isa).npy").path
+        let r = try FinchCLI.run(
+          ["run", fixture.modelPath, "-i", fixture.inputPath, "-o", path, "--threads", "2"], environment: ["FINCH_CPU_ISA": isa.rawValue])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertFalse(r.stderr.contains("warning"), r.stderr)
+        assertBitExact(try NPY.read(path: path), try fixture.outputs(), "\(fixture) with \(isa) kernels")
+      }
     }
   }
 
