@@ -50,6 +50,15 @@ final class CPUPlanTests: XCTestCase {
     assertBitExact(try XCTUnwrap(try plan.run(x)[graph.outputs[0]]), try fixture.outputs().firstSamples(10))
   }
 
+  /// A batch whose buffers would not fit in memory is refused before anything is allocated.
+  func testHugeBatchesAreRefused() throws {
+    var graph = try Fixture(name: "cnv_w1a1_small").model()
+    try Pipeline.compile.run(on: &graph)
+    XCTAssertThrowsError(try CPUPlan(graph: graph, maxBatch: 1 << 20, threads: 1)) { error in
+      XCTAssertTrue("\(error)".contains("smaller batch"), "\(error)")
+    }
+  }
+
   func testInputsOutsideTheInputTypeAreRejected() throws {
     var graph = try Fixture(name: "tfc_w1a1").model()
     try Pipeline.compile.run(on: &graph)

@@ -11,7 +11,8 @@ import Synchronization
 /// Give it the compiled graph (`Pipeline.compile`), whose MVAU, SWU,
 /// thresholding, max-pool and label-select nodes have fast kernels; any graph
 /// runs, with other nodes evaluated by the interpreter's kernels. Outputs are
-/// bit-identical to the interpreter's.
+/// bit-identical to the interpreter's. A plan runs one batch at a time: calls
+/// to ``execute(samples:)`` must not overlap.
 public final class CPUPlan: @unchecked Sendable {
   /// The most samples one ``execute(samples:)`` call runs.
   public let maxBatch: Int
@@ -35,6 +36,8 @@ public final class CPUPlan: @unchecked Sendable {
   private let pool: WorkerPool
   /// Samples a worker takes through the network together (see ``chunkBytes``).
   private let samplesPerChunk: Int
+  /// The most memory a plan's buffers may take.
+  public static let maxActivationBytes = Double(4 << 30)
   /// The activation bytes a worker keeps in flight: about half a core's L2 cache.
   private static let chunkBytes = 512 * 1024
   /// The pool's job for this plan, reused by every call (a dispatch allocates nothing).
@@ -49,6 +52,13 @@ public final class CPUPlan: @unchecked Sendable {
     }
     self.maxBatch = max(1, maxBatch)
     self.threads = max(1, threads)
+    // Refuse before allocating: at most 4 bytes a value of every computed value, for every sample.
+    let bytesPerSample = graph.nodes.flatMap(\.outputs).reduce(0) { $0 + 4 * (graph.types[$1]?.shape.elementCount ?? 0) }
+    guard Double(bytesPerSample) * Double(self.maxBatch) <= Self.maxActivationBytes else {
+      throw .unsupportedGraph(
+        "a batch of \(self.maxBatch) needs about \((bytesPerSample * self.maxBatch) >> 20) MiB of activations "
+          + "(limit \(Int(Self.maxActivationBytes) >> 20) MiB); use a smaller batch")
+    }
     self.inputName = inputName
     self.inputType = inputType
     var builder = PlanBuilder(graph: graph, capacity: self.maxBatch)
