@@ -93,6 +93,26 @@ final class KernelGEMMTests: XCTestCase {
     }
   }
 
+  /// Table look-up equals indexing, for every ISA, offset and ragged length.
+  func testTableLookupEqualsIndexingOnEveryISA() {
+    var rng = SplitMix64(seed: 41)
+    let table: [Int16] = (0..<256).map { _ in Int16(truncatingIfNeeded: rng.next()) }
+    for offset: Int16 in [-128, 0, 5] {
+      for count in [1, 31, 32, 33, 100] {
+        let values: [Int16] = (0..<count).map { _ in Int16(rng.int(0...255)) + offset }
+        for isa in isas {
+          var out = [Int16](repeating: 0, count: count)
+          table.withUnsafeBufferPointer { t in
+            values.withUnsafeBufferPointer { v in
+              out.withUnsafeMutableBufferPointer { TableLookup.lookup(t, v.baseAddress!, count: count, offset: offset, into: $0.baseAddress!, isa: isa) }
+            }
+          }
+          XCTAssertEqual(out, values.map { table[Int($0 - offset)] }, "\(isa), offset \(offset), \(count) values")
+        }
+      }
+    }
+  }
+
   func testIntegerMultiplyEqualsNaiveSumsOnEveryISA() {
     var rng = SplitMix64(seed: 12)
     for depth in depths {

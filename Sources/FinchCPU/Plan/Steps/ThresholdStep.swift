@@ -16,6 +16,8 @@ final class ThresholdStep: PlanStep, @unchecked Sendable {
   /// Output levels `[channels, max - min + 1]` for integer inputs `min...max`.
   private let table: [Int16]?
   private let tableMin: Int
+  /// Entries per channel in `table`.
+  private let tableStride: Int
 
   init(
     node: String, attributes m: MultiThreshold, input: ValueBuffer, inputType: DataType, output: ValueBuffer,
@@ -45,18 +47,22 @@ final class ThresholdStep: PlanStep, @unchecked Sendable {
     let span = inputType.isInteger ? inputType.max - inputType.min + 1 : .infinity
     if input.kind == .int16, output.kind == .int16, span * Double(channels) <= 65536 {
       tableMin = Int(inputType.min)
-      var table = [Int16](repeating: 0, count: channels * Int(span))
+      // Rows of up to 256 entries are padded to 256, the vectorized look-up's size.
+      let stride = span <= 256 ? 256 : Int(span)
+      var table = [Int16](repeating: 0, count: channels * stride)
       for c in 0..<channels {
         for v in 0..<Int(span) {
           let level = m.outScale * Float(Self.count(Float(tableMin + v), sorted, c * steps, steps)) + m.outBias
-          table[c * Int(span) + v] = Int16(level)
+          table[c * stride + v] = Int16(level)
         }
       }
       self.table = table
+      tableStride = stride
       kernel = "threshold table"
     } else {
       table = nil
       tableMin = 0
+      tableStride = 0
       kernel = "threshold search"
     }
   }
@@ -69,10 +75,10 @@ final class ThresholdStep: PlanStep, @unchecked Sendable {
       let c = channels == 1 ? 0 : ((i % itemsPerSample) / inner) % channels
       let end = channels == 1 ? items.upperBound : min(items.upperBound, i + inner - (i % itemsPerSample) % inner)
       if let table {
-        let span = table.count / channels
         table.withUnsafeBufferPointer { lut in
-          let row = lut.baseAddress! + c * span - tableMin
-          for k in i..<end { output.int16[k] = row[Int(input.int16[k])] }
+          TableLookup.lookup(
+            UnsafeBufferPointer(rebasing: lut[(c * tableStride)..<((c + 1) * tableStride)]), input.int16 + i, count: end - i,
+            offset: Int16(tableMin), into: output.int16 + i)
         }
       } else {
         for k in i..<end { output.set(outScale * Float(Self.count(input.float(at: k), sorted, c * steps, steps)) + outBias, at: k) }
