@@ -160,7 +160,7 @@ final class MatrixVectorStep: PlanStep, @unchecked Sendable {
     if let epilogue {
       if output.kind == .int16 {
         let out = output.int16 + base
-        for r in 0..<rows { epilogue.apply(acc + r * mh, count: mh, into: out + r * mh) }
+        epilogue.apply(acc, rows: rows, count: mh, into: out)
       } else {
         for r in 0..<rows {
           for c in 0..<mh { output.set(Float(epilogue.level(acc[r * mh + c], channel: c)), at: base + r * mh + c) }

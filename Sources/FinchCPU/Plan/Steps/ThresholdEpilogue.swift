@@ -1,5 +1,9 @@
 import FinchIR
 
+#if arch(x86_64)
+  import FinchCPUAVX512
+#endif
+
 /// Integer thresholds per output channel, applied to 32-bit accumulators:
 /// `outScale · #{t : acc >= t} + outBias`, as the interpreter's MVAU does.
 ///
@@ -19,13 +23,17 @@ struct ThresholdEpilogue: @unchecked Sendable {
   /// `[channels, steps]`, ascending within a channel.
   private let sorted: [Int32]
   private let outScale: Int32, outBias: Int32
+  /// Whether one-step thresholds use the AVX-512 select.
+  private let vectorSelect = KernelISA.active == .avx512
   /// A multiply and shift per channel instead of the search, where the thresholds allow (many steps only).
   private let requantization: Requantization?
 
   init(node: String, thresholds: Tensor, outScale: Int, outBias: Int) throws(CPUPlanError) {
     channels = thresholds.shape[0]
     steps = thresholds.shape[1]
-    let t = thresholds.int64s.map { Int32(clamping: $0) }
+    // Accumulators stay within ±2^30 (the plan checks), so thresholds beyond ±(2^30 + 1)
+    // compare the same clamped there, and `acc - t` cannot overflow.
+    let t = thresholds.int64s.map { Int32(clamping: Swift.min(Swift.max($0, -(1 << 30) - 1), (1 << 30) + 1)) }
     var sorted = [Int32]()
     sorted.reserveCapacity(t.count)
     for c in 0..<channels { sorted += t[(c * steps)..<((c + 1) * steps)].sorted() }
@@ -46,6 +54,20 @@ struct ThresholdEpilogue: @unchecked Sendable {
   func level(_ acc: Int32, channel c: Int) -> Int32 {
     if let requantization { return outScale &* Int32(truncatingIfNeeded: requantization.count(acc, channel: c)) &+ outBias }
     return sorted.withUnsafeBufferPointer { t in outScale &* Self.search(acc, t.baseAddress! + c * steps, steps) &+ outBias }
+  }
+
+  /// Writes the levels of `rows` rows of `count` (= channels) accumulators.
+  func apply(_ acc: UnsafePointer<Int32>, rows: Int, count n: Int, into out: UnsafeMutablePointer<Int16>) {
+    #if arch(x86_64)
+      if steps == 1 && vectorSelect {
+        let (low, high) = (Int16(truncatingIfNeeded: outBias), Int16(truncatingIfNeeded: outScale &+ outBias))
+        stepMajor.withUnsafeBufferPointer { t in
+          AVX512Kernels.selectAtLeast(acc, rows: rows, t.baseAddress!, count: n, low: low, high: high, into: out)
+        }
+        return
+      }
+    #endif
+    for r in 0..<rows { apply(acc + r * n, count: n, into: out + r * n) }
   }
 
   /// Writes the levels of one row of `count` (= channels) accumulators.
