@@ -23,35 +23,28 @@ struct InferenceSession {
   let graph: Graph
   /// The CPU plan (nil for the interpreter).
   let plan: CPUPlan?
-  /// GEMM operations per sample (2 per multiply-accumulate) of the compiled network.
-  let operationsPerSample: Int
+  /// Operations per sample: 2 per multiply-accumulate of the network's matrix layers.
+  var operationsPerSample: Int { 2 * graph.summary.totalMACs }
 
   /// Imports `model` and prepares it. The CPU backend compiles it; where compilation
   /// fails it plans the imported graph (every node then runs through the interpreter's
-  /// kernels) and says so on standard error.
+  /// kernels) and says so on standard error. The interpreter runs the imported graph.
   init(model: String, backend: InferenceBackend, threads: Int, maxBatch: Int) throws {
     let imported = try ONNXImporter.load(path: model)
-    var compiled = imported
-    var compileError: Error?
-    do { try Pipeline.compile.run(on: &compiled) } catch {
-      compileError = error
-      compiled = imported
-    }
     self.backend = backend
     self.threads = threads
     switch backend {
     case .cpu:
-      if let compileError {
-        FileHandle.standardError.write(Data("warning: \(model): not compiled (\(compileError)); the CPU backend runs the imported graph node by node\n".utf8))
+      var compiled = imported
+      do { try Pipeline.compile.run(on: &compiled) } catch {
+        FileHandle.standardError.write(Data("warning: \(model): not compiled (\(error)); the CPU backend runs the imported graph node by node\n".utf8))
+        compiled = imported
       }
-      let plan = try CPUPlan(graph: compiled, maxBatch: maxBatch, threads: threads)
-      self.plan = plan
+      plan = try CPUPlan(graph: compiled, maxBatch: maxBatch, threads: threads)
       graph = compiled
-      operationsPerSample = plan.operationsPerSample
     case .interpreter:
       plan = nil
       graph = imported
-      operationsPerSample = compileError == nil ? (try? CPUPlan(graph: compiled, maxBatch: 1, threads: 1))?.operationsPerSample ?? 0 : 0
     }
   }
 

@@ -18,7 +18,7 @@ public final class CPUPlan: @unchecked Sendable {
   public let maxBatch: Int
   /// Worker threads.
   public let threads: Int
-  /// Multiply-accumulates (×2) per sample in the GEMM layers.
+  /// Operations per sample: 2 per multiply-accumulate of the graph's matrix layers.
   public let operationsPerSample: Int
   /// Each step's node and the kernel it runs, in order.
   public let kernels: [(node: String, kernel: String)]
@@ -73,7 +73,7 @@ public final class CPUPlan: @unchecked Sendable {
     }
     self.outputs = outputs
     steps = builder.steps
-    operationsPerSample = builder.operationsPerSample
+    operationsPerSample = 2 * graph.summary.totalMACs
     samplesPerChunk = max(1, Self.chunkBytes / max(1, builder.bytesPerSample))
     kernels = builder.steps.map { ($0.node, $0.kernel) }
     fallbackNodes = builder.fallbacks

@@ -8,7 +8,6 @@ struct PlanBuilder {
   private(set) var buffers: [String: ValueBuffer] = [:]
   private(set) var steps: [any PlanStep] = []
   private(set) var fallbacks: [(node: String, reason: String)] = []
-  private(set) var operationsPerSample = 0
   /// Bytes of activations (every buffer and packed image) one sample occupies.
   private(set) var bytesPerSample = 0
   /// Packed images by the name of the value they pack.
@@ -116,11 +115,9 @@ struct PlanBuilder {
         source = .rows(x)
         inputType = xType.dataType
       }
-      let step = try MatrixVectorStep(
+      steps.append(try MatrixVectorStep(
         node: node.name, attributes: m, source: source, inputType: inputType, output: out, weights: w,
-        thresholds: try optionalConstant(2))
-      steps.append(step)
-      operationsPerSample += 2 * step.itemsPerSample * w.shape[0] * w.shape[1]
+        thresholds: try optionalConstant(2)))
     case .swu(let u):
       steps.append(try SlidingWindowStep(node: node.name, attributes: u, input: try value(0).0, output: out))
     case .streamingMaxPool(let kernel, let strides):
