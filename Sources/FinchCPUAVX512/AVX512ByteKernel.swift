@@ -30,31 +30,17 @@
         let rows = UnsafeRawPointer(scratch)
         for j in stride(from: 0, to: n, by: 32) {
           let p0 = panels + (j / 16) * panelStride, p1 = p0 + panelStride
-          var c00 = _mm512_setzero_si512(), c01 = _mm512_setzero_si512()
-          var c10 = _mm512_setzero_si512(), c11 = _mm512_setzero_si512()
-          var c20 = _mm512_setzero_si512(), c21 = _mm512_setzero_si512()
-          var c30 = _mm512_setzero_si512(), c31 = _mm512_setzero_si512()
+          var block = IntegerBlock()
           for q in 0..<quads {
-            let b0 = _mm512_loadu_si512(p0 + 64 * q), b1 = _mm512_loadu_si512(p1 + 64 * q)
-            let x0 = _mm512_set1_epi32(rows.loadUnaligned(fromByteOffset: 4 * q, as: Int32.self))
-            let x1 = _mm512_set1_epi32(rows.loadUnaligned(fromByteOffset: rowBytes + 4 * q, as: Int32.self))
-            let x2 = _mm512_set1_epi32(rows.loadUnaligned(fromByteOffset: 2 * rowBytes + 4 * q, as: Int32.self))
-            let x3 = _mm512_set1_epi32(rows.loadUnaligned(fromByteOffset: 3 * rowBytes + 4 * q, as: Int32.self))
-            c00 = _mm512_dpbusd_epi32(c00, x0, b0)
-            c01 = _mm512_dpbusd_epi32(c01, x0, b1)
-            c10 = _mm512_dpbusd_epi32(c10, x1, b0)
-            c11 = _mm512_dpbusd_epi32(c11, x1, b1)
-            c20 = _mm512_dpbusd_epi32(c20, x2, b0)
-            c21 = _mm512_dpbusd_epi32(c21, x2, b1)
-            c30 = _mm512_dpbusd_epi32(c30, x3, b0)
-            c31 = _mm512_dpbusd_epi32(c31, x3, b1)
+            block.accumulateBytes(
+              rows.loadUnaligned(fromByteOffset: 4 * q, as: Int32.self),
+              rows.loadUnaligned(fromByteOffset: rowBytes + 4 * q, as: Int32.self),
+              rows.loadUnaligned(fromByteOffset: 2 * rowBytes + 4 * q, as: Int32.self),
+              rows.loadUnaligned(fromByteOffset: 3 * rowBytes + 4 * q, as: Int32.self),
+              _mm512_loadu_si512(p0 + 64 * q), _mm512_loadu_si512(p1 + 64 * q))
           }
-          let s0 = _mm512_loadu_si512(columnSums + j), s1 = _mm512_loadu_si512(columnSums + j + 16)
-          let columns = n - j, out = c + i * ldc + j
-          storeRow(_mm512_sub_epi32(c00, s0), _mm512_sub_epi32(c01, s1), columns: columns, to: out)
-          if m - i > 1 { storeRow(_mm512_sub_epi32(c10, s0), _mm512_sub_epi32(c11, s1), columns: columns, to: out + ldc) }
-          if m - i > 2 { storeRow(_mm512_sub_epi32(c20, s0), _mm512_sub_epi32(c21, s1), columns: columns, to: out + 2 * ldc) }
-          if m - i > 3 { storeRow(_mm512_sub_epi32(c30, s0), _mm512_sub_epi32(c31, s1), columns: columns, to: out + 3 * ldc) }
+          block.subtract(_mm512_loadu_si512(columnSums + j), _mm512_loadu_si512(columnSums + j + 16))
+          block.store(rows: m - i, columns: n - j, c: c + i * ldc + j, ldc: ldc)
         }
       }
     }
@@ -73,21 +59,6 @@
         p += 32
       }
       for q in depth..<bytes { out[q] = 0 }
-    }
-
-    @inline(__always)
-    private static func storeRow(_ low: __m512i, _ high: __m512i, columns: Int, to c: UnsafeMutablePointer<Int32>) {
-      if columns >= 16 {
-        _mm512_storeu_si512(c, low)
-      } else {
-        _mm512_mask_storeu_epi32(c, __mmask16((1 << columns) - 1), low)
-        return
-      }
-      if columns >= 32 {
-        _mm512_storeu_si512(c + 16, high)
-      } else if columns > 16 {
-        _mm512_mask_storeu_epi32(c + 16, __mmask16((1 << (columns - 16)) - 1), high)
-      }
     }
   }
 #endif

@@ -57,7 +57,8 @@
   }
 
   /// Int32 sums of 4 activation rows × 32 weight rows.
-  private struct IntegerBlock {
+  /// Used by the 16-bit kernel (VPDPWSSD) and the byte kernel (VPDPBUSD).
+  struct IntegerBlock {
     var c00 = _mm512_setzero_si512(), c01 = _mm512_setzero_si512()
     var c10 = _mm512_setzero_si512(), c11 = _mm512_setzero_si512()
     var c20 = _mm512_setzero_si512(), c21 = _mm512_setzero_si512()
@@ -75,6 +76,30 @@
       c21 = _mm512_dpwssd_epi32(c21, x2, b1)
       c30 = _mm512_dpwssd_epi32(c30, x3, b0)
       c31 = _mm512_dpwssd_epi32(c31, x3, b1)
+    }
+
+    /// Adds four u8 × s8 products per lane: `a0 ... a3` are four bytes of each activation row.
+    @inline(__always)
+    mutating func accumulateBytes(_ a0: Int32, _ a1: Int32, _ a2: Int32, _ a3: Int32, _ b0: __m512i, _ b1: __m512i) {
+      let x0 = _mm512_set1_epi32(a0), x1 = _mm512_set1_epi32(a1)
+      let x2 = _mm512_set1_epi32(a2), x3 = _mm512_set1_epi32(a3)
+      c00 = _mm512_dpbusd_epi32(c00, x0, b0)
+      c01 = _mm512_dpbusd_epi32(c01, x0, b1)
+      c10 = _mm512_dpbusd_epi32(c10, x1, b0)
+      c11 = _mm512_dpbusd_epi32(c11, x1, b1)
+      c20 = _mm512_dpbusd_epi32(c20, x2, b0)
+      c21 = _mm512_dpbusd_epi32(c21, x2, b1)
+      c30 = _mm512_dpbusd_epi32(c30, x3, b0)
+      c31 = _mm512_dpbusd_epi32(c31, x3, b1)
+    }
+
+    /// Subtracts `low` from the first sixteen columns of every row and `high` from the next sixteen.
+    @inline(__always)
+    mutating func subtract(_ low: __m512i, _ high: __m512i) {
+      (c00, c01) = (_mm512_sub_epi32(c00, low), _mm512_sub_epi32(c01, high))
+      (c10, c11) = (_mm512_sub_epi32(c10, low), _mm512_sub_epi32(c11, high))
+      (c20, c21) = (_mm512_sub_epi32(c20, low), _mm512_sub_epi32(c21, high))
+      (c30, c31) = (_mm512_sub_epi32(c30, low), _mm512_sub_epi32(c31, high))
     }
 
     /// Writes the first `rows` rows and `columns` columns.
