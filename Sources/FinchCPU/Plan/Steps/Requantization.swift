@@ -61,13 +61,11 @@ struct Requantization: Sendable {
       // count(acc) = floor((acc - a) / spacing) + 1.
       let b = (1 << shift) - Int64((phase * Double(m)).rounded())
       let f = { (acc: Int64) in Swift.min(Swift.max((acc * m + b) >> shift, 0), Int64(n)) }
-      var agrees = true
-      for i in 0..<n where agrees {
-        let at = Int64(t[i])
-        // #{j : t[j] <= at} and #{j : t[j] <= at - 1}, duplicates included.
-        let upTo = Int64(t.lastIndex { Int64($0) <= at }.map { $0 + 1 } ?? 0)
-        let below = Int64(t.lastIndex { Int64($0) <= at - 1 }.map { $0 + 1 } ?? 0)
-        agrees = f(at) == upTo && f(at - 1) == below
+      let agrees = t.withUnsafeBufferPointer { t in
+        t.allSatisfy { at in
+          // The counts at and just below each threshold, duplicates included.
+          f(Int64(at)) == t.countAtMost(at) && f(Int64(at) - 1) == t.countAtMost(at - 1)
+        }
       }
       if agrees { return (m, b) }
     }

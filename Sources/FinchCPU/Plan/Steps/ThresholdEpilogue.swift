@@ -53,7 +53,7 @@ struct ThresholdEpilogue: @unchecked Sendable {
   /// The output level for accumulator `acc` of channel `c`.
   func level(_ acc: Int32, channel c: Int) -> Int32 {
     if let requantization { return outScale &* Int32(truncatingIfNeeded: requantization.count(acc, channel: c)) &+ outBias }
-    return sorted.withUnsafeBufferPointer { t in outScale &* Self.search(acc, t.baseAddress! + c * steps, steps) &+ outBias }
+    return sorted.withUnsafeBufferPointer { t in outScale &* Self.search(acc, t, channel: c, steps) &+ outBias }
   }
 
   /// Writes the levels of `rows` rows of `count` (= channels) accumulators.
@@ -94,20 +94,16 @@ struct ThresholdEpilogue: @unchecked Sendable {
       for c in 0..<n { out[c] = Int16(truncatingIfNeeded: requantization.count(acc[c], channel: c)) }
     } else {
       sorted.withUnsafeBufferPointer { t in
-        for c in 0..<n { out[c] = Int16(truncatingIfNeeded: Self.search(acc[c], t.baseAddress! + c * steps, steps)) }
+        for c in 0..<n { out[c] = Int16(truncatingIfNeeded: Self.search(acc[c], t, channel: c, steps)) }
       }
     }
     let (scale, bias) = (outScale, outBias)
     for c in 0..<n { out[c] = Int16(truncatingIfNeeded: scale &* Int32(out[c]) &+ bias) }
   }
 
-  /// How many of the `n` ascending thresholds at `t` are at most `acc`.
-  private static func search(_ acc: Int32, _ t: UnsafePointer<Int32>, _ n: Int) -> Int32 {
-    var lo = 0, hi = n
-    while lo < hi {
-      let mid = (lo + hi) / 2
-      if t[mid] <= acc { lo = mid + 1 } else { hi = mid }
-    }
-    return Int32(lo)
+  /// How many of channel `c`'s `steps` ascending thresholds in `t` are at most `acc`.
+  @inline(__always)
+  private static func search(_ acc: Int32, _ t: UnsafeBufferPointer<Int32>, channel c: Int, _ steps: Int) -> Int32 {
+    Int32(UnsafeBufferPointer(rebasing: t[(c * steps)..<((c + 1) * steps)]).countAtMost(acc))
   }
 }

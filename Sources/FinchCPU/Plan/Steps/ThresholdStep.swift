@@ -52,7 +52,7 @@ final class ThresholdStep: PlanStep, @unchecked Sendable {
       var table = [Int16](repeating: 0, count: channels * stride)
       for c in 0..<channels {
         for v in 0..<Int(span) {
-          let level = m.outScale * Float(Self.count(Float(tableMin + v), sorted, c * steps, steps)) + m.outBias
+          let level = m.outScale * Float(Self.count(Float(tableMin + v), sorted, channel: c, steps)) + m.outBias
           table[c * stride + v] = Int16(level)
         }
       }
@@ -81,19 +81,14 @@ final class ThresholdStep: PlanStep, @unchecked Sendable {
             offset: Int16(tableMin), into: output.int16 + i)
         }
       } else {
-        for k in i..<end { output.set(outScale * Float(Self.count(input.float(at: k), sorted, c * steps, steps)) + outBias, at: k) }
+        for k in i..<end { output.set(outScale * Float(Self.count(input.float(at: k), sorted, channel: c, steps)) + outBias, at: k) }
       }
       i = end
     }
   }
 
-  /// How many of the ascending thresholds `t[first ..< first + n]` are at most `x` (none for NaN).
-  private static func count(_ x: Float, _ t: [Float], _ first: Int, _ n: Int) -> Int {
-    var lo = first, hi = first + n
-    while lo < hi {
-      let mid = (lo + hi) / 2
-      if t[mid] <= x { lo = mid + 1 } else { hi = mid }
-    }
-    return lo - first
+  /// How many of channel `c`'s `steps` ascending thresholds in `t` are at most `x` (none for NaN).
+  private static func count(_ x: Float, _ t: [Float], channel c: Int, _ steps: Int) -> Int {
+    t.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[(c * steps)..<((c + 1) * steps)]).countAtMost(x) }
   }
 }
