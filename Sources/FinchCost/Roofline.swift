@@ -328,7 +328,7 @@ public struct Roofline: Sendable, Codable {
     precisions: [MACPrecision] = MACPrecision.standard
   ) throws(FinchCostError) {
     let clock = clockMHz ?? board.clockMHz
-    guard clock > 0, clock.isFinite else { throw .invalidTarget("clock must be a positive number of MHz, got \(clock)") }
+    try TargetLimits.checkClock(clock)
     self.board = board.name
     self.part = part.name
     self.clockMHz = clock

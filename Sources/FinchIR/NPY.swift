@@ -89,11 +89,11 @@ public enum NPY {
     do { return try decode([UInt8](data)) } catch { throw .inFile(path: path, error) }
   }
 
-  /// Encodes `tensor` and writes it to `path` atomically (a temporary file in
-  /// the same folder, then a rename), so a failed write leaves no partial file.
+  /// Encodes `tensor` and writes it to `path` as ``OutputFile`` does: whole or
+  /// not at all, through symbolic links, never over a folder, device or FIFO.
   public static func write(_ tensor: Tensor, path: String) throws(NPYError) {
-    do { try Data(encode(tensor)).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-      throw .unwritable(path: path, reason: error.localizedDescription)
+    do { try OutputFile.write(Data(encode(tensor)), to: path) } catch {
+      throw .unwritable(path: path, reason: error.description)
     }
   }
 

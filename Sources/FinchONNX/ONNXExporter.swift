@@ -21,18 +21,12 @@ public enum ONNXExporter {
     try serialize(graph, file: graph.name)
   }
 
-  /// Writes `graph` to `path`, replacing any file there atomically: the model is
-  /// written to a temporary file in the same folder and then renamed, so a
-  /// failure never leaves a partial model behind.
+  /// Writes `graph` to `path` as ``OutputFile`` does: whole or not at all (a
+  /// temporary file renamed over the target), through symbolic links, never
+  /// over a folder, device or FIFO.
   public static func save(_ graph: Graph, path: String) throws(ONNXError) {
     let data = try serialize(graph, file: path)
-    let url = URL(fileURLWithPath: path)
-    let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-    defer { try? FileManager.default.removeItem(at: temp) }
-    do { try data.write(to: temp) } catch { throw .io(file: path, reason: "cannot write: \(error.localizedDescription)") }
-    guard rename(temp.path, url.path) == 0 else {
-      throw .io(file: path, reason: "cannot replace the file: \(String(cString: strerror(errno)))")
-    }
+    do { try OutputFile.write(data, to: path) } catch { throw .io(file: path, reason: error.description) }
   }
 
   static func serialize(_ graph: Graph, file: String) throws(ONNXError) -> Data {

@@ -19,6 +19,22 @@ struct Finch: ParsableCommand {
     subcommands: [Inspect.self, Run.self, Compile.self, Estimate.self, Build.self, Simulate.self, Synth.self, Devices.self, RooflineCommand.self, Export.self, Bench.self]
   )
 
+  /// The most worker threads a command accepts: four per core.
+  static var maxThreads: Int { 4 * max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+  /// Checks a `--threads` value against ``maxThreads``.
+  static func validateThreads(_ threads: Int) throws {
+    guard (1...maxThreads).contains(threads) else {
+      throw ValidationError("--threads must be in 1...\(maxThreads) (four per core), not \(threads)")
+    }
+  }
+
+  /// Prints a status line: on standard output, or on standard error when
+  /// standard output carries data.
+  static func status(_ line: String, toStandardError: Bool) {
+    if toStandardError { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { print(line) }
+  }
+
   /// Runs a subcommand body, printing library errors as one `error:` line and exiting 1.
   static func reportingErrors(_ body: () throws -> Void) throws {
     do {

@@ -7,13 +7,13 @@ struct FoldingOptions: ParsableArguments {
   @Option(help: "Board or part (see `finch devices`).")
   var board: String
 
-  @Option(help: "Target frames per second.")
+  @Option(help: "Target frames per second (0.001...1e9).")
   var fps: Double?
 
   @Option(help: "Fraction of the part's resources to use (0 < F <= 1).")
   var budget: Double?
 
-  @Option(help: "Clock in MHz (default: the board's).")
+  @Option(help: "Clock in MHz, 1...2000 (default: the board's).")
   var clock: Double?
 
   @Option(help: "Folding file pinning PE/SIMD of some layers.")
@@ -25,9 +25,12 @@ struct FoldingOptions: ParsableArguments {
   func validate() throws {
     if fps != nil && budget != nil { throw ValidationError("give --fps or --budget, not both") }
     if fps == nil && budget == nil && folding == nil { throw ValidationError("give --fps N, --budget F or --folding FILE") }
-    if let fps, !(fps > 0 && fps.isFinite) { throw ValidationError("--fps must be a positive number") }
-    if let budget, !(budget > 0 && budget <= 1) { throw ValidationError("--budget must be in (0, 1]") }
-    if let clock, !(clock > 0 && clock.isFinite) { throw ValidationError("--clock must be a positive number of MHz") }
+    let (fpsRange, clockRange) = (TargetLimits.fps, TargetLimits.clockMHz)
+    if let fps, !fpsRange.contains(fps) { throw ValidationError("--fps must be in \(fpsRange.lowerBound)...\(fpsRange.upperBound), not \(fps)") }
+    if let budget, !(budget > 0 && budget <= 1) { throw ValidationError("--budget must be in (0, 1], not \(budget)") }
+    if let clock, !clockRange.contains(clock) {
+      throw ValidationError("--clock must be in \(clockRange.lowerBound)...\(clockRange.upperBound) MHz, not \(clock)")
+    }
     if let t = inputType, DataType(finnName: t) == nil { throw ValidationError("'\(t)' is not a FINN datatype (e.g. UINT8, INT4, BIPOLAR)") }
   }
 
@@ -48,7 +51,7 @@ struct FoldingOptions: ParsableArguments {
       }
       return (device, clockMHz, solver, f)
     }
-    if let fps { return (device, clockMHz, solver, solver.solve(targetCycles: Int(clockMHz * 1e6 / fps))) }
+    if let fps { return (device, clockMHz, solver, solver.solve(targetCycles: try TargetLimits.cyclesPerFrame(clockMHz: clockMHz, fps: fps))) }
     let target = pinned.keys.map { CycleModel.cycles(layers[$0], solver.options($0).first?.folding ?? LayerFolding()) }.max() ?? 0
     return (device, clockMHz, solver, solver.solve(targetCycles: target))
   }

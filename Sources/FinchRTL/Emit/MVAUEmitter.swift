@@ -26,10 +26,10 @@ public enum MVAUEmitter {
     }
     let aType = x.dataType
     guard aType.isInteger else { throw .unsupported(layer: node.name, reason: "\(aType) inputs; the MVAU takes integers") }
-    let wValues = weights.int64s
-    guard weights.floats.allSatisfy({ $0 == $0.rounded() }) else {
-      throw .unsupported(layer: node.name, reason: "weights are not integers")
+    guard weights.floats.allSatisfy({ $0 == $0.rounded() && abs($0) <= 16_777_216 }) else {
+      throw .unsupported(layer: node.name, reason: "weights are not integers of at most 24 bits")
     }
+    let wValues = weights.int64s
     let wType = try weightType(graph.type(of: node.inputs[1])?.dataType, values: wValues, xnor: m.xnor, layer: node.name)
     if m.xnor, aType != .bipolar || wType != .bipolar {
       throw .unsupported(layer: node.name, reason: "XNOR mode needs bipolar inputs and weights, got \(aType) and \(wType)")
@@ -40,14 +40,18 @@ public enum MVAUEmitter {
     if m.xnor {
       hi = Int64(mw)
     } else {
+      let tooWide = RTLError.unsupported(layer: node.name, reason: "the accumulator of \(aType) inputs over \(mw) columns exceeds 64 bits")
+      guard aType.bitWidth <= 32 else { throw tooWide }
       let (xmin, xmax) = (Int64(aType.min), Int64(aType.max))
       for c in 0..<mh {
-        var l: Int64 = 0, h: Int64 = 0
+        var l: Int64 = 0, h: Int64 = 0, overflow = false
         for i in 0..<mw {
-          let w = wValues[i * mh + c]
-          l += min(w * xmin, w * xmax)
-          h += max(w * xmin, w * xmax)
+          let w = wValues[i * mh + c]  // |w| <= 2^24 and |x| <= 2^32: the products fit
+          let (nl, o1) = l.addingReportingOverflow(min(w * xmin, w * xmax))
+          let (nh, o2) = h.addingReportingOverflow(max(w * xmin, w * xmax))
+          (l, h, overflow) = (nl, nh, overflow || o1 || o2)
         }
+        guard !overflow else { throw tooWide }
         lo = min(lo, l)
         hi = max(hi, h)
       }

@@ -26,7 +26,7 @@ struct Bench: ParsableCommand {
   @Option(help: "Samples per batch.")
   var batch = 1
 
-  @Option(help: "Worker threads (default: all cores).")
+  @Option(help: "Worker threads, at most four per core (default: all cores).")
   var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
   @Option(help: "How long to measure, in seconds.")
@@ -40,7 +40,7 @@ struct Bench: ParsableCommand {
 
   func validate() throws {
     guard batch >= 1, batch <= 1 << 16 else { throw ValidationError("--batch must be in 1...65536") }
-    guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    try Finch.validateThreads(threads)
     guard seconds > 0, seconds <= 3600 else { throw ValidationError("--seconds must be in (0, 3600]") }
   }
 

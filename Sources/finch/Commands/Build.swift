@@ -21,11 +21,13 @@ struct Build: ParsableCommand {
 
   @OptionGroup var target: FoldingOptions
 
-  @Option(name: .shortAndLong, help: "Output folder (replaced if it exists).")
+  @Option(name: .shortAndLong, help: "Output folder: new, empty, or one Finch wrote (then replaced); never any other folder.")
   var output: String
 
   func run() throws {
     try Finch.reportingErrors {
+      let inputs = [model] + (target.folding.map { [$0] } ?? [])
+      try OutputFolder.check(output, inputs: inputs)
       print("[1/3] compiling \(model)")
       let compilation = try Compilation.run(model: model, inputType: target.inputType)
       try compilation.requireLowered(allowHostOps: false)
@@ -36,7 +38,7 @@ struct Build: ParsableCommand {
       let estimate = target.estimate(layers, folded)
       print("[3/3] generating RTL")
       let design = try Design(graph: compilation.graph, foldings: Dictionary(uniqueKeysWithValues: zip(layers.map(\.name), foldings)))
-      try OutputFolder.write(to: output) { dir in
+      try OutputFolder.write(to: output, command: "build", version: Finch.version, inputs: inputs) { dir in
         try compilation.write(into: dir)
         try JSONOutput.write(FoldingConfig(layers, foldings), to: dir.appendingPathComponent("folding.json"))
         try JSONOutput.write(estimate, to: dir.appendingPathComponent("estimates.json"))

@@ -19,7 +19,7 @@ struct Compile: ParsableCommand {
   @Argument(help: "The model (.onnx).")
   var model: String
 
-  @Option(name: .shortAndLong, help: "Output folder (replaced if it exists).")
+  @Option(name: .shortAndLong, help: "Output folder: new, empty, or one Finch wrote (then replaced); never any other folder.")
   var output: String
 
   @Option(help: "Declare the graph input's datatype (e.g. UINT8) when the model does not annotate it.")
@@ -44,9 +44,12 @@ struct Compile: ParsableCommand {
 
   func run() throws {
     try Finch.reportingErrors {
+      try OutputFolder.check(output, inputs: [model])
       let compilation = try Compilation.run(model: model, inputType: inputType, printAfter: Set(printAfter), printAll: printAll)
       try compilation.requireLowered(allowHostOps: allowHostOps)
-      try OutputFolder.write(to: output) { dir in try compilation.write(into: dir) }
+      try OutputFolder.write(to: output, command: "compile", version: Finch.version, inputs: [model]) { dir in
+        try compilation.write(into: dir)
+      }
       let summary = compilation.summary
       print(Self.report(summary, folder: output))
     }

@@ -56,5 +56,5 @@ struct Devices: ParsableCommand {
   }
 
   /// A number without a needless ".0".
-  static func number(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
+  static func number(_ v: Double) -> String { Int(exactly: v).map(String.init) ?? String(v) }
 }

@@ -30,12 +30,16 @@ struct Estimate: ParsableCommand {
 
   func run() throws {
     try Finch.reportingErrors {
+      let inputs = [model] + (target.folding.map { [$0] } ?? [])
+      if let writeFolding { try OutputFile.check(writeFolding, what: "--write-folding file", inputs: inputs) }
       let graph = try CompiledModel.load(model, inputType: target.inputType)
       let layers = HardwareLayer.layers(of: graph)
       guard !layers.isEmpty else { throw FinchCostError.noHardwareLayers }
       let folded = try target.fold(layers)
       let estimate = target.estimate(layers, folded)
-      if let writeFolding { try JSONOutput.write(FoldingConfig(layers, folded.foldings), to: URL(fileURLWithPath: writeFolding)) }
+      if let writeFolding {
+        try OutputFile.write(try JSONOutput.encode(FoldingConfig(layers, folded.foldings)), to: writeFolding, what: "--write-folding file", inputs: inputs)
+      }
       if json {
         try JSONOutput.print(estimate)
       } else {

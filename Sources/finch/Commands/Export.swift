@@ -14,7 +14,8 @@ struct Export: ParsableCommand {
       express exactly (BipolarQuant and other sign quantizers, rounding other than ROUND, more than 8 bits, \
       non-zero zero points). --format float writes plain float ops (Div, Add, Clip, Round, Sub, Mul; Sign for \
       bipolar quantizers) with quantized weights folded to floats; both give the same outputs as the QONNX \
-      model. The file is replaced atomically.
+      model. The file appears whole or not at all; an existing file is replaced (through a symbolic link), \
+      never a folder, device or the input model. -o - writes the model to standard output.
       """)
 
   enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -27,19 +28,20 @@ struct Export: ParsableCommand {
   @Option(help: "Output format: qonnx, qdq or float.")
   var format: Format = .qonnx
 
-  @Option(name: .shortAndLong, help: "Output model (.onnx), replaced if it exists.")
+  @Option(name: .shortAndLong, help: "Output model (.onnx; - for standard output), replaced if it exists.")
   var output: String
 
   func run() throws {
     try Finch.reportingErrors {
+      try OutputFile.check(output, inputs: [model], allowStandardOutput: true)
       var graph = try ONNXImporter.load(path: model)
       switch format {
       case .qonnx: break
       case .qdq: graph = try StandardONNX.qdq(graph)
       case .float: graph = try StandardONNX.float(graph)
       }
-      try ONNXExporter.save(graph, path: output)
-      print("exported \(model) -> \(output) (\(format.rawValue), \(graph.nodes.count) nodes)")
+      try OutputFile.write(try ONNXExporter.encode(graph), to: output, inputs: [model], allowStandardOutput: true)
+      Finch.status("exported \(model) -> \(output) (\(format.rawValue), \(graph.nodes.count) nodes)", toStandardError: output == OutputFile.standardOutput)
     }
   }
 }

@@ -29,18 +29,20 @@ struct RooflineCommand: ParsableCommand {
   @Option(name: .shortAndLong, help: "Write the chart as SVG to this file.")
   var output: String?
 
-  @Option(help: "Fabric clock in MHz (default: the board's).")
+  @Option(help: "Fabric clock in MHz, 1...2000 (default: the board's).")
   var clock: Double?
 
   @Flag(help: "Print one JSON object instead of a table.")
   var json = false
 
   func validate() throws {
-    if let clock, !(clock > 0 && clock.isFinite) { throw ValidationError("--clock must be a positive number of MHz") }
+    let range = TargetLimits.clockMHz
+    if let clock, !range.contains(clock) { throw ValidationError("--clock must be in \(range.lowerBound)...\(range.upperBound) MHz, not \(clock)") }
   }
 
   func run() throws {
     try Finch.reportingErrors {
+      if let output { try OutputFile.check(output, inputs: models) }
       let catalogue = try DeviceCatalogue.bundled()
       let board = try catalogue.board(named: board)
       let networks = try models.map { path in
@@ -48,12 +50,7 @@ struct RooflineCommand: ParsableCommand {
           name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, graph: try ONNXImporter.load(path: path))
       }
       let roofline = try Roofline(board: board, part: try catalogue.part(of: board), clockMHz: clock, networks: networks)
-      if let output {
-        let url = URL(fileURLWithPath: output)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        // `.atomic` writes a temporary file beside the target and renames it into place.
-        try Data(RooflineChart(roofline).svg.utf8).write(to: url, options: .atomic)
-      }
+      if let output { try OutputFile.write(Data(RooflineChart(roofline).svg.utf8), to: output, inputs: models) }
       if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -22,7 +22,7 @@ struct Run: ParsableCommand {
   @Option(name: .shortAndLong, help: "Input tensor (.npy, float32 or integer).")
   var input: String
 
-  @Option(name: .shortAndLong, help: "Write the model's first output, samples stacked, to this .npy file.")
+  @Option(name: .shortAndLong, help: "Write the model's first output, samples stacked, to this .npy file (- for standard output).")
   var output: String?
 
   @Option(help: "True labels (.npy, integers) to report accuracy against.")
@@ -31,21 +31,23 @@ struct Run: ParsableCommand {
   @Option(help: "Where to run: \(InferenceBackend.allCases.map(\.rawValue).joined(separator: " or ")).")
   var backend: InferenceBackend = .cpu
 
-  @Option(help: "Worker threads (default: all cores).")
+  @Option(help: "Worker threads, at most four per core (default: all cores).")
   var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
   func validate() throws {
-    guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    try Finch.validateThreads(threads)
   }
 
   func run() throws {
     try Finch.reportingErrors {
+      let inputs = [model, input] + (labels.map { [$0] } ?? [])
+      if let output { try OutputFile.check(output, inputs: inputs, allowStandardOutput: true) }
       let session = try InferenceSession(model: model, backend: backend, threads: threads, maxBatch: 64)
       let x = try NPY.read(path: input)
       let y: Tensor
       do { y = try session.run(x) } catch { throw RunError.failed(input, "\(error)") }
       if let output {
-        try NPY.write(y, path: output)
+        try OutputFile.write(Data(NPY.encode(y)), to: output, inputs: inputs, allowStandardOutput: true)
         return
       }
       let predictions = Self.argmax(y)

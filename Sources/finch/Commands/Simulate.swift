@@ -21,7 +21,7 @@ struct Simulate: ParsableCommand {
   @Option(help: "Model inputs (.npy; default: the folder's inputs.npy).")
   var input: String?
 
-  @Option(help: "How many frames to simulate (default 8).")
+  @Option(help: "How many frames to simulate, 1...1000000 (default 8).")
   var frames: Int = 8
 
   @Option(help: "verilator or icarus.")
@@ -35,7 +35,7 @@ struct Simulate: ParsableCommand {
 
   func validate() throws {
     guard Simulation.Simulator(rawValue: simulator) != nil else { throw ValidationError("--simulator must be verilator or icarus") }
-    guard frames >= 1 else { throw ValidationError("--frames must be at least 1") }
+    guard (1...1_000_000).contains(frames) else { throw ValidationError("--frames must be in 1...1000000, not \(frames)") }
     guard stall >= 0 && stall < 1 else { throw ValidationError("--stall must be in [0, 1)") }
   }
 

@@ -1,0 +1,38 @@
+/// Why Finch refused to write an output, or could not.
+///
+/// Finch never deletes or overwrites what it did not write: these errors name
+/// the path and say how to proceed.
+public enum OutputError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// The output path is empty (often an unset shell variable).
+  case emptyPath(what: String)
+  /// The output folder is one Finch will never replace (`.`, `..`, `/`, home,
+  /// a folder holding the current folder or an input).
+  case protectedFolder(path: String, reason: String)
+  /// The output folder exists and holds files Finch did not write.
+  case notFinchFolder(path: String)
+  /// The output path exists but is not the kind of thing Finch writes there.
+  case wrongKind(path: String, found: String, expected: String)
+  /// The output path names one of the command's own inputs.
+  case overwritesInput(path: String, input: String)
+  /// The file system refused an operation.
+  case io(path: String, reason: String)
+
+  /// One line saying what is wrong and what to do.
+  public var description: String {
+    switch self {
+    case .emptyPath(let what): return "the \(what) path is empty (is a shell variable unset?)"
+    case .protectedFolder(let path, let reason):
+      return "refusing to write the output folder '\(path)': \(reason); give a new folder, e.g. -o \(Self.suggestion(path))"
+    case .notFinchFolder(let path):
+      return "output folder '\(path)' exists and was not written by Finch (it has no \(OutputFolder.markerName)); "
+        + "Finch replaces only its own folders: give a new folder, or move or remove '\(path)' yourself"
+    case .wrongKind(let path, let found, let expected): return "output '\(path)' is \(found), not \(expected)"
+    case .overwritesInput(let path, let input): return "output '\(path)' is the input '\(input)'; give another output path"
+    case .io(let path, let reason): return "cannot write '\(path)': \(reason)"
+    }
+  }
+
+  private static func suggestion(_ path: String) -> String {
+    path.isEmpty || path == "/" || path.hasSuffix(".") ? "finch-out" : path + "-finch"
+  }
+}
