@@ -21,11 +21,13 @@ public enum FinchCLI {
     return here.deletingLastPathComponent().appendingPathComponent("finch")
   }
 
-  /// Runs `finch` with `arguments` (and `environment` added to this process's) and waits for it to exit.
-  public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+  /// Runs `finch` with `arguments` (and `environment` added to this process's,
+  /// in `currentDirectory` if given) and waits for it to exit.
+  public static func run(_ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil) throws -> Result {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if let currentDirectory { process.currentDirectoryURL = currentDirectory }
     if !environment.isEmpty {
       process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
     }
