@@ -6,6 +6,8 @@ public enum FinchCLI {
   public struct Result: Sendable {
     public var status: Int32
     public var stdout: String
+    /// Standard output as bytes, for binary outputs (`-o -`).
+    public var stdoutBytes: Data
     public var stderr: String
   }
 
@@ -39,7 +41,7 @@ public enum FinchCLI {
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return Result(
-      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stdoutBytes: outData,
       stderr: String(decoding: errData, as: UTF8.self))
   }
 }

@@ -7,7 +7,7 @@ struct FoldingOptions: ParsableArguments {
   @Option(help: "Board or part (see `finch devices`).")
   var board: String
 
-  @Option(help: "Target frames per second (0.001...1e9).")
+  @Option(help: "Target frames per second (0.001...1e15).")
   var fps: Double?
 
   @Option(help: "Fraction of the part's resources to use (0 < F <= 1).")

@@ -211,7 +211,7 @@ final class NPYTests: XCTestCase {
       guard case .unreadable(let p, _)? = error as? NPYError else { return XCTFail("\(error)") }
       XCTAssertEqual(p, missing)
     }
-    let nowhere = folder.appendingPathComponent("no/such/dir/t.npy").path
+    let nowhere = folder.appendingPathComponent("t.npy/under/a/file.npy").path  // missing folders are created, but not under a file
     XCTAssertThrowsError(try NPY.write(tensor, path: nowhere)) { error in
       guard case .unwritable(let p, _)? = error as? NPYError else { return XCTFail("\(error)") }
       XCTAssertEqual(p, nowhere)

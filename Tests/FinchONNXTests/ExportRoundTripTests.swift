@@ -128,7 +128,7 @@ final class ExportRoundTripTests: XCTestCase {
 
     let blocked = folder.appendingPathComponent("dir")
     try FileManager.default.createDirectory(at: blocked, withIntermediateDirectories: false)
-    for bad in [blocked.path, folder.appendingPathComponent("missing/model.onnx").path] {
+    for bad in [blocked.path, folder.appendingPathComponent("model.onnx/model.onnx").path] {
       XCTAssertThrowsError(try ONNXExporter.save(graph, path: bad)) { error in
         guard case ONNXError.io(let file, _) = error else { return XCTFail("\(error)") }
         XCTAssertEqual(file, bad)

@@ -11,9 +11,9 @@ public enum OutputError: Error, Hashable, Sendable, CustomStringConvertible {
   /// The output folder exists and holds files Finch did not write.
   case notFinchFolder(path: String)
   /// The output path exists but is not the kind of thing Finch writes there.
-  case wrongKind(path: String, found: String, expected: String)
+  case wrongKind(what: String, path: String, found: String, expected: String)
   /// The output path names one of the command's own inputs.
-  case overwritesInput(path: String, input: String)
+  case overwritesInput(what: String, path: String, input: String)
   /// The file system refused an operation.
   case io(path: String, reason: String)
 
@@ -26,8 +26,8 @@ public enum OutputError: Error, Hashable, Sendable, CustomStringConvertible {
     case .notFinchFolder(let path):
       return "output folder '\(path)' exists and was not written by Finch (it has no \(OutputFolder.markerName)); "
         + "Finch replaces only its own folders: give a new folder, or move or remove '\(path)' yourself"
-    case .wrongKind(let path, let found, let expected): return "output '\(path)' is \(found), not \(expected)"
-    case .overwritesInput(let path, let input): return "output '\(path)' is the input '\(input)'; give another output path"
+    case .wrongKind(let what, let path, let found, let expected): return "\(what) '\(path)' is \(found), not \(expected)"
+    case .overwritesInput(let what, let path, let input): return "\(what) '\(path)' is the input '\(input)'; give another path"
     case .io(let path, let reason): return "cannot write '\(path)': \(reason)"
     }
   }

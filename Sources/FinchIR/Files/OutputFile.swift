@@ -6,7 +6,8 @@ import Foundation
 /// over it, so readers never see a partial file. A symbolic link is written
 /// through (its target is replaced, the link stays); folders, devices, FIFOs
 /// and sockets are refused, as is any path that is one of the command's
-/// inputs. `-` means standard output where a command allows it.
+/// inputs. Missing folders above the file are created (and removed again if
+/// the write fails). `-` means standard output where a command allows it.
 public enum OutputFile {
   /// The path that means standard output.
   public static let standardOutput = "-"
@@ -24,18 +25,15 @@ public enum OutputFile {
       FileHandle.standardOutput.write(data)
       return
     }
+    let createdParent = try OutputFolder.createMissingFolders(target.deletingLastPathComponent(), for: path)
     let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).partial")
-    do {
-      try data.write(to: temporary, options: .withoutOverwriting)
-    } catch {
+    func fail(_ reason: String) -> OutputError {
       try? FileManager.default.removeItem(at: temporary)
-      throw .io(path: path, reason: error.localizedDescription)
+      if let createdParent { try? FileManager.default.removeItem(at: createdParent) }
+      return .io(path: path, reason: reason)
     }
-    guard rename(temporary.path, target.path) == 0 else {
-      let reason = String(cString: strerror(errno))
-      try? FileManager.default.removeItem(at: temporary)
-      throw .io(path: path, reason: reason)
-    }
+    do { try data.write(to: temporary, options: .withoutOverwriting) } catch { throw fail(error.localizedDescription) }
+    guard rename(temporary.path, target.path) == 0 else { throw fail(String(cString: strerror(errno))) }
   }
 
   /// The resolved path `write` would replace (nil for standard output), after
@@ -48,14 +46,15 @@ public enum OutputFile {
     guard !path.isEmpty else { throw .emptyPath(what: what) }
     let target = FileStatus.resolved(path)
     if let status = FileStatus(path: target.path) {
-      guard status.kind == .regular else { throw .wrongKind(path: path, found: status.kind.phrase, expected: "a regular file") }
+      guard status.kind == .regular else { throw .wrongKind(what: what, path: path, found: status.kind.phrase, expected: "a regular file") }
       for input in inputs where FileStatus(path: input)?.identity == status.identity {
-        throw .overwritesInput(path: path, input: input)
+        throw .overwritesInput(what: what, path: path, input: input)
       }
     }
-    let folder = target.deletingLastPathComponent()
-    guard FileStatus(path: folder.path)?.kind == .directory else {
-      throw .io(path: path, reason: "folder '\(folder.path)' does not exist")
+    var folder = target.deletingLastPathComponent()
+    while FileStatus(path: folder.path) == nil && folder.path != "/" { folder.deleteLastPathComponent() }
+    if let above = FileStatus(path: folder.path), above.kind != .directory {
+      throw .wrongKind(what: "the folder above \(what)", path: folder.path, found: above.kind.phrase, expected: "a folder")
     }
     return target
   }

@@ -77,10 +77,11 @@ public enum OutputFolder {
       throw .protectedFolder(path: path, reason: "it holds the current folder")
     }
     for input in inputs where !input.isEmpty && FileStatus.isWithin(FileStatus.resolved(input), target) {
+      if FileStatus.resolved(input) == target { throw .overwritesInput(what: "output folder", path: path, input: input) }
       throw .protectedFolder(path: path, reason: "it holds the input '\(input)'")
     }
     if let status = FileStatus(path: target.path) {
-      guard status.kind == .directory else { throw .wrongKind(path: path, found: status.kind.phrase, expected: "a folder") }
+      guard status.kind == .directory else { throw .wrongKind(what: "output folder", path: path, found: status.kind.phrase, expected: "a folder") }
       guard isReplaceable(target) else { throw .notFinchFolder(path: path) }
     }
     return target
@@ -96,8 +97,9 @@ public enum OutputFolder {
     return marker.writtenBy == "finch"
   }
 
-  /// Creates the missing folders above an output; returns the topmost one created.
-  private static func createMissingFolders(_ folder: URL, for path: String) throws(OutputError) -> URL? {
+  /// Creates the missing folders above an output; returns the topmost one
+  /// created, for removal if the output fails.
+  static func createMissingFolders(_ folder: URL, for path: String) throws(OutputError) -> URL? {
     var topmost: URL?, probe = folder
     while FileStatus(path: probe.path) == nil && probe.path != "/" {
       topmost = probe
