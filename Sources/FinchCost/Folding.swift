@@ -29,8 +29,8 @@ public struct FoldingConfig: Sendable, Codable, Equatable {
     self.layers = zip(layers, foldings).map { Entry(name: $0.name, pe: $1.pe, simd: $1.simd) }
   }
 
-  /// Checks every entry names a layer and respects its divisibility rules;
-  /// returns the pinned foldings by layer index (PE or SIMD left out stay free).
+  /// Checks every entry names a layer, once, and respects its divisibility
+  /// rules; returns the pinned foldings by layer index (PE or SIMD left out stay free).
   public func pinned(in layers: [HardwareLayer]) throws(FinchCostError) -> [Int: Entry] {
     var result: [Int: Entry] = [:]
     for entry in self.layers {
@@ -38,6 +38,7 @@ public struct FoldingConfig: Sendable, Codable, Equatable {
         throw .unknownLayer(entry.name, known: layers.map(\.name))
       }
       let l = layers[i]
+      guard result[i] == nil else { throw .invalidFolding(layer: l.name, reason: "listed more than once") }
       if let pe = entry.pe, !l.peChoices.contains(pe) {
         throw .invalidFolding(layer: l.name, reason: "PE \(pe) is not one of \(l.peChoices)")
       }

@@ -83,5 +83,9 @@ final class FoldingSolverTests: XCTestCase {
     XCTAssertThrowsError(try FoldingConfig(layers: [.init(name: "nope", pe: 1, simd: 1)]).pinned(in: [m])) { error in
       XCTAssertTrue("\(error)".contains("'nope'") && "\(error)".contains("fc"))
     }
+    let twice = FoldingConfig(layers: [.init(name: "fc", pe: 2, simd: 8), .init(name: "fc", pe: 5, simd: 8)])
+    XCTAssertThrowsError(try twice.pinned(in: [m])) { error in
+      XCTAssertEqual("\(error)", "folding of layer 'fc': listed more than once")
+    }
   }
 }

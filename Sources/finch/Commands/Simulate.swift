@@ -44,9 +44,10 @@ struct Simulate: ParsableCommand {
       let dir = URL(fileURLWithPath: folder)
       let graph = try ONNXImporter.load(path: dir.appendingPathComponent("compiled.onnx").path)
       let config = try CompiledModel.readFolding(dir.appendingPathComponent("folding.json").path)
-      let foldings = Dictionary(uniqueKeysWithValues: config.layers.map { ($0.name, LayerFolding(pe: $0.pe ?? 1, simd: $0.simd ?? 1)) })
-      let design = try Design(graph: graph, foldings: foldings)
       let layers = HardwareLayer.layers(of: graph)
+      let pinned = try config.pinned(in: layers)
+      let foldings = Dictionary(uniqueKeysWithValues: pinned.map { (layers[$0].name, LayerFolding(pe: $1.pe ?? 1, simd: $1.simd ?? 1)) })
+      let design = try Design(graph: graph, foldings: foldings)
       let estimated = layers.map { CycleModel.cycles($0, foldings[$0.name] ?? LayerFolding()) }.max() ?? 0
       let samples = try NPY.read(path: input ?? dir.appendingPathComponent("inputs.npy").path)
       let batch = samples.firstSamples(frames)
