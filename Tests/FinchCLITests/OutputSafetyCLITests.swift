@@ -48,6 +48,11 @@ final class OutputSafetyCLITests: XCTestCase {
     try assertRefused(["compile", model, "-o", userFile.path], mentioning: ["is a file, not a folder"], in: ".")
     try assertRefused(["compile", model, "-o", "theirs"], mentioning: ["not written by Finch", "finch-output.json"])
     try assertRefused(["build", model, "--board", "pynq-z1", "--fps", "1000", "-o", "theirs"], mentioning: ["not written by Finch"])
+    // simulate and synth add sim/ and synth/ only to build folders.
+    try Data("{}".utf8).write(to: stranger.appendingPathComponent("estimates.json"))
+    try assertRefused(["synth", "theirs"], mentioning: ["not a folder written by `finch build`"])
+    try assertRefused(["simulate", "theirs"], mentioning: ["not a folder written by `finch build`"])
+    try FileManager.default.removeItem(at: stranger.appendingPathComponent("estimates.json"))
     XCTAssertEqual(try String(contentsOf: stranger.appendingPathComponent("data.bin"), encoding: .utf8), "keep")
     XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: stranger.path), ["data.bin"])
   }

@@ -45,7 +45,7 @@ final class OutputFolderTests: XCTestCase {
     try Data("{\"written_by\": \"someone\", \"version\": \"1\", \"command\": \"x\"}".utf8)
       .write(to: out.appendingPathComponent(OutputFolder.markerName))
     XCTAssertThrowsError(try write(out)) { error in
-      guard case .notFinchFolder(let path)? = error as? OutputError else { return XCTFail("\(error)") }
+      guard case .notFinchFolder(let path, nil)? = error as? OutputError else { return XCTFail("\(error)") }
       XCTAssertEqual(path, out.path)
     }
     try Data("not json".utf8).write(to: out.appendingPathComponent(OutputFolder.markerName))

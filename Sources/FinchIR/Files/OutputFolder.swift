@@ -82,19 +82,31 @@ public enum OutputFolder {
     }
     if let status = FileStatus(path: target.path) {
       guard status.kind == .directory else { throw .wrongKind(what: "output folder", path: path, found: status.kind.phrase, expected: "a folder") }
-      guard isReplaceable(target) else { throw .notFinchFolder(path: path) }
+      guard isReplaceable(target) else { throw .notFinchFolder(path: path, expected: nil) }
     }
     return target
+  }
+
+  /// Checks that `path` is a folder `command` wrote (its marker says so), for
+  /// commands that add files to it (`simulate` and `synth` to a build folder).
+  public static func requireWritten(by command: String, _ path: String) throws(OutputError) {
+    guard let marker = marker(in: URL(fileURLWithPath: path)), marker.command == command else {
+      throw .notFinchFolder(path: path, expected: command)
+    }
+  }
+
+  /// The marker of the folder at `url`, if Finch wrote it.
+  static func marker(in url: URL) -> Marker? {
+    guard let data = FileManager.default.contents(atPath: url.appendingPathComponent(markerName).path),
+      let marker = try? JSONDecoder().decode(Marker.self, from: data), marker.writtenBy == "finch"
+    else { return nil }
+    return marker
   }
 
   /// Whether the folder at `url` is empty or carries a Finch marker.
   static func isReplaceable(_ url: URL) -> Bool {
     guard let entries = try? FileManager.default.contentsOfDirectory(atPath: url.path) else { return false }
-    if entries.isEmpty { return true }
-    guard let data = FileManager.default.contents(atPath: url.appendingPathComponent(markerName).path),
-      let marker = try? JSONDecoder().decode(Marker.self, from: data)
-    else { return false }
-    return marker.writtenBy == "finch"
+    return entries.isEmpty || marker(in: url) != nil
   }
 
   /// Creates the missing folders above an output; returns the topmost one
@@ -120,7 +132,7 @@ public enum OutputFolder {
       guard rename(temporary.path, target.path) == 0 else { throw .io(path: path, reason: String(cString: strerror(errno))) }
       return
     }
-    guard isReplaceable(target) else { throw .notFinchFolder(path: path) }
+    guard isReplaceable(target) else { throw .notFinchFolder(path: path, expected: nil) }
     let aside = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).old-\(UUID().uuidString)")
     guard rename(target.path, aside.path) == 0 else { throw .io(path: path, reason: String(cString: strerror(errno))) }
     guard rename(temporary.path, target.path) == 0 else {

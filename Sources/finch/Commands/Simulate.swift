@@ -41,6 +41,7 @@ struct Simulate: ParsableCommand {
 
   func run() throws {
     try Finch.reportingErrors {
+      try OutputFolder.requireWritten(by: "build", folder)
       let dir = URL(fileURLWithPath: folder)
       let graph = try ONNXImporter.load(path: dir.appendingPathComponent("compiled.onnx").path)
       let config = try CompiledModel.readFolding(dir.appendingPathComponent("folding.json").path)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FinchCost
+import FinchIR
 import FinchRTL
 import Foundation
 
@@ -24,6 +25,7 @@ struct Synth: ParsableCommand {
 
   func run() throws {
     try Finch.reportingErrors {
+      try OutputFolder.requireWritten(by: "build", folder)
       let dir = URL(fileURLWithPath: folder)
       let built = try JSONDecoder().decode(FinchCost.Estimate.self, from: Data(contentsOf: dir.appendingPathComponent("estimates.json")))
       let device = try DeviceCatalogue.bundled().device(named: part ?? built.part)
