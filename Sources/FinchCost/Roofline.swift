@@ -200,6 +200,11 @@ public struct RooflineNetwork: Hashable, Sendable, Codable {
   /// MACs by operand precision, most MACs first.
   public var precisions: [Share]
 
+  enum CodingKeys: String, CodingKey {
+    case name, macs, precisions
+    case parameterBits = "parameter_bits", inputBits = "input_bits", outputBits = "output_bits"
+  }
+
   public init(name: String, macs: Int, parameterBits: Int, inputBits: Int, outputBits: Int, precisions: [Share]) {
     self.name = name
     self.macs = macs

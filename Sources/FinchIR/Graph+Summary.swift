@@ -16,6 +16,11 @@ public struct LayerSummary: Hashable, Sendable, Codable {
   public var weightType: String?
   /// `weights` times the weight datatype's bit width.
   public var parameterBits: Int
+
+  enum CodingKeys: String, CodingKey {
+    case name, op, inputs, outputs, macs, weights
+    case weightType = "weight_type", parameterBits = "parameter_bits"
+  }
 }
 
 /// Per-layer and total work and storage of a graph.
@@ -32,6 +37,11 @@ public struct GraphSummary: Hashable, Sendable, Codable {
   public var totalParameterBits: Int
   /// Number of nodes of each op type.
   public var opCounts: [String: Int]
+
+  enum CodingKeys: String, CodingKey {
+    case name, inputs, outputs, layers
+    case totalMACs = "total_macs", totalWeights = "total_weights", totalParameterBits = "total_parameter_bits", opCounts = "op_counts"
+  }
 }
 
 extension Graph {

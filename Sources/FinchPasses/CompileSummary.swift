@@ -16,6 +16,11 @@ public struct CompileSummary: Codable, Sendable {
     /// Thresholds per channel (0 when the layer has none).
     public var thresholds: Int
     public var xnor: Bool?
+
+    enum CodingKeys: String, CodingKey {
+      case name, op, attributes, thresholds, xnor
+      case inputType = "input_type", outputType = "output_type", weightType = "weight_type", accumulatorType = "accumulator_type"
+    }
   }
 
   /// Host-side work before and after the accelerator.

@@ -59,6 +59,11 @@ public struct Design: Sendable {
       public var elementsPerWord: Int
       public var wordBits: Int
       public var wordsPerFrame: Int
+
+      enum CodingKeys: String, CodingKey {
+        case value, shape, datatype
+        case elementBits = "element_bits", elementsPerWord = "elements_per_word", wordBits = "word_bits", wordsPerFrame = "words_per_frame"
+      }
     }
     public struct Layer: Codable, Sendable {
       public var instance: String
@@ -70,6 +75,11 @@ public struct Design: Sendable {
     public var output: Stream
     public var layers: [Layer]
     public var fifoDepths: [Int]
+
+    enum CodingKeys: String, CodingKey {
+      case top, input, output, layers
+      case fifoDepths = "fifo_depths"
+    }
   }
 
   /// The manifest of this design.

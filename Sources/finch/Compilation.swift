@@ -1,6 +1,7 @@
 import FinchIR
 import FinchONNX
 import FinchPasses
+import FinchReport
 import Foundation
 
 /// A model compiled to hardware layers, with the graph text after every pass.
@@ -12,8 +13,11 @@ struct Compilation {
   /// The graph after streamlining, before lowering to hardware layers.
   var streamlined: Graph
 
-  /// Imports and compiles `model`, printing the graph after the passes named in `printAfter` (or all).
-  static func run(model: String, inputType: String?, printAfter: Set<String> = [], printAll: Bool = false) throws -> Compilation {
+  /// Imports and compiles `model`, printing the graph after the passes named in
+  /// `printAfter` (or all) on stdout, or on stderr when stdout carries JSON.
+  static func run(
+    model: String, inputType: String?, printAfter: Set<String> = [], printAll: Bool = false, printToStandardError: Bool = false
+  ) throws -> Compilation {
     var graph = try ONNXImporter.load(path: model)
     if let name = inputType, let dt = DataType(finnName: name) {
       for input in graph.inputs { graph.types[input]?.dataType = dt }
@@ -22,7 +26,7 @@ struct Compilation {
     var stages = [("import", graph.text)]
     let observe = { (pass: String, after: Graph) in
       stages.append((pass, after.text))
-      if printAll || printAfter.contains(pass) { print("// after \(pass)\n\(after.text)") }
+      if printAll || printAfter.contains(pass) { Finch.status("// after \(pass)\n\(after.text)", toStandardError: printToStandardError) }
     }
     try Pipeline.streamline.run(on: &graph, observe: observe)
     let streamlined = graph
@@ -44,19 +48,6 @@ struct Compilation {
     }
     try ONNXExporter.save(streamlined, path: directory.appendingPathComponent("streamlined.onnx").path)
     try ONNXExporter.save(graph, path: directory.appendingPathComponent("compiled.onnx").path)
-    try JSONOutput.write(summary, to: directory.appendingPathComponent("summary.json"))
+    try JSONReport.encode(summary).write(to: directory.appendingPathComponent("summary.json"))
   }
-}
-
-/// Pretty, key-sorted JSON files and stdout.
-enum JSONOutput {
-  static func encode<T: Encodable>(_ value: T) throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return try encoder.encode(value)
-  }
-
-  static func write<T: Encodable>(_ value: T, to url: URL) throws { try encode(value).write(to: url, options: .atomic) }
-
-  static func print<T: Encodable>(_ value: T) throws { Swift.print(String(decoding: try encode(value), as: UTF8.self)) }
 }

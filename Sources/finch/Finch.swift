@@ -35,6 +35,9 @@ struct Finch: ParsableCommand {
     if toStandardError { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { print(line) }
   }
 
+  /// Reports progress of long work on stderr (stdout is for results).
+  static func progress(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+
   /// Runs a subcommand body, printing library errors as one `error:` line and exiting 1.
   static func reportingErrors(_ body: () throws -> Void) throws {
     do {

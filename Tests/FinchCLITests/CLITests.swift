@@ -34,11 +34,11 @@ final class CLITests: XCTestCase {
     let r = try FinchCLI.run(["inspect", Fixture(name: "tfc_w2a2").modelPath, "--json"])
     XCTAssertEqual(r.status, 0, r.stderr)
     let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
-    XCTAssertEqual(object["totalMACs"] as? Int, 59008)
-    XCTAssertEqual(object["totalParameterBits"] as? Int, 2 * 59008)
+    XCTAssertEqual(object["total_macs"] as? Int, 59008)
+    XCTAssertEqual(object["total_parameter_bits"] as? Int, 2 * 59008)
     let layers = try XCTUnwrap(object["layers"] as? [[String: Any]])
     let first = try XCTUnwrap(layers.first { ($0["name"] as? String) == "MatMul_0" })
-    XCTAssertEqual(first["weightType"] as? String, "INT2")
+    XCTAssertEqual(first["weight_type"] as? String, "INT2")
   }
 
   func testRunPrintsReferencePredictionsAndAccuracy() throws {

@@ -8,15 +8,19 @@ final class HardwareCLITests: XCTestCase {
     let tfc = Fixture(name: "tfc_w1a1")
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finch-build-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    let build = try FinchCLI.run(["build", tfc.modelPath, "--board", "pynq-z1", "--fps", "20000", "-o", dir])
+    let build = try FinchCLI.run(["build", tfc.modelPath, "--board", "pynq-z1", "--fps", "20000", "-o", dir, "--json"])
     XCTAssertEqual(build.status, 0, build.stderr)
+    let built = try build.jsonObject()
+    XCTAssertEqual(built["folder"] as? String, dir)
+    XCTAssertNotNil((built["estimate"] as? [String: Any])?["fps"])
+    XCTAssertTrue(build.stderr.contains("[3/3] generating RTL"), build.stderr)
     for file in ["compiled.onnx", "streamlined.onnx", "summary.json", "folding.json", "estimates.json", "rtl/finch_top.v",
                  "rtl/manifest.json", "inputs.npy", "labels.npy", "stages/00-import.txt"] {
       XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/" + file), file)
     }
     let sim = try FinchCLI.run(["simulate", dir, "--frames", "6", "--stall", "0.3", "--json"])
     XCTAssertEqual(sim.status, 0, sim.stderr)
-    let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(sim.stdout.utf8)) as? [String: Any])
+    let report = try sim.jsonObject()
     XCTAssertEqual(report["frames"] as? Int, 6)
     XCTAssertEqual(report["mismatches"] as? Int, 0)
     for key in ["cycles_per_frame", "estimated_cycles_per_frame", "first_frame_latency_cycles", "sim_cycles_per_second"] {
@@ -24,7 +28,7 @@ final class HardwareCLITests: XCTestCase {
     }
     let synth = try FinchCLI.run(["synth", dir, "--part", "xczu3eg", "--json"])
     XCTAssertEqual(synth.status, 0, synth.stderr)
-    let s = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(synth.stdout.split(separator: "\n", maxSplits: 1).last.map(String.init)!.utf8)) as? [String: Any])
+    let s = try synth.jsonObject()
     let totals = try XCTUnwrap(s["totals"] as? [String: Int])
     XCTAssertGreaterThan(totals["lut"] ?? 0, 100)
     XCTAssertEqual(s["part"] as? String, "xczu3eg")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import FinchCPU
 import FinchIR
+import FinchReport
 import FinchInterpreter
 import Foundation
 import Synchronization
@@ -56,12 +57,22 @@ struct Bench: ParsableCommand {
     var gops: Double
     var batches: Int
     var interpreterNodes: [String]
+    /// With `--layers`: every step of the CPU plan, slowest first.
+    var layers: [LayerTime]?
 
     enum CodingKeys: String, CodingKey {
-      case backend, isa, batch, threads, batches
+      case backend, isa, batch, threads, batches, layers
       case framesPerSecond = "frames_per_second", latencyMsP50 = "latency_ms_p50", latencyMsP99 = "latency_ms_p99"
       case gops, interpreterNodes = "interpreter_nodes"
     }
+  }
+
+  /// One step of the CPU plan: its median time per batch and share of the total.
+  struct LayerTime: Encodable {
+    var node: String
+    var kernel: String
+    var milliseconds: Double
+    var share: Double
   }
 
   func run() throws {
@@ -86,17 +97,17 @@ struct Bench: ParsableCommand {
       latencies.sort()
       let elapsed = Double(now - start) / 1e9
       let fps = Double(latencies.count * batch) / elapsed
-      let result = Result(
+      var result = Result(
         backend: backend.rawValue, isa: backend == .cpu ? CPUPlan.instructionSet : "scalar", batch: batch,
         threads: threads, framesPerSecond: fps, latencyMsP50: Self.percentile(latencies, 0.50),
         latencyMsP99: Self.percentile(latencies, 0.99), gops: fps * Double(session.operationsPerSample) / 1e9,
-        batches: latencies.count, interpreterNodes: session.plan?.fallbackNodes.map(\.node) ?? [])
+        batches: latencies.count, interpreterNodes: session.plan?.fallbackNodes.map(\.node) ?? [], layers: nil)
+      if layers, let plan = session.plan { result.layers = try Self.layerTimes(plan, samples: batch) }
       if json {
-        try JSONOutput.print(result)
+        try JSONReport.print(result)
       } else {
         print(Self.text(result))
       }
-      if layers, let plan = session.plan { print(try Self.layerTable(plan, samples: batch)) }
     }
   }
 
@@ -124,7 +135,7 @@ struct Bench: ParsableCommand {
   }
 
   /// Per-layer times, the median of several profiled runs, slowest first.
-  static func layerTable(_ plan: CPUPlan, samples: Int) throws -> String {
+  static func layerTimes(_ plan: CPUPlan, samples: Int) throws -> [LayerTime] {
     var runs: [[(node: String, kernel: String, seconds: Double)]] = []
     let until = DispatchTime.now().uptimeNanoseconds + 500_000_000
     repeat { runs.append(try plan.profile(samples: samples)) } while runs.count < 5 || (DispatchTime.now().uptimeNanoseconds < until && runs.count < 1000)
@@ -132,13 +143,9 @@ struct Bench: ParsableCommand {
       (runs[0][i].node, runs[0][i].kernel, runs.map { $0[i].seconds }.sorted()[runs.count / 2])
     }
     let total = medians.reduce(0) { $0 + $1.2 }
-    var lines = ["layer                         kernel               time/batch    share"]
-    for (node, kernel, t) in medians.sorted(by: { $0.2 > $1.2 }) {
-      lines.append(
-        node.padding(toLength: 30, withPad: " ", startingAt: 0) + kernel.padding(toLength: 21, withPad: " ", startingAt: 0)
-          + String(format: "%9.3f ms  %5.1f%%", t * 1e3, 100 * t / max(total, 1e-12)))
+    return medians.sorted(by: { $0.2 > $1.2 }).map { node, kernel, t in
+      LayerTime(node: node, kernel: kernel, milliseconds: t * 1e3, share: t / max(total, 1e-12))
     }
-    return lines.joined(separator: "\n")
   }
 
   static func percentile(_ sorted: [UInt64], _ p: Double) -> Double {
@@ -154,6 +161,14 @@ struct Bench: ParsableCommand {
       "GOPS        \(String(format: "%.2f", r.gops))",
     ]
     if !r.interpreterNodes.isEmpty { lines.append("interpreter \(r.interpreterNodes.joined(separator: ", ")) (no fast kernel)") }
+    if let layers = r.layers {
+      lines.append("layer                         kernel               time/batch    share")
+      for l in layers {
+        lines.append(
+          l.node.padding(toLength: 30, withPad: " ", startingAt: 0) + l.kernel.padding(toLength: 21, withPad: " ", startingAt: 0)
+            + String(format: "%9.3f ms  %5.1f%%", l.milliseconds, 100 * l.share))
+      }
+    }
     return lines.joined(separator: "\n")
   }
 }

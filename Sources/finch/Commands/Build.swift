@@ -2,6 +2,7 @@ import ArgumentParser
 import FinchCost
 import FinchIR
 import FinchRTL
+import FinchReport
 import Foundation
 
 /// `finch build`: compile, fold, and generate the dataflow accelerator's RTL.
@@ -24,24 +25,33 @@ struct Build: ParsableCommand {
   @Option(name: .shortAndLong, help: "Output folder: new, empty, or one Finch wrote (then replaced); never any other folder.")
   var output: String
 
+  @Flag(help: "Print {folder, estimate} as one JSON object (the estimate as in estimates.json); progress goes to stderr.")
+  var json = false
+
+  /// What `--json` prints.
+  struct Result: Encodable {
+    var folder: String
+    var estimate: FinchCost.Estimate
+  }
+
   func run() throws {
     try Finch.reportingErrors {
       let inputs = [model] + (target.folding.map { [$0] } ?? [])
       try OutputFolder.check(output, inputs: inputs)
-      print("[1/3] compiling \(model)")
+      Finch.progress("[1/3] compiling \(model)")
       let compilation = try Compilation.run(model: model, inputType: target.inputType)
       try compilation.requireLowered(allowHostOps: false)
       let layers = HardwareLayer.layers(of: compilation.graph)
-      print("[2/3] folding \(layers.count) layers for \(target.board)")
+      Finch.progress("[2/3] folding \(layers.count) layers for \(target.board)")
       let folded = try target.fold(layers)
       let (device, clockMHz, foldings) = (folded.device, folded.clockMHz, folded.foldings)
       let estimate = target.estimate(layers, folded)
-      print("[3/3] generating RTL")
+      Finch.progress("[3/3] generating RTL")
       let design = try Design(graph: compilation.graph, foldings: Dictionary(uniqueKeysWithValues: zip(layers.map(\.name), foldings)))
       try OutputFolder.write(to: output, command: "build", version: Finch.version, inputs: inputs) { dir in
         try compilation.write(into: dir)
-        try JSONOutput.write(FoldingConfig(layers, foldings), to: dir.appendingPathComponent("folding.json"))
-        try JSONOutput.write(estimate, to: dir.appendingPathComponent("estimates.json"))
+        try JSONReport.encode(FoldingConfig(layers, foldings)).write(to: dir.appendingPathComponent("folding.json"))
+        try JSONReport.encode(estimate).write(to: dir.appendingPathComponent("estimates.json"))
         try design.write(to: dir.appendingPathComponent("rtl"))
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("sim"), withIntermediateDirectories: true)
         let base = URL(fileURLWithPath: model).deletingPathExtension()
@@ -52,6 +62,7 @@ struct Build: ParsableCommand {
           }
         }
       }
+      if json { return try JSONReport.print(Result(folder: output, estimate: estimate)) }
       print(
         String(
           format: "built %@: %d hardware layers, %.1f frames/s estimated at %.0f MHz, %d LUT, %@, %d DSP on %@",

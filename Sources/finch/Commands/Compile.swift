@@ -2,6 +2,7 @@ import ArgumentParser
 import FinchIR
 import FinchONNX
 import FinchPasses
+import FinchReport
 import Foundation
 
 /// `finch compile`: streamline and lower a model to hardware layers.
@@ -34,6 +35,15 @@ struct Compile: ParsableCommand {
   @Flag(help: "Keep float operations between hardware layers on the host instead of failing.")
   var allowHostOps = false
 
+  @Flag(help: "Print {folder, summary} as one JSON object (graphs from --print-after go to stderr).")
+  var json = false
+
+  /// What `--json` prints.
+  struct Result: Encodable {
+    var folder: String
+    var summary: CompileSummary
+  }
+
   func validate() throws {
     let known = Set(Pipeline.compile.passNames)
     for name in printAfter where !known.contains(name) {
@@ -45,13 +55,14 @@ struct Compile: ParsableCommand {
   func run() throws {
     try Finch.reportingErrors {
       try OutputFolder.check(output, inputs: [model])
-      let compilation = try Compilation.run(model: model, inputType: inputType, printAfter: Set(printAfter), printAll: printAll)
+      let compilation = try Compilation.run(
+        model: model, inputType: inputType, printAfter: Set(printAfter), printAll: printAll, printToStandardError: json)
       try compilation.requireLowered(allowHostOps: allowHostOps)
       try OutputFolder.write(to: output, command: "compile", version: Finch.version, inputs: [model]) { dir in
         try compilation.write(into: dir)
       }
-      let summary = compilation.summary
-      print(Self.report(summary, folder: output))
+      if json { return try JSONReport.print(Result(folder: output, summary: compilation.summary)) }
+      print(Self.report(compilation.summary, folder: output))
     }
   }
 

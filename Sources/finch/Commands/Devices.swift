@@ -1,5 +1,6 @@
 import ArgumentParser
 import FinchCost
+import FinchReport
 import Foundation
 
 /// `finch devices`: the boards and parts of the device catalogue.
@@ -19,10 +20,7 @@ struct Devices: ParsableCommand {
     try Finch.reportingErrors {
       let catalogue = try DeviceCatalogue.bundled()
       if json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        print(String(decoding: try encoder.encode(catalogue), as: UTF8.self))
-        return
+        return try JSONReport.print(catalogue)
       }
       print(try Self.table(catalogue))
     }

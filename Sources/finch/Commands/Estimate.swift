@@ -3,6 +3,7 @@ import FinchCost
 import FinchIR
 import FinchONNX
 import FinchPasses
+import FinchReport
 import Foundation
 
 /// `finch estimate`: fold a model for a target and predict cycles and resources.
@@ -38,10 +39,10 @@ struct Estimate: ParsableCommand {
       let folded = try target.fold(layers)
       let estimate = target.estimate(layers, folded)
       if let writeFolding {
-        try OutputFile.write(try JSONOutput.encode(FoldingConfig(layers, folded.foldings)), to: writeFolding, what: "--write-folding file", inputs: inputs)
+        try OutputFile.write(try JSONReport.encode(FoldingConfig(layers, folded.foldings)), to: writeFolding, what: "--write-folding file", inputs: inputs)
       }
       if json {
-        try JSONOutput.print(estimate)
+        try JSONReport.print(estimate)
       } else {
         print(Self.table(estimate, fastestFPS: folded.clockMHz * 1e6 / Double(max(folded.solver.fastestCycles, 1)), requested: target.fps))
       }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FinchIR
 import FinchONNX
+import FinchReport
 import Foundation
 
 /// `finch export`: write a model as QONNX, standard ONNX QDQ or plain float ONNX.
@@ -31,6 +32,21 @@ struct Export: ParsableCommand {
   @Option(name: .shortAndLong, help: "Output model (.onnx; - for standard output), replaced if it exists.")
   var output: String
 
+  @Flag(help: "Print {model, output, format, nodes} as one JSON object (not with -o -).")
+  var json = false
+
+  /// What `--json` prints.
+  struct Result: Encodable {
+    var model: String
+    var output: String
+    var format: String
+    var nodes: Int
+  }
+
+  func validate() throws {
+    if json && output == OutputFile.standardOutput { throw ValidationError("--json and -o - both want standard output; give -o FILE") }
+  }
+
   func run() throws {
     try Finch.reportingErrors {
       try OutputFile.check(output, inputs: [model], allowStandardOutput: true)
@@ -41,6 +57,7 @@ struct Export: ParsableCommand {
       case .float: graph = try StandardONNX.float(graph)
       }
       try OutputFile.write(try ONNXExporter.encode(graph), to: output, inputs: [model], allowStandardOutput: true)
+      if json { return try JSONReport.print(Result(model: model, output: output, format: format.rawValue, nodes: graph.nodes.count)) }
       Finch.status("exported \(model) -> \(output) (\(format.rawValue), \(graph.nodes.count) nodes)", toStandardError: output == OutputFile.standardOutput)
     }
   }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FinchIR
 import FinchONNX
+import FinchReport
 import Foundation
 
 /// `finch inspect`: the graph as text, with per-layer work and storage.
@@ -15,19 +16,25 @@ struct Inspect: ParsableCommand {
   @Flag(help: "Print one JSON object instead of text.")
   var json = false
 
+  /// What `--json` prints: the summary's keys and the graph as text.
+  struct Result: Encodable {
+    var summary: GraphSummary
+    var text: String
+
+    enum CodingKeys: String, CodingKey { case text }
+
+    func encode(to encoder: any Encoder) throws {
+      try summary.encode(to: encoder)
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(text, forKey: .text)
+    }
+  }
+
   func run() throws {
     try Finch.reportingErrors {
       let graph = try ONNXImporter.load(path: model)
       let summary = graph.summary
-      if json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        var object = try JSONSerialization.jsonObject(with: try encoder.encode(summary)) as? [String: Any] ?? [:]
-        object["text"] = graph.text
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        print(String(decoding: data, as: UTF8.self))
-        return
-      }
+      if json { return try JSONReport.print(Result(summary: summary, text: graph.text)) }
       print(graph.text)
       print(Self.table(summary))
     }

@@ -52,9 +52,7 @@ struct RooflineCommand: ParsableCommand {
       let roofline = try Roofline(board: board, part: try catalogue.part(of: board), clockMHz: clock, networks: networks)
       if let output { try OutputFile.write(Data(RooflineChart(roofline).svg.utf8), to: output, inputs: models) }
       if json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        print(String(decoding: try encoder.encode(roofline), as: UTF8.self))
+        try JSONReport.print(roofline)
       } else {
         print(Self.report(roofline))
         if let output { print("wrote \(output)") }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import FinchIR
-
 import FinchONNX
+import FinchReport
 import Foundation
 
 /// `finch run`: executes a model on NumPy inputs.
@@ -34,8 +34,28 @@ struct Run: ParsableCommand {
   @Option(help: "Worker threads, at most four per core (default: all cores).")
   var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+  @Flag(help: "Print {model, backend, samples, predictions, accuracy, output} as one JSON object (not with -o -).")
+  var json = false
+
   func validate() throws {
     try Finch.validateThreads(threads)
+    if json && output == OutputFile.standardOutput { throw ValidationError("--json and -o - both want standard output; give -o FILE") }
+  }
+
+  /// What `--json` prints.
+  struct Result: Encodable {
+    struct Accuracy: Encodable {
+      var correct: Int
+      var total: Int
+    }
+    var model: String
+    var backend: String
+    var samples: Int
+    /// The argmax of each sample's output (without -o).
+    var predictions: [Int]?
+    var accuracy: Accuracy?
+    /// Where the outputs were written (with -o).
+    var output: String?
   }
 
   func run() throws {
@@ -46,19 +66,26 @@ struct Run: ParsableCommand {
       let x = try NPY.read(path: input)
       let y: Tensor
       do { y = try session.run(x) } catch { throw RunError.failed(input, "\(error)") }
+      var result = Result(model: model, backend: backend.rawValue, samples: y.shape.rank == 0 ? 1 : y.shape[0])
       if let output {
         try OutputFile.write(Data(NPY.encode(y)), to: output, inputs: inputs, allowStandardOutput: true)
+        result.output = output
+        if json { try JSONReport.print(result) }
         return
       }
       let predictions = Self.argmax(y)
-      print(predictions.map(String.init).joined(separator: " "))
+      result.predictions = predictions
       if let labels {
-        let truth = try NPY.read(path: labels).int64s
+        let truth = try NPY.read(path: labels)
         guard truth.count == predictions.count else {
           throw RunError.failed(labels, "has \(truth.count) labels for \(predictions.count) samples")
         }
-        let correct = zip(truth, predictions).filter { $0 == Int64($1) }.count
-        print("accuracy: \(correct)/\(truth.count) = \(String(format: "%.1f", 100 * Double(correct) / Double(max(truth.count, 1))))%")
+        result.accuracy = Result.Accuracy(correct: zip(truth.floats, predictions).filter { $0 == Float($1) }.count, total: truth.count)
+      }
+      if json { return try JSONReport.print(result) }
+      print(predictions.map(String.init).joined(separator: " "))
+      if let a = result.accuracy {
+        print("accuracy: \(a.correct)/\(a.total) = \(String(format: "%.1f", 100 * Double(a.correct) / Double(max(a.total, 1))))%")
       }
     }
   }

@@ -3,6 +3,7 @@ import FinchCost
 import FinchIR
 import FinchONNX
 import FinchRTL
+import FinchReport
 import Foundation
 
 /// `finch simulate`: run a built accelerator in Verilator or Icarus and check it against the interpreter.
@@ -56,7 +57,7 @@ struct Simulate: ParsableCommand {
         samples: batch, directory: dir.appendingPathComponent("sim"), simulator: Simulation.Simulator(rawValue: simulator)!,
         stall: Int((stall * 1024).rounded()), estimatedCyclesPerFrame: estimated)
       if json {
-        try JSONOutput.print(report)
+        try JSONReport.print(report)
       } else {
         print(String(format: "%d frames in %@: %d mismatches", report.frames, report.simulator, report.mismatches))
         print(String(format: "%.1f cycles/frame in steady state (cycle model %d, %+.1f%%); first frame after %d cycles",

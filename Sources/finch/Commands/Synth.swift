@@ -2,6 +2,7 @@ import ArgumentParser
 import FinchCost
 import FinchIR
 import FinchRTL
+import FinchReport
 import Foundation
 
 /// `finch synth`: synthesize a built accelerator with Yosys (and place and route iCE40 parts).
@@ -50,12 +51,12 @@ struct Synth: ParsableCommand {
         guard let i = position[verilogIdentifier(consumer)] else { return nil }
         return (l.op == "FIFO" ? "fifo\(i)_u" : "dwc\(i)_u", r)
       }, uniquingKeysWith: { a, _ in a })
-      print("synthesizing for \(device.part.name) (\(device.part.family.rawValue)); this takes a while")
+      Finch.progress("synthesizing for \(device.part.name) (\(device.part.family.rawValue)); this takes a while")
       let report = try Synthesizer.run(
         directory: work, sources: sources, part: device.part, inputWidth: manifest.input.wordBits, outputWidth: manifest.output.wordBits,
         estimates: perLayer, estimateTotals: estimate.totals)
-      try JSONOutput.write(report, to: work.appendingPathComponent("report.json"))
-      if json { try JSONOutput.print(report) } else { print(Self.table(report)) }
+      try JSONReport.encode(report).write(to: work.appendingPathComponent("report.json"))
+      if json { try JSONReport.print(report) } else { print(Self.table(report)) }
     }
   }
 
