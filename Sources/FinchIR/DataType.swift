@@ -82,6 +82,15 @@ public enum DataType: Hashable, Sendable {
     }
   }
 
+  /// Whether every threshold level `scale · k + bias`, `k` in `0...steps`, is an
+  /// integer value of the type (the levels are evenly spaced, so the ends decide,
+  /// except that bipolar values skip 0).
+  public func holdsLevels(scale: Double, bias: Double, steps: Int) -> Bool {
+    guard scale == scale.rounded(), bias == bias.rounded() else { return false }
+    let skipsZero = self != .bipolar || steps <= 1 || scale == 0
+    return skipsZero && allows(bias) && allows(scale * Double(steps) + bias)
+  }
+
   /// FINN's name: `INT4`, `UINT8`, `BIPOLAR`, `BINARY`, `TERNARY`, `FIXED<8,1>`, `FLOAT32`.
   public var finnName: String {
     switch self {

@@ -86,8 +86,9 @@ extension Graph {
     for n in nodes { counts[n.op.typeName, default: 0] += 1 }
     return GraphSummary(
       name: name,
-      inputs: Dictionary(uniqueKeysWithValues: inputs.map { ($0, type(of: $0)?.description ?? "?") }),
-      outputs: Dictionary(uniqueKeysWithValues: outputs.map { ($0, type(of: $0)?.description ?? "?") }),
+      // A name listed twice (which ``verify()`` refuses) keeps one entry rather than trapping.
+      inputs: Dictionary(inputs.map { ($0, type(of: $0)?.description ?? "?") }, uniquingKeysWith: { a, _ in a }),
+      outputs: Dictionary(outputs.map { ($0, type(of: $0)?.description ?? "?") }, uniquingKeysWith: { a, _ in a }),
       layers: layers, totalMACs: layers.reduce(0) { $0 + $1.macs }, totalWeights: layers.reduce(0) { $0 + $1.weights },
       totalParameterBits: layers.reduce(0) { $0 + $1.parameterBits }, opCounts: counts)
   }

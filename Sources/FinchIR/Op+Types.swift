@@ -14,7 +14,19 @@ extension Op {
   ///
   /// Throws when the inputs do not fit the op (wrong count, rank, shape or a
   /// non-constant value where a constant is required), naming `node`.
+  /// Every output shape is checked against ``Shape/maxElementCount``, so no kernel
+  /// is ever asked to allocate more.
   public func outputTypes(node: String, inputs: [InputInfo?]) throws(IRError) -> [ValueType] {
+    let types = try uncheckedOutputTypes(node: node, inputs: inputs)
+    for t in types {
+      do { _ = try Shape.validated(t.shape.dims) } catch {
+        throw .invalidNode(node: node, op: typeName, reason: "output \(error.description)")
+      }
+    }
+    return types
+  }
+
+  private func uncheckedOutputTypes(node: String, inputs: [InputInfo?]) throws(IRError) -> [ValueType] {
     func fail(_ reason: String) -> IRError { .invalidNode(node: node, op: typeName, reason: reason) }
     func input(_ i: Int, _ what: String) throws(IRError) -> InputInfo {
       guard i < inputs.count, let info = inputs[i] else { throw fail("missing input \(i) (\(what))") }
@@ -40,13 +52,21 @@ extension Op {
         throw fail("\(what) must be finite\(nonZero ? " and non-zero" : ""), got \(v)")
       }
     }
-    /// A constant bit width: one integer in 1...64.
+    /// A constant bit width: one integer in ``Quant/bitWidths``.
     func bitWidth(_ i: Int, _ what: String) throws(IRError) -> Int {
       let bits = try constant(i, what)
-      guard bits.count == 1, let b = bits.floats.first, b == b.rounded(), (1...64).contains(b) else {
-        throw fail("\(what) must be one integer in 1...64, got \(bits.floats.prefix(3))")
+      guard bits.count == 1, let b = Quant.bitWidth(bits.floats[0]) else {
+        throw fail("\(what) must be one integer in \(Quant.bitWidths) (Finch's limit for quantizers), got \(bits.floats.prefix(3))")
       }
-      return Int(b)
+      return b
+    }
+    /// Checks a constant zero point of a `bits`-wide quantizer: finite, magnitude at most 2^bits.
+    func zeroPoint(_ i: Int, bits: Int) throws(IRError) {
+      guard i < inputs.count, let c = inputs[i]?.constant else { return }
+      let limit = Float(sign: .plus, exponent: bits, significand: 1)
+      if let v = c.floats.first(where: { !($0.magnitude <= limit) }) {
+        throw fail("zero point must be finite and within ±\(1 << bits) (2^bit width), got \(v)")
+      }
     }
     func allOnes(_ t: Tensor?) -> Bool { t.map { $0.floats.allSatisfy { $0 == 1 } } ?? false }
     func allZeros(_ t: Tensor?) -> Bool { t.map { $0.floats.allSatisfy { $0 == 0 } } ?? false }
@@ -57,7 +77,7 @@ extension Op {
       let scale = try input(1, "scale"), zp = try input(2, "zero point")
       let b = try bitWidth(3, "bit width")
       try finiteParameter(1, "scale", nonZero: true)
-      try finiteParameter(2, "zero point")
+      try zeroPoint(2, bits: b)
       _ = try broadcast(x.type.shape, try broadcast(scale.type.shape, zp.type.shape))
       var dt = DataType.float32
       if allOnes(scale.constant) && allZeros(zp.constant) {
@@ -76,6 +96,8 @@ extension Op {
         _ = try input(i, names[i])
         try finiteParameter(i, names[i], nonZero: i == 1 || i == 4)
       }
+      let inputBits = try bitWidth(3, "input bit width")
+      try zeroPoint(2, bits: inputBits)
       _ = try bitWidth(inputs.count - 1, "output bit width")
       return [float(x.type.shape)]
     case .multiThreshold(let mt):
@@ -84,8 +106,10 @@ extension Op {
       guard t.rank == 2, x.type.shape.rank >= 2 else { throw fail("needs thresholds [C, B] and an input of rank >= 2") }
       let c = mt.channelsLast ? x.type.shape[-1] : x.type.shape[1]
       guard t[0] == c || t[0] == 1 else { throw fail("thresholds have \(t[0]) channels, input has \(c)") }
-      let integral = mt.outScale == mt.outScale.rounded() && mt.outBias == mt.outBias.rounded()
-      return [float(x.type.shape, integral || mt.outType == .bipolar ? mt.outType : .float32)]
+      for (field, v) in [("out_scale", mt.outScale), ("out_bias", mt.outBias)] where !v.isFinite {
+        throw fail("\(field) must be finite, got \(v)")
+      }
+      return [float(x.type.shape, mt.levelsFit(steps: t[1]) ? mt.outType : .float32)]
     case .xnorPopcountMatMul:
       let w = try input(1, "weights").type.shape
       guard x.type.shape.rank == 2, w.rank == 2, x.type.shape[1] == w[0] else {
@@ -150,10 +174,16 @@ extension Op {
         dt = .smallestInteger(min: Swift.max(Double(lo[0]), x.type.dataType.min), max: Swift.min(Double(hi[0]), x.type.dataType.max))
       }
       return [ValueType(shape: x.type.shape, elementType: x.type.elementType, dataType: dt)]
-    case .batchNormalization:
+    case .batchNormalization(let epsilon):
       guard x.type.shape.rank >= 2 else { throw fail("input must have a channel axis") }
-      for i in 1...4 where try input(i, "parameters").type.shape != [x.type.shape[1]] {
-        throw fail("parameter \(i) must have shape [\(x.type.shape[1])]")
+      let names = ["", "scale", "bias", "mean", "variance"]
+      for i in 1...4 where try input(i, names[i]).type.shape != [x.type.shape[1]] {
+        throw fail("\(names[i]) must have shape [\(x.type.shape[1])], got \(inputs[i]?.type.shape ?? [])")
+      }
+      guard epsilon.isFinite, epsilon >= 0 else { throw fail("epsilon must be finite and non-negative, got \(epsilon)") }
+      for i in 1...4 { try finiteParameter(i, names[i]) }
+      if let v = inputs[4]?.constant?.floats.first(where: { !($0 + epsilon > 0) }) {
+        throw fail("variance + epsilon must be positive, got variance \(v) with epsilon \(epsilon)")
       }
       return [float(x.type.shape)]
     case .softmax(let axis):
@@ -276,7 +306,7 @@ extension Op {
       guard let weights = w.constant, weights.shape.rank == 2, s.rank >= 1, s[-1] == weights.shape[0] else {
         throw fail("needs constant weights [MW, MH] matching input \(s), got \(w.type.shape)")
       }
-      guard x.type.dataType.isInteger, weights.floats.allSatisfy({ $0 == $0.rounded() }) else {
+      guard x.type.dataType.isInteger, weights.floats.allSatisfy({ $0.isFinite && $0 == $0.rounded() }) else {
         throw fail("inputs and weights must be integers, got \(x.type.dataType) and \(w.type.dataType)")
       }
       if m.xnor && (x.type.dataType != .bipolar || w.type.dataType != .bipolar) {
@@ -285,13 +315,26 @@ extension Op {
       let mh = weights.shape[1]
       var dims = s.dims
       dims[dims.count - 1] = mh
+      let accumulator = accumulatorType(x.type.dataType, w, fanIn: weights.shape[0], outputs: mh, columnMajor: false)
+      guard accumulator.isInteger else {
+        throw fail("\(x.type.dataType) inputs times these weights need accumulators wider than 53 bits")
+      }
       if let t = optionalInput(2) {
         guard t.type.shape.rank == 2, t.type.shape[0] == mh, let outType = m.outType else {
           throw fail("thresholds must be [\(mh), B] with an output type, got \(t.type.shape)")
         }
+        if let v = t.constant?.floats.first(where: { !($0.isFinite && $0 == $0.rounded()) }) {
+          throw fail("thresholds must be finite integers, got \(v)")
+        }
+        for (field, v) in [("out_scale", m.outScale), ("out_bias", m.outBias)] where Int32(exactly: v) == nil {
+          throw fail("\(field) must be a 32-bit integer, got \(v)")
+        }
+        guard outType.holdsLevels(scale: Double(m.outScale), bias: Double(m.outBias), steps: t.type.shape[1]) else {
+          throw fail("levels \(m.outScale) · k + \(m.outBias) for k in 0...\(t.type.shape[1]) are not all \(outType) values")
+        }
         return [float(Shape(dims), outType)]
       }
-      return [float(Shape(dims), accumulatorType(x.type.dataType, w, fanIn: weights.shape[0], outputs: mh, columnMajor: false))]
+      return [float(Shape(dims), accumulator)]
     case .swu(let u):
       let s = x.type.shape
       guard s.rank == 4 else { throw fail("needs NHWC input, got \(s)") }

@@ -154,6 +154,17 @@ public struct Quant: Hashable, Sendable {
     self.narrow = narrow
     self.rounding = rounding
   }
+
+  /// The bit widths Finch accepts for `Quant` and `Trunc` (inputs and outputs):
+  /// quantized values are carried in float32 and computed in 32-bit integer
+  /// accumulators at most, so wider quantizers have no exact meaning here.
+  public static let bitWidths = 1...32
+
+  /// `value` as a bit width when it is an integer in ``bitWidths``, else nil.
+  public static func bitWidth(_ value: Float) -> Int? {
+    guard let b = Int(exactly: value), bitWidths.contains(b) else { return nil }
+    return b
+  }
 }
 
 /// Attributes of QONNX `Trunc`.
@@ -183,6 +194,11 @@ public struct MultiThreshold: Hashable, Sendable {
     self.outBias = outBias
     self.outType = outType
     self.channelsLast = channelsLast
+  }
+
+  /// Whether every output level is a value of ``outType`` (``DataType/holdsLevels(scale:bias:steps:)``).
+  public func levelsFit(steps: Int) -> Bool {
+    outType.holdsLevels(scale: Double(outScale), bias: Double(outBias), steps: steps)
   }
 }
 

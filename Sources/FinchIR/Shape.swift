@@ -1,8 +1,9 @@
 /// The dimensions of a tensor, outermost first.
 public struct Shape: Hashable, Sendable, ExpressibleByArrayLiteral, CustomStringConvertible {
-  /// The most elements one tensor may have (2^31): larger shapes are refused so
-  /// that hostile input cannot make Finch allocate without bound.
-  public static let maxElementCount = 1 << 31
+  /// The most elements one tensor may have (2^28, 1 GiB of float32): larger
+  /// shapes are refused where they are declared or inferred, so that a model
+  /// cannot make Finch allocate without bound (see Docs/limits.md).
+  public static let maxElementCount = 1 << 28
 
   /// The size of each dimension.
   public var dims: [Int]

@@ -1,11 +1,20 @@
 extension Graph {
   /// Checks the graph's structure and types: unique names, single definitions,
-  /// no dangling values, nodes in topological order, and every node's inputs
-  /// fitting its op (types are re-inferred and compared with those recorded).
+  /// graph inputs and outputs listed once, no dangling values, nodes in
+  /// topological order, and every node's inputs fitting its op (types are
+  /// re-inferred, which also checks each op's parameters and shape limits, and
+  /// compared with those recorded).
   public func verify() throws(IRError) {
     var nodeNames = Set<String>()
-    var defined = Set(inputs)
-    for name in initializers.keys {
+    var defined = Set<String>()
+    for name in inputs where !defined.insert(name).inserted {
+      throw .invalidGraph("graph input '\(name)' is listed more than once")
+    }
+    var listed = Set<String>()
+    for name in outputs where !listed.insert(name).inserted {
+      throw .invalidGraph("graph output '\(name)' is listed more than once")
+    }
+    for name in initializers.keys.sorted() {
       guard defined.insert(name).inserted else { throw .redefinedValue(name) }
     }
     for node in nodes {

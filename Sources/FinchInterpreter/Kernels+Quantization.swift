@@ -12,12 +12,12 @@ extension Kernels {
     return (0, Float.pow2(b) - (narrow ? 2 : 1))
   }
 
-  /// Reads a scalar bit width in 1...64.
+  /// Reads a scalar bit width in ``Quant/bitWidths``.
   public static func bitWidth(_ t: Tensor, _ what: String) throws(KernelError) -> Int {
-    guard t.count == 1, let b = t.floats.first, b == b.rounded(), b >= 1, b <= 64 else {
-      throw KernelError("\(what) must be one integer in 1...64, got \(t.floats.prefix(3))")
+    guard t.count == 1, let b = Quant.bitWidth(t.floats[0]) else {
+      throw KernelError("\(what) must be one integer in \(Quant.bitWidths), got \(t.floats.prefix(3))")
     }
-    return Int(b)
+    return b
   }
 
   /// QONNX `Quant`: `q = round(clamp(x / scale + zp))`, `y = (q - zp) · scale`, in float32.

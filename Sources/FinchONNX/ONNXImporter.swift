@@ -108,7 +108,10 @@ struct GraphBuilder {
     for (i, d) in info.type.tensorType.shape.dim.enumerated() {
       switch d.value {
       case .dimValue(let v):
-        guard v >= 0, v <= Int64(Shape.maxElementCount) else { throw fail("dimension \(i) is \(v)") }
+        guard v >= 0 else { throw fail("dimension \(i) is \(v)") }
+        guard v <= Int64(Shape.maxElementCount) else {
+          throw fail("dimension \(i) is \(v), more than the \(Shape.maxElementCount) elements Finch allows in one tensor")
+        }
         dims.append(Int(v))
       case .dimParam(let p) where i == 0:
         _ = p
