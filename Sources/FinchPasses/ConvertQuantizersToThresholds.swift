@@ -10,9 +10,17 @@ import FinchInterpreter
 /// float ops at integer inputs, so they reproduce the model's rounding
 /// (half-to-even ties included) exactly. Channels whose chain decreases (e.g.
 /// a negative BatchNorm scale) have their producer's weights negated.
+///
+/// Quantizers with more than ``maxLevels`` levels (wider than 12 bits) stay as
+/// they are: the search evaluates the chain about `levels · log2(inputs)` times,
+/// which beyond 12 bits takes minutes. So do chains whose levels are not integers at some input (NaN from
+/// extreme parameters): thresholds cannot reproduce them.
 public struct ConvertQuantizersToThresholds: Pass {
   public let name = "quantizers-to-thresholds"
   public init() {}
+
+  /// The most thresholds per channel the pass creates: those of a 12-bit quantizer.
+  public static let maxLevels = (1 << 12) - 1
 
   public func run(on graph: inout Graph) throws(PassError) -> Bool {
     var changed = false
@@ -56,10 +64,11 @@ public struct ConvertQuantizersToThresholds: Pass {
         return Levels(lowest: -1, count: 1, step: 2, outType: .bipolar, scale: unitScale ? nil : node.inputs[1], zeroPoint: z, integerLevels: compute)
       }
       let (lo, hi) = Kernels.integerRange(bits: bits, signed: q.signed, narrow: q.narrow)
+      guard let count = Int(exactly: hi - lo), count <= Self.maxLevels, let lowest = Int64(exactly: lo) else { return nil }
       let type = z == 0 ? (q.signed ? DataType.int(bits) : .smallestInteger(min: 0, max: Double(hi)))
         : .smallestInteger(min: Double(lo - z), max: Double(hi - z))
       return Levels(
-        lowest: Int64(lo), count: Int(hi - lo), step: 1, outType: type, scale: unitScale ? nil : node.inputs[1], zeroPoint: z,
+        lowest: lowest, count: count, step: 1, outType: type, scale: unitScale ? nil : node.inputs[1], zeroPoint: z,
         integerLevels: compute)
     case .bipolarQuant:
       guard let scale = graph.initializers[node.inputs[1]] else { return nil }
@@ -123,7 +132,7 @@ public struct ConvertQuantizersToThresholds: Pass {
     if let axis { probeDims[axis] = channels }
     let probeShape = Shape(probeDims)
 
-    func evaluate(_ inputs: [Int64]) throws(KernelError) -> [Int64] {
+    func evaluate(_ inputs: [Int64]) throws -> [Int64] {
       var t = Tensor(shape: probeShape, floats: inputs.map { Float($0) })
       for (node, d) in chain {
         var args = node.inputs.map { $0.isEmpty ? nil : graph.initializers[$0] }
@@ -132,7 +141,10 @@ public struct ConvertQuantizersToThresholds: Pass {
       }
       let q = try levels.integerLevels(t)
       guard q.shape == probeShape else { throw KernelError("the activation chain broadcasts beyond one value per channel") }
-      return q.floats.map { (Int64($0) - levels.lowest) / levels.step }
+      return try q.floats.map { v in
+        guard let level = Int64(exactly: v) else { throw NonIntegerLevel() }
+        return (level - levels.lowest) / levels.step
+      }
     }
     let found: [ThresholdSearch.Channel]
     do {
@@ -141,6 +153,8 @@ public struct ConvertQuantizersToThresholds: Pass {
         level: evaluate)
     } catch let error as KernelError {
       throw .failed(pass: name, node: quantizer.name, reason: error.reason)
+    } catch is NonIntegerLevel {
+      return false
     } catch {
       throw .failed(pass: name, node: quantizer.name, reason: "\(error)")
     }
@@ -226,3 +240,6 @@ extension DataType {
     .smallestInteger(min: Swift.min(min, other.min), max: Swift.max(max, other.max))
   }
 }
+
+/// The chain gives a level that is not an integer (NaN) at some input: no thresholds reproduce it.
+private struct NonIntegerLevel: Error {}

@@ -67,7 +67,7 @@ public struct FoldWeightQuantizers: Pass {
 
   /// The datatype the quantizer declares for its integer levels.
   private func integerWeightType(_ node: Node, _ graph: Graph) -> DataType {
-    guard case .quant(let q) = node.op, let bits = graph.initializers[node.inputs[3]]?.floats.first.map({ Int($0) }) else {
+    guard case .quant(let q) = node.op, let bits = graph.initializers[node.inputs[3]].flatMap({ try? Kernels.bitWidth($0, "bit width") }) else {
       return .bipolar
     }
     if bits == 1 { return q.signed ? .bipolar : .binary }

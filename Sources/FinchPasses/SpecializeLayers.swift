@@ -1,7 +1,8 @@
 import FinchIR
 
-/// Turns integer linear algebra and thresholds into hardware layers: MatMul
-/// (with the MultiThreshold after it) into an MVAU, XNOR-popcount when inputs
+/// Turns integer linear algebra and thresholds into hardware layers: MatMul with
+/// integer accumulators (with the MultiThreshold after it, when its thresholds are
+/// finite integers and its levels 32-bit integers of its output type) into an MVAU, XNOR-popcount when inputs
 /// and weights are bipolar; a standalone MultiThreshold into Thresholding; a
 /// final ArgMax/TopK over the last axis into LabelSelect.
 public struct SpecializeLayers: Pass {
@@ -30,20 +31,21 @@ public struct SpecializeLayers: Pass {
   private func specializeMatMul(_ node: Node, _ graph: inout Graph) -> Bool {
     guard let xType = graph.type(of: node.inputs[0]), xType.dataType.isInteger, let w = graph.initializers[node.inputs[1]],
       w.shape.rank == 2, let wType = graph.type(of: node.inputs[1]), w.floats.allSatisfy({ $0 == $0.rounded() }),
-      let i = graph.index(of: node.name)
+      graph.type(of: node.outputs[0])?.dataType.isInteger == true, let i = graph.index(of: node.name)
     else { return false }
     let xnor = xType.dataType == .bipolar && wType.dataType == .bipolar
     let (mw, mh) = (w.shape[0], w.shape[1])
     if let mt = graph.soleConsumer(of: node.outputs[0]), case .multiThreshold(let m) = mt.op, mt.inputs[0] == node.outputs[0],
       m.channelsLast || xType.shape.rank <= 2, let t = graph.initializers[mt.inputs[1]],
-      m.outScale == m.outScale.rounded(), m.outBias == m.outBias.rounded(), t.floats.allSatisfy({ $0 == $0.rounded() })
+      let outScale = Int32(exactly: m.outScale), let outBias = Int32(exactly: m.outBias), m.levelsFit(steps: t.shape[1]),
+      t.floats.allSatisfy({ $0.isFinite && $0 == $0.rounded() })
     {
       let steps = t.shape[1]
       var values = t.shape[0] == mh ? t.floats : (0..<mh).flatMap { _ in t.floats }
       if xnor { values = values.map { (($0 + Float(mw)) / 2).rounded(.up) } }
       let thresholds = graph.freshName("\(node.name)_thresholds")
       graph.addConstant(thresholds, Tensor(shape: [mh, steps], floats: values))
-      let unit = MVAU(xnor: xnor, outScale: Int(m.outScale), outBias: Int(m.outBias), outType: m.outType)
+      let unit = MVAU(xnor: xnor, outScale: Int(outScale), outBias: Int(outBias), outType: m.outType)
       graph.nodes[i] = Node(name: node.name, op: .mvau(unit), inputs: [node.inputs[0], node.inputs[1], thresholds], outputs: mt.outputs)
       graph.nodes.removeAll { $0.name == mt.name }
       return true
