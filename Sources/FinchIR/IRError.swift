@@ -10,6 +10,8 @@ public enum IRError: Error, Hashable, Sendable, CustomStringConvertible {
   case cycle(nodes: [String])
   /// A graph-level problem (inputs, outputs, annotations).
   case invalidGraph(String)
+  /// A value fed to a graph input is not a value of the input's declared datatype.
+  case invalidInputValue(input: String, index: Int, value: Double, dataType: DataType)
 
   public var description: String {
     switch self {
@@ -18,6 +20,8 @@ public enum IRError: Error, Hashable, Sendable, CustomStringConvertible {
     case .redefinedValue(let v): return "value '\(v)' is defined more than once"
     case .cycle(let nodes): return "nodes \(nodes.prefix(5).map { "'\($0)'" }.joined(separator: ", ")) form a cycle"
     case .invalidGraph(let reason): return reason
+    case .invalidInputValue(let input, let index, let value, let dataType):
+      return "input value \(value) at flat index \(index) is not a \(dataType) value, as the model's input \(input) requires"
     }
   }
 }

@@ -11,6 +11,7 @@ extension Interpreter {
     guard graph.inputs.count == 1, let inputName = graph.inputs.first, let expected = graph.types[inputName] else {
       throw .invalidGraph(.invalidGraph("batched runs need a graph with exactly one input; this one has \(graph.inputs.count)"))
     }
+    do { try expected.checkValues(of: batch, input: inputName) } catch { throw .invalidInput(error) }
     let samples = try Self.split(batch, into: expected, name: inputName)
     let results = ResultSlots(count: samples.count)
     DispatchQueue.concurrentPerform(iterations: samples.count) { i in
@@ -52,13 +53,21 @@ extension Interpreter {
     }
   }
 
-  /// Stacks per-sample outputs along axis 0 (concatenating when each has a leading 1).
+  /// Stacks per-sample outputs along axis 0 (see ``stackedShape(of:samples:)``).
   static func stack(_ parts: [Tensor]) -> Tensor {
     guard let first = parts.first else { return Tensor(shape: [0], floats: []) }
-    let dims = first.shape.rank >= 1 && first.shape[0] == 1
-      ? [parts.count] + first.shape.dims.dropFirst() : [parts.count] + first.shape.dims
-    if first.elementType == .int64 { return Tensor(shape: Shape(dims), int64s: parts.flatMap(\.int64s)) }
-    return Tensor(shape: Shape(dims), floats: parts.flatMap(\.floats))
+    let shape = stackedShape(of: first.shape, samples: parts.count)
+    if first.elementType == .int64 { return Tensor(shape: shape, int64s: parts.flatMap(\.int64s)) }
+    return Tensor(shape: shape, floats: parts.flatMap(\.floats))
+  }
+
+  /// The shape of `samples` outputs of shape `sample` stacked by ``runBatch(_:)``:
+  /// concatenated along axis 0 when `sample` has a leading 1 (the model's batch
+  /// axis), else along a new leading axis (an output without a batch axis, such as
+  /// an ArgMax over axis 0). One sample is stacked too, so the shape does not depend
+  /// on how the samples were fed. Every backend stacks its outputs this way.
+  public static func stackedShape(of sample: Shape, samples: Int) -> Shape {
+    Shape([samples] + (sample.rank >= 1 && sample[0] == 1 ? sample.dims.dropFirst() : sample.dims[...]))
   }
 }
 

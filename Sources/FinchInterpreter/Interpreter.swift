@@ -30,10 +30,13 @@ public struct Interpreter: Sendable {
     var values = graph.initializers
     for name in graph.inputs {
       guard let t = feed[name] else { throw .missingInput(name) }
-      if let expected = graph.types[name], expected.shape != t.shape || expected.elementType != t.elementType {
-        throw .inputMismatch(
-          input: name, expected: "\(expected.elementType.rawValue) \(expected.shape)",
-          got: "\(t.elementType.rawValue) \(t.shape)")
+      if let expected = graph.types[name] {
+        guard expected.shape == t.shape, expected.elementType == t.elementType else {
+          throw .inputMismatch(
+            input: name, expected: "\(expected.elementType.rawValue) \(expected.shape)",
+            got: "\(t.elementType.rawValue) \(t.shape)")
+        }
+        do { try expected.checkValues(of: t, input: name) } catch { throw .invalidInput(error) }
       }
       values[name] = t
     }

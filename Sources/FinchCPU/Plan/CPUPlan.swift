@@ -52,8 +52,9 @@ public final class CPUPlan: @unchecked Sendable {
     }
     self.maxBatch = max(1, maxBatch)
     self.threads = max(1, threads)
-    // Refuse before allocating: at most 4 bytes a value of every computed value, for every sample.
-    let bytesPerSample = graph.nodes.flatMap(\.outputs).reduce(0) { $0 + 4 * (graph.types[$1]?.shape.elementCount ?? 0) }
+    // Refuse before allocating: at most 4 bytes a value of the input and every computed value, for every sample
+    // (each at most Shape.maxElementCount, so the sum cannot overflow).
+    let bytesPerSample = ([inputName] + graph.nodes.flatMap(\.outputs)).reduce(0) { $0 + 4 * (graph.types[$1]?.shape.elementCount ?? 0) }
     guard Double(bytesPerSample) * Double(self.maxBatch) <= Self.maxActivationBytes else {
       throw .unsupportedGraph(
         "a batch of \(self.maxBatch) needs about \((bytesPerSample * self.maxBatch) >> 20) MiB of activations "
@@ -87,33 +88,30 @@ public final class CPUPlan: @unchecked Sendable {
 
   /// Runs a batch: `batch` is either exactly the graph input's shape or, when
   /// that has a leading 1, a stack of samples `[N, ...]`. Returns each output
-  /// with the samples stacked the same way.
+  /// with the samples stacked as ``Interpreter/runBatch(_:)`` stacks them.
   public func run(_ batch: Tensor) throws(CPUPlanError) -> [String: Tensor] {
-    let (count, stacked) = try samples(in: batch)
+    let count = try samples(in: batch)
     var parts: [String: [Tensor]] = [:]
     var start = 0
     while start < count {
       let n = min(maxBatch, count - start)
       try load(batch, samples: start..<(start + n))
       try execute(samples: n)
-      for (name, t) in outputs(samples: n, stacked: stacked) { parts[name, default: []].append(t) }
+      for (name, t) in outputs(samples: n) { parts[name, default: []].append(t) }
       start += n
     }
     return parts.mapValues(Self.concatenate)
   }
 
   /// Copies samples `range` of `batch` into the input buffer (samples 0 ..< range.count),
-  /// checking that integer inputs hold values of the input's type.
+  /// checking that they hold values of the input's datatype as the interpreter checks them.
   public func load(_ batch: Tensor, samples range: Range<Int>) throws(CPUPlanError) {
     precondition(range.count <= maxBatch, "at most maxBatch samples at once")
     _ = try samples(in: batch)
-    if input.kind != .float32 {
-      let type = inputType.dataType, first = range.lowerBound * input.sampleCount
-      let values = batch.floats
-      for i in first..<(first + range.count * input.sampleCount) where !type.allows(Double(values[i])) {
-        throw .badInput("input value \(values[i]) at flat index \(i) is not a \(type) value, as the model's input \(inputName) requires")
-      }
-    }
+    let size = input.sampleCount
+    do {
+      try inputType.checkValues(of: batch, input: inputName, in: (range.lowerBound * size)..<(range.upperBound * size))
+    } catch { throw .badInput(error.description) }
     input.load(batch, samples: range, at: 0)
   }
 
@@ -175,7 +173,9 @@ public final class CPUPlan: @unchecked Sendable {
     return times
   }
 
-  /// The outputs of samples `0 ..< n` of the last ``execute(samples:)``.
+  /// The outputs of samples `0 ..< n` of the last ``execute(samples:)``, stacked as
+  /// ``Interpreter/runBatch(_:)`` stacks them; unstacked, one sample's outputs have
+  /// the graph's output shapes.
   public func outputs(samples n: Int, stacked: Bool = true) -> [String: Tensor] {
     var result: [String: Tensor] = [:]
     for (name, buffer, elementType) in outputs {
@@ -195,16 +195,16 @@ public final class CPUPlan: @unchecked Sendable {
     }
   }
 
-  /// How many samples `batch` holds, and whether they are stacked on a leading axis.
-  private func samples(in batch: Tensor) throws(CPUPlanError) -> (count: Int, stacked: Bool) {
+  /// How many samples `batch` holds.
+  private func samples(in batch: Tensor) throws(CPUPlanError) -> Int {
     let expected = inputType.shape
-    if batch.shape == expected { return (1, false) }
+    if batch.shape == expected { return 1 }
     guard expected.rank >= 1, expected[0] == 1, batch.shape.rank == expected.rank,
       Array(batch.shape.dims.dropFirst()) == Array(expected.dims.dropFirst())
     else {
       throw .badInput("input \(inputName) must be \(expected) or a batch [N,\(expected.dims.dropFirst().map(String.init).joined(separator: ","))], got \(batch.shape)")
     }
-    return (batch.shape[0], true)
+    return batch.shape[0]
   }
 
   private static func concatenate(_ parts: [Tensor]) -> Tensor {

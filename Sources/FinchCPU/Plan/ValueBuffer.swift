@@ -1,4 +1,5 @@
 import FinchIR
+import FinchInterpreter
 
 /// How the plan stores a value's elements.
 enum StorageKind: Sendable, Equatable {
@@ -116,14 +117,16 @@ final class ValueBuffer: @unchecked Sendable {
     }
   }
 
-  /// Samples `range` as one tensor of shape `[range.count, sample dims...]` (or
-  /// the sample shape itself for one sample) with the element type `elementType`.
+  /// Samples `range` as one tensor with the element type `elementType`: stacked
+  /// as the interpreter stacks a batch (``Interpreter/stackedShape(of:samples:)``),
+  /// or, for one sample, with the sample shape itself.
   func tensor(samples range: Range<Int>, elementType: ElementType, stacked: Bool) -> Tensor {
-    let dims = stacked ? [range.count] + sampleShape.dims.dropFirst() : sampleShape.dims
+    precondition(stacked || range.count == 1, "only one sample has the sample shape")
+    let shape = stacked ? Interpreter.stackedShape(of: sampleShape, samples: range.count) : sampleShape
     let first = range.lowerBound * sampleCount, count = range.count * sampleCount
     if elementType == .int64 {
-      return Tensor(shape: Shape(dims), int64s: (0..<count).map { kind == .int64 ? int64[first + $0] : Int64(float(at: first + $0)) })
+      return Tensor(shape: shape, int64s: (0..<count).map { kind == .int64 ? int64[first + $0] : Self.integer(float(at: first + $0)) })
     }
-    return Tensor(shape: Shape(dims), floats: (0..<count).map { float(at: first + $0) })
+    return Tensor(shape: shape, floats: (0..<count).map { float(at: first + $0) })
   }
 }
