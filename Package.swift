@@ -61,6 +61,14 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // Fuzzing: the parsers as libFuzzer targets in one executable, and the
+    // structure-aware ONNX mutator the property tests share (scripts/fuzz.sh
+    // builds FinchFuzz with -sanitize=fuzzer; a plain build replays inputs).
+    .target(
+      name: "FinchFuzzSupport",
+      dependencies: ["FinchIR", "FinchONNX", "FinchCost", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+    ),
+    .executableTarget(name: "FinchFuzz", dependencies: ["FinchFuzzSupport"]),
     .target(
       name: "FinchTestSupport",
       dependencies: ["FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses", "FinchCost", "FinchRTL"],
@@ -77,7 +85,7 @@ let package = Package(
     .testTarget(name: "FinchReportTests", dependencies: ["FinchReport", "FinchCost", "FinchTestSupport"]),
     .testTarget(name: "FinchRTLTests", dependencies: ["FinchRTL", "FinchPasses", "FinchInterpreter", "FinchTestSupport"]),
     .testTarget(name: "FinchCPUTests", dependencies: ["FinchCPU", "FinchInterpreter", "FinchPasses", "FinchONNX", "FinchTestSupport"]),
-    .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchCPU", "FinchTestSupport"]),
+    .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchCPU", "FinchTestSupport", "FinchFuzzSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

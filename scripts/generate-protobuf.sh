@@ -3,6 +3,7 @@
 # schema subset. Needs protoc (Debian: protobuf-compiler) and builds the
 # protoc-gen-swift plugin from the swift-protobuf version Package.swift names.
 # The generated file is committed: building or testing Finch never runs this.
+# The types are `package`: FinchFuzzSupport's model mutator edits them too.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 version=1.39.0
@@ -15,5 +16,6 @@ swift build -c release --package-path "$work/swift-protobuf" --product protoc-ge
 protoc --plugin="$work/swift-protobuf/.build/release/protoc-gen-swift" \
   --proto_path="$root/Sources/FinchONNX/Schema" \
   --swift_out="$root/Sources/FinchONNX/Generated" \
+  --swift_opt=Visibility=Package \
   onnx-subset.proto
 echo "wrote Sources/FinchONNX/Generated/onnx-subset.pb.swift"

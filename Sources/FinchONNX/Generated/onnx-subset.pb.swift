@@ -34,152 +34,152 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
 }
 
 /// A key/value pair: metadata, external data locations, quantization annotations.
-nonisolated struct Onnx_StringStringEntryProto: Sendable {
+package nonisolated struct Onnx_StringStringEntryProto: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  var key: String {
+  package var key: String {
     get {_key ?? String()}
     set {_key = newValue}
   }
   /// Returns true if `key` has been explicitly set.
-  var hasKey: Bool {self._key != nil}
+  package var hasKey: Bool {self._key != nil}
   /// Clears the value of `key`. Subsequent reads from it will return its default value.
-  mutating func clearKey() {self._key = nil}
+  package mutating func clearKey() {self._key = nil}
 
-  var value: String {
+  package var value: String {
     get {_value ?? String()}
     set {_value = newValue}
   }
   /// Returns true if `value` has been explicitly set.
-  var hasValue: Bool {self._value != nil}
+  package var hasValue: Bool {self._value != nil}
   /// Clears the value of `value`. Subsequent reads from it will return its default value.
-  mutating func clearValue() {self._value = nil}
+  package mutating func clearValue() {self._value = nil}
 
-  var unknownFields = SwiftProtobuf.UnknownStorage()
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
 
-  init() {}
+  package init() {}
 
   fileprivate var _key: String? = nil
   fileprivate var _value: String? = nil
 }
 
 /// One attribute of a node.
-nonisolated struct Onnx_AttributeProto: @unchecked Sendable {
+package nonisolated struct Onnx_AttributeProto: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  var name: String {
+  package var name: String {
     get {_storage._name ?? String()}
     set {_uniqueStorage()._name = newValue}
   }
   /// Returns true if `name` has been explicitly set.
-  var hasName: Bool {_storage._name != nil}
+  package var hasName: Bool {_storage._name != nil}
   /// Clears the value of `name`. Subsequent reads from it will return its default value.
-  mutating func clearName() {_uniqueStorage()._name = nil}
+  package mutating func clearName() {_uniqueStorage()._name = nil}
 
-  var refAttrName: String {
+  package var refAttrName: String {
     get {_storage._refAttrName ?? String()}
     set {_uniqueStorage()._refAttrName = newValue}
   }
   /// Returns true if `refAttrName` has been explicitly set.
-  var hasRefAttrName: Bool {_storage._refAttrName != nil}
+  package var hasRefAttrName: Bool {_storage._refAttrName != nil}
   /// Clears the value of `refAttrName`. Subsequent reads from it will return its default value.
-  mutating func clearRefAttrName() {_uniqueStorage()._refAttrName = nil}
+  package mutating func clearRefAttrName() {_uniqueStorage()._refAttrName = nil}
 
-  var docString: String {
+  package var docString: String {
     get {_storage._docString ?? String()}
     set {_uniqueStorage()._docString = newValue}
   }
   /// Returns true if `docString` has been explicitly set.
-  var hasDocString: Bool {_storage._docString != nil}
+  package var hasDocString: Bool {_storage._docString != nil}
   /// Clears the value of `docString`. Subsequent reads from it will return its default value.
-  mutating func clearDocString() {_uniqueStorage()._docString = nil}
+  package mutating func clearDocString() {_uniqueStorage()._docString = nil}
 
-  var type: Onnx_AttributeProto.AttributeType {
+  package var type: Onnx_AttributeProto.AttributeType {
     get {_storage._type ?? .undefined}
     set {_uniqueStorage()._type = newValue}
   }
   /// Returns true if `type` has been explicitly set.
-  var hasType: Bool {_storage._type != nil}
+  package var hasType: Bool {_storage._type != nil}
   /// Clears the value of `type`. Subsequent reads from it will return its default value.
-  mutating func clearType() {_uniqueStorage()._type = nil}
+  package mutating func clearType() {_uniqueStorage()._type = nil}
 
-  var f: Float {
+  package var f: Float {
     get {_storage._f ?? 0}
     set {_uniqueStorage()._f = newValue}
   }
   /// Returns true if `f` has been explicitly set.
-  var hasF: Bool {_storage._f != nil}
+  package var hasF: Bool {_storage._f != nil}
   /// Clears the value of `f`. Subsequent reads from it will return its default value.
-  mutating func clearF() {_uniqueStorage()._f = nil}
+  package mutating func clearF() {_uniqueStorage()._f = nil}
 
-  var i: Int64 {
+  package var i: Int64 {
     get {_storage._i ?? 0}
     set {_uniqueStorage()._i = newValue}
   }
   /// Returns true if `i` has been explicitly set.
-  var hasI: Bool {_storage._i != nil}
+  package var hasI: Bool {_storage._i != nil}
   /// Clears the value of `i`. Subsequent reads from it will return its default value.
-  mutating func clearI() {_uniqueStorage()._i = nil}
+  package mutating func clearI() {_uniqueStorage()._i = nil}
 
-  var s: Data {
+  package var s: Data {
     get {_storage._s ?? Data()}
     set {_uniqueStorage()._s = newValue}
   }
   /// Returns true if `s` has been explicitly set.
-  var hasS: Bool {_storage._s != nil}
+  package var hasS: Bool {_storage._s != nil}
   /// Clears the value of `s`. Subsequent reads from it will return its default value.
-  mutating func clearS() {_uniqueStorage()._s = nil}
+  package mutating func clearS() {_uniqueStorage()._s = nil}
 
-  var t: Onnx_TensorProto {
+  package var t: Onnx_TensorProto {
     get {_storage._t ?? Onnx_TensorProto()}
     set {_uniqueStorage()._t = newValue}
   }
   /// Returns true if `t` has been explicitly set.
-  var hasT: Bool {_storage._t != nil}
+  package var hasT: Bool {_storage._t != nil}
   /// Clears the value of `t`. Subsequent reads from it will return its default value.
-  mutating func clearT() {_uniqueStorage()._t = nil}
+  package mutating func clearT() {_uniqueStorage()._t = nil}
 
-  var g: Onnx_GraphProto {
+  package var g: Onnx_GraphProto {
     get {_storage._g ?? Onnx_GraphProto()}
     set {_uniqueStorage()._g = newValue}
   }
   /// Returns true if `g` has been explicitly set.
-  var hasG: Bool {_storage._g != nil}
+  package var hasG: Bool {_storage._g != nil}
   /// Clears the value of `g`. Subsequent reads from it will return its default value.
-  mutating func clearG() {_uniqueStorage()._g = nil}
+  package mutating func clearG() {_uniqueStorage()._g = nil}
 
-  var floats: [Float] {
+  package var floats: [Float] {
     get {_storage._floats}
     set {_uniqueStorage()._floats = newValue}
   }
 
-  var ints: [Int64] {
+  package var ints: [Int64] {
     get {_storage._ints}
     set {_uniqueStorage()._ints = newValue}
   }
 
-  var strings: [Data] {
+  package var strings: [Data] {
     get {_storage._strings}
     set {_uniqueStorage()._strings = newValue}
   }
 
-  var tensors: [Onnx_TensorProto] {
+  package var tensors: [Onnx_TensorProto] {
     get {_storage._tensors}
     set {_uniqueStorage()._tensors = newValue}
   }
 
-  var graphs: [Onnx_GraphProto] {
+  package var graphs: [Onnx_GraphProto] {
     get {_storage._graphs}
     set {_uniqueStorage()._graphs = newValue}
   }
 
-  var unknownFields = SwiftProtobuf.UnknownStorage()
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
 
-  nonisolated enum AttributeType: Int, SwiftProtobuf.Enum, Swift.CaseIterable {
+  package nonisolated enum AttributeType: Int, SwiftProtobuf.Enum, Swift.CaseIterable {
     case undefined = 0
     case float = 1
     case int = 2
@@ -196,53 +196,53 @@ nonisolated struct Onnx_AttributeProto: @unchecked Sendable {
     case sparseTensors = 12
     case typeProtos = 14
 
-    init() {
+    package init() {
       self = .undefined
     }
 
   }
 
-  init() {}
+  package init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// A named value with its type (graph inputs, outputs and intermediate values).
-nonisolated struct Onnx_ValueInfoProto: Sendable {
+package nonisolated struct Onnx_ValueInfoProto: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  var name: String {
+  package var name: String {
     get {_name ?? String()}
     set {_name = newValue}
   }
   /// Returns true if `name` has been explicitly set.
-  var hasName: Bool {self._name != nil}
+  package var hasName: Bool {self._name != nil}
   /// Clears the value of `name`. Subsequent reads from it will return its default value.
-  mutating func clearName() {self._name = nil}
+  package mutating func clearName() {self._name = nil}
 
-  var type: Onnx_TypeProto {
+  package var type: Onnx_TypeProto {
     get {_type ?? Onnx_TypeProto()}
     set {_type = newValue}
   }
   /// Returns true if `type` has been explicitly set.
-  var hasType: Bool {self._type != nil}
+  package var hasType: Bool {self._type != nil}
   /// Clears the value of `type`. Subsequent reads from it will return its default value.
-  mutating func clearType() {self._type = nil}
+  package mutating func clearType() {self._type = nil}
 
-  var docString: String {
+  package var docString: String {
     get {_docString ?? String()}
     set {_docString = newValue}
   }
   /// Returns true if `docString` has been explicitly set.
-  var hasDocString: Bool {self._docString != nil}
+  package var hasDocString: Bool {self._docString != nil}
   /// Clears the value of `docString`. Subsequent reads from it will return its default value.
-  mutating func clearDocString() {self._docString = nil}
+  package mutating func clearDocString() {self._docString = nil}
 
-  var unknownFields = SwiftProtobuf.UnknownStorage()
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
 
-  init() {}
+  package init() {}
 
   fileprivate var _name: String? = nil
   fileprivate var _type: Onnx_TypeProto? = nil
@@ -250,56 +250,56 @@ nonisolated struct Onnx_ValueInfoProto: Sendable {
 }
 
 /// One computation node.
-nonisolated struct Onnx_NodeProto: Sendable {
+package nonisolated struct Onnx_NodeProto: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  var input: [String] = []
+  package var input: [String] = []
 
-  var output: [String] = []
+  package var output: [String] = []
 
-  var name: String {
+  package var name: String {
     get {_name ?? String()}
     set {_name = newValue}
   }
   /// Returns true if `name` has been explicitly set.
-  var hasName: Bool {self._name != nil}
+  package var hasName: Bool {self._name != nil}
   /// Clears the value of `name`. Subsequent reads from it will return its default value.
-  mutating func clearName() {self._name = nil}
+  package mutating func clearName() {self._name = nil}
 
-  var opType: String {
+  package var opType: String {
     get {_opType ?? String()}
     set {_opType = newValue}
   }
   /// Returns true if `opType` has been explicitly set.
-  var hasOpType: Bool {self._opType != nil}
+  package var hasOpType: Bool {self._opType != nil}
   /// Clears the value of `opType`. Subsequent reads from it will return its default value.
-  mutating func clearOpType() {self._opType = nil}
+  package mutating func clearOpType() {self._opType = nil}
 
-  var domain: String {
+  package var domain: String {
     get {_domain ?? String()}
     set {_domain = newValue}
   }
   /// Returns true if `domain` has been explicitly set.
-  var hasDomain: Bool {self._domain != nil}
+  package var hasDomain: Bool {self._domain != nil}
   /// Clears the value of `domain`. Subsequent reads from it will return its default value.
-  mutating func clearDomain() {self._domain = nil}
+  package mutating func clearDomain() {self._domain = nil}
 
-  var attribute: [Onnx_AttributeProto] = []
+  package var attribute: [Onnx_AttributeProto] = []
 
-  var docString: String {
+  package var docString: String {
     get {_docString ?? String()}
     set {_docString = newValue}
   }
   /// Returns true if `docString` has been explicitly set.
-  var hasDocString: Bool {self._docString != nil}
+  package var hasDocString: Bool {self._docString != nil}
   /// Clears the value of `docString`. Subsequent reads from it will return its default value.
-  mutating func clearDocString() {self._docString = nil}
+  package mutating func clearDocString() {self._docString = nil}
 
-  var unknownFields = SwiftProtobuf.UnknownStorage()
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
 
-  init() {}
+  package init() {}
 
   fileprivate var _name: String? = nil
   fileprivate var _opType: String? = nil
@@ -308,81 +308,81 @@ nonisolated struct Onnx_NodeProto: Sendable {
 }
 
 /// The top-level container.
-nonisolated struct Onnx_ModelProto: Sendable {
+package nonisolated struct Onnx_ModelProto: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  var irVersion: Int64 {
+  package var irVersion: Int64 {
     get {_irVersion ?? 0}
     set {_irVersion = newValue}
   }
   /// Returns true if `irVersion` has been explicitly set.
-  var hasIrVersion: Bool {self._irVersion != nil}
+  package var hasIrVersion: Bool {self._irVersion != nil}
   /// Clears the value of `irVersion`. Subsequent reads from it will return its default value.
-  mutating func clearIrVersion() {self._irVersion = nil}
+  package mutating func clearIrVersion() {self._irVersion = nil}
 
-  var opsetImport: [Onnx_OperatorSetIdProto] = []
+  package var opsetImport: [Onnx_OperatorSetIdProto] = []
 
-  var producerName: String {
+  package var producerName: String {
     get {_producerName ?? String()}
     set {_producerName = newValue}
   }
   /// Returns true if `producerName` has been explicitly set.
-  var hasProducerName: Bool {self._producerName != nil}
+  package var hasProducerName: Bool {self._producerName != nil}
   /// Clears the value of `producerName`. Subsequent reads from it will return its default value.
-  mutating func clearProducerName() {self._producerName = nil}
+  package mutating func clearProducerName() {self._producerName = nil}
 
-  var producerVersion: String {
+  package var producerVersion: String {
     get {_producerVersion ?? String()}
     set {_producerVersion = newValue}
   }
   /// Returns true if `producerVersion` has been explicitly set.
-  var hasProducerVersion: Bool {self._producerVersion != nil}
+  package var hasProducerVersion: Bool {self._producerVersion != nil}
   /// Clears the value of `producerVersion`. Subsequent reads from it will return its default value.
-  mutating func clearProducerVersion() {self._producerVersion = nil}
+  package mutating func clearProducerVersion() {self._producerVersion = nil}
 
-  var domain: String {
+  package var domain: String {
     get {_domain ?? String()}
     set {_domain = newValue}
   }
   /// Returns true if `domain` has been explicitly set.
-  var hasDomain: Bool {self._domain != nil}
+  package var hasDomain: Bool {self._domain != nil}
   /// Clears the value of `domain`. Subsequent reads from it will return its default value.
-  mutating func clearDomain() {self._domain = nil}
+  package mutating func clearDomain() {self._domain = nil}
 
-  var modelVersion: Int64 {
+  package var modelVersion: Int64 {
     get {_modelVersion ?? 0}
     set {_modelVersion = newValue}
   }
   /// Returns true if `modelVersion` has been explicitly set.
-  var hasModelVersion: Bool {self._modelVersion != nil}
+  package var hasModelVersion: Bool {self._modelVersion != nil}
   /// Clears the value of `modelVersion`. Subsequent reads from it will return its default value.
-  mutating func clearModelVersion() {self._modelVersion = nil}
+  package mutating func clearModelVersion() {self._modelVersion = nil}
 
-  var docString: String {
+  package var docString: String {
     get {_docString ?? String()}
     set {_docString = newValue}
   }
   /// Returns true if `docString` has been explicitly set.
-  var hasDocString: Bool {self._docString != nil}
+  package var hasDocString: Bool {self._docString != nil}
   /// Clears the value of `docString`. Subsequent reads from it will return its default value.
-  mutating func clearDocString() {self._docString = nil}
+  package mutating func clearDocString() {self._docString = nil}
 
-  var graph: Onnx_GraphProto {
+  package var graph: Onnx_GraphProto {
     get {_graph ?? Onnx_GraphProto()}
     set {_graph = newValue}
   }
   /// Returns true if `graph` has been explicitly set.
-  var hasGraph: Bool {self._graph != nil}
+  package var hasGraph: Bool {self._graph != nil}
   /// Clears the value of `graph`. Subsequent reads from it will return its default value.
-  mutating func clearGraph() {self._graph = nil}
+  package mutating func clearGraph() {self._graph = nil}
 
-  var metadataProps: [Onnx_StringStringEntryProto] = []
+  package var metadataProps: [Onnx_StringStringEntryProto] = []
 
-  var unknownFields = SwiftProtobuf.UnknownStorage()
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
 
-  init() {}
+  package init() {}
 
   fileprivate var _irVersion: Int64? = nil
   fileprivate var _producerName: String? = nil
@@ -394,143 +394,143 @@ nonisolated struct Onnx_ModelProto: Sendable {
 }
 
 /// Quantization parameters of one tensor; QONNX stores `finn_datatype` here.
-nonisolated struct Onnx_TensorAnnotation: Sendable {
+package nonisolated struct Onnx_TensorAnnotation: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  var tensorName: String {
+  package var tensorName: String {
     get {_tensorName ?? String()}
     set {_tensorName = newValue}
   }
   /// Returns true if `tensorName` has been explicitly set.
-  var hasTensorName: Bool {self._tensorName != nil}
+  package var hasTensorName: Bool {self._tensorName != nil}
   /// Clears the value of `tensorName`. Subsequent reads from it will return its default value.
-  mutating func clearTensorName() {self._tensorName = nil}
+  package mutating func clearTensorName() {self._tensorName = nil}
 
-  var quantParameterTensorNames: [Onnx_StringStringEntryProto] = []
+  package var quantParameterTensorNames: [Onnx_StringStringEntryProto] = []
 
-  var unknownFields = SwiftProtobuf.UnknownStorage()
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
 
-  init() {}
+  package init() {}
 
   fileprivate var _tensorName: String? = nil
 }
 
 /// A computation graph.
-nonisolated struct Onnx_GraphProto: Sendable {
+package nonisolated struct Onnx_GraphProto: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  var node: [Onnx_NodeProto] = []
+  package var node: [Onnx_NodeProto] = []
 
-  var name: String {
+  package var name: String {
     get {_name ?? String()}
     set {_name = newValue}
   }
   /// Returns true if `name` has been explicitly set.
-  var hasName: Bool {self._name != nil}
+  package var hasName: Bool {self._name != nil}
   /// Clears the value of `name`. Subsequent reads from it will return its default value.
-  mutating func clearName() {self._name = nil}
+  package mutating func clearName() {self._name = nil}
 
-  var initializer: [Onnx_TensorProto] = []
+  package var initializer: [Onnx_TensorProto] = []
 
-  var docString: String {
+  package var docString: String {
     get {_docString ?? String()}
     set {_docString = newValue}
   }
   /// Returns true if `docString` has been explicitly set.
-  var hasDocString: Bool {self._docString != nil}
+  package var hasDocString: Bool {self._docString != nil}
   /// Clears the value of `docString`. Subsequent reads from it will return its default value.
-  mutating func clearDocString() {self._docString = nil}
+  package mutating func clearDocString() {self._docString = nil}
 
-  var input: [Onnx_ValueInfoProto] = []
+  package var input: [Onnx_ValueInfoProto] = []
 
-  var output: [Onnx_ValueInfoProto] = []
+  package var output: [Onnx_ValueInfoProto] = []
 
-  var valueInfo: [Onnx_ValueInfoProto] = []
+  package var valueInfo: [Onnx_ValueInfoProto] = []
 
-  var quantizationAnnotation: [Onnx_TensorAnnotation] = []
+  package var quantizationAnnotation: [Onnx_TensorAnnotation] = []
 
-  var unknownFields = SwiftProtobuf.UnknownStorage()
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
 
-  init() {}
+  package init() {}
 
   fileprivate var _name: String? = nil
   fileprivate var _docString: String? = nil
 }
 
 /// A constant tensor (initializer or attribute value).
-nonisolated struct Onnx_TensorProto: Sendable {
+package nonisolated struct Onnx_TensorProto: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  var dims: [Int64] = []
+  package var dims: [Int64] = []
 
-  var dataType: Int32 {
+  package var dataType: Int32 {
     get {_dataType ?? 0}
     set {_dataType = newValue}
   }
   /// Returns true if `dataType` has been explicitly set.
-  var hasDataType: Bool {self._dataType != nil}
+  package var hasDataType: Bool {self._dataType != nil}
   /// Clears the value of `dataType`. Subsequent reads from it will return its default value.
-  mutating func clearDataType() {self._dataType = nil}
+  package mutating func clearDataType() {self._dataType = nil}
 
-  var floatData: [Float] = []
+  package var floatData: [Float] = []
 
-  var int32Data: [Int32] = []
+  package var int32Data: [Int32] = []
 
-  var stringData: [Data] = []
+  package var stringData: [Data] = []
 
-  var int64Data: [Int64] = []
+  package var int64Data: [Int64] = []
 
-  var name: String {
+  package var name: String {
     get {_name ?? String()}
     set {_name = newValue}
   }
   /// Returns true if `name` has been explicitly set.
-  var hasName: Bool {self._name != nil}
+  package var hasName: Bool {self._name != nil}
   /// Clears the value of `name`. Subsequent reads from it will return its default value.
-  mutating func clearName() {self._name = nil}
+  package mutating func clearName() {self._name = nil}
 
-  var docString: String {
+  package var docString: String {
     get {_docString ?? String()}
     set {_docString = newValue}
   }
   /// Returns true if `docString` has been explicitly set.
-  var hasDocString: Bool {self._docString != nil}
+  package var hasDocString: Bool {self._docString != nil}
   /// Clears the value of `docString`. Subsequent reads from it will return its default value.
-  mutating func clearDocString() {self._docString = nil}
+  package mutating func clearDocString() {self._docString = nil}
 
-  var rawData: Data {
+  package var rawData: Data {
     get {_rawData ?? Data()}
     set {_rawData = newValue}
   }
   /// Returns true if `rawData` has been explicitly set.
-  var hasRawData: Bool {self._rawData != nil}
+  package var hasRawData: Bool {self._rawData != nil}
   /// Clears the value of `rawData`. Subsequent reads from it will return its default value.
-  mutating func clearRawData() {self._rawData = nil}
+  package mutating func clearRawData() {self._rawData = nil}
 
-  var externalData: [Onnx_StringStringEntryProto] = []
+  package var externalData: [Onnx_StringStringEntryProto] = []
 
-  var dataLocation: Onnx_TensorProto.DataLocation {
+  package var dataLocation: Onnx_TensorProto.DataLocation {
     get {_dataLocation ?? .default}
     set {_dataLocation = newValue}
   }
   /// Returns true if `dataLocation` has been explicitly set.
-  var hasDataLocation: Bool {self._dataLocation != nil}
+  package var hasDataLocation: Bool {self._dataLocation != nil}
   /// Clears the value of `dataLocation`. Subsequent reads from it will return its default value.
-  mutating func clearDataLocation() {self._dataLocation = nil}
+  package mutating func clearDataLocation() {self._dataLocation = nil}
 
-  var doubleData: [Double] = []
+  package var doubleData: [Double] = []
 
-  var uint64Data: [UInt64] = []
+  package var uint64Data: [UInt64] = []
 
-  var unknownFields = SwiftProtobuf.UnknownStorage()
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
 
-  nonisolated enum DataType: Int, SwiftProtobuf.Enum, Swift.CaseIterable {
+  package nonisolated enum DataType: Int, SwiftProtobuf.Enum, Swift.CaseIterable {
     case undefined = 0
     case float = 1
     case uint8 = 2
@@ -549,23 +549,23 @@ nonisolated struct Onnx_TensorProto: Sendable {
     case complex128 = 15
     case bfloat16 = 16
 
-    init() {
+    package init() {
       self = .undefined
     }
 
   }
 
-  nonisolated enum DataLocation: Int, SwiftProtobuf.Enum, Swift.CaseIterable {
+  package nonisolated enum DataLocation: Int, SwiftProtobuf.Enum, Swift.CaseIterable {
     case `default` = 0
     case external = 1
 
-    init() {
+    package init() {
       self = .default
     }
 
   }
 
-  init() {}
+  package init() {}
 
   fileprivate var _dataType: Int32? = nil
   fileprivate var _name: String? = nil
@@ -575,23 +575,23 @@ nonisolated struct Onnx_TensorProto: Sendable {
 }
 
 /// A tensor shape: each dimension a number or a symbolic name.
-nonisolated struct Onnx_TensorShapeProto: Sendable {
+package nonisolated struct Onnx_TensorShapeProto: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  var dim: [Onnx_TensorShapeProto.Dimension] = []
+  package var dim: [Onnx_TensorShapeProto.Dimension] = []
 
-  var unknownFields = SwiftProtobuf.UnknownStorage()
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
 
-  nonisolated struct Dimension: Sendable {
+  package nonisolated struct Dimension: Sendable {
     // SwiftProtobuf.Message conformance is added in an extension below. See the
     // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
     // methods supported on all messages.
 
-    var value: Onnx_TensorShapeProto.Dimension.OneOf_Value? = nil
+    package var value: Onnx_TensorShapeProto.Dimension.OneOf_Value? = nil
 
-    var dimValue: Int64 {
+    package var dimValue: Int64 {
       get {
         if case .dimValue(let v)? = value {return v}
         return 0
@@ -599,7 +599,7 @@ nonisolated struct Onnx_TensorShapeProto: Sendable {
       set {value = .dimValue(newValue)}
     }
 
-    var dimParam: String {
+    package var dimParam: String {
       get {
         if case .dimParam(let v)? = value {return v}
         return String()
@@ -607,40 +607,40 @@ nonisolated struct Onnx_TensorShapeProto: Sendable {
       set {value = .dimParam(newValue)}
     }
 
-    var denotation: String {
+    package var denotation: String {
       get {_denotation ?? String()}
       set {_denotation = newValue}
     }
     /// Returns true if `denotation` has been explicitly set.
-    var hasDenotation: Bool {self._denotation != nil}
+    package var hasDenotation: Bool {self._denotation != nil}
     /// Clears the value of `denotation`. Subsequent reads from it will return its default value.
-    mutating func clearDenotation() {self._denotation = nil}
+    package mutating func clearDenotation() {self._denotation = nil}
 
-    var unknownFields = SwiftProtobuf.UnknownStorage()
+    package var unknownFields = SwiftProtobuf.UnknownStorage()
 
-    nonisolated enum OneOf_Value: Equatable, Sendable {
+    package nonisolated enum OneOf_Value: Equatable, Sendable {
       case dimValue(Int64)
       case dimParam(String)
 
     }
 
-    init() {}
+    package init() {}
 
     fileprivate var _denotation: String? = nil
   }
 
-  init() {}
+  package init() {}
 }
 
 /// The type of a value; Finch reads tensor types only.
-nonisolated struct Onnx_TypeProto: Sendable {
+package nonisolated struct Onnx_TypeProto: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  var value: Onnx_TypeProto.OneOf_Value? = nil
+  package var value: Onnx_TypeProto.OneOf_Value? = nil
 
-  var tensorType: Onnx_TypeProto.Tensor {
+  package var tensorType: Onnx_TypeProto.Tensor {
     get {
       if case .tensorType(let v)? = value {return v}
       return Onnx_TypeProto.Tensor()
@@ -648,85 +648,85 @@ nonisolated struct Onnx_TypeProto: Sendable {
     set {value = .tensorType(newValue)}
   }
 
-  var denotation: String {
+  package var denotation: String {
     get {_denotation ?? String()}
     set {_denotation = newValue}
   }
   /// Returns true if `denotation` has been explicitly set.
-  var hasDenotation: Bool {self._denotation != nil}
+  package var hasDenotation: Bool {self._denotation != nil}
   /// Clears the value of `denotation`. Subsequent reads from it will return its default value.
-  mutating func clearDenotation() {self._denotation = nil}
+  package mutating func clearDenotation() {self._denotation = nil}
 
-  var unknownFields = SwiftProtobuf.UnknownStorage()
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
 
-  nonisolated enum OneOf_Value: Equatable, Sendable {
+  package nonisolated enum OneOf_Value: Equatable, Sendable {
     case tensorType(Onnx_TypeProto.Tensor)
 
   }
 
-  nonisolated struct Tensor: Sendable {
+  package nonisolated struct Tensor: Sendable {
     // SwiftProtobuf.Message conformance is added in an extension below. See the
     // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
     // methods supported on all messages.
 
-    var elemType: Int32 {
+    package var elemType: Int32 {
       get {_elemType ?? 0}
       set {_elemType = newValue}
     }
     /// Returns true if `elemType` has been explicitly set.
-    var hasElemType: Bool {self._elemType != nil}
+    package var hasElemType: Bool {self._elemType != nil}
     /// Clears the value of `elemType`. Subsequent reads from it will return its default value.
-    mutating func clearElemType() {self._elemType = nil}
+    package mutating func clearElemType() {self._elemType = nil}
 
-    var shape: Onnx_TensorShapeProto {
+    package var shape: Onnx_TensorShapeProto {
       get {_shape ?? Onnx_TensorShapeProto()}
       set {_shape = newValue}
     }
     /// Returns true if `shape` has been explicitly set.
-    var hasShape: Bool {self._shape != nil}
+    package var hasShape: Bool {self._shape != nil}
     /// Clears the value of `shape`. Subsequent reads from it will return its default value.
-    mutating func clearShape() {self._shape = nil}
+    package mutating func clearShape() {self._shape = nil}
 
-    var unknownFields = SwiftProtobuf.UnknownStorage()
+    package var unknownFields = SwiftProtobuf.UnknownStorage()
 
-    init() {}
+    package init() {}
 
     fileprivate var _elemType: Int32? = nil
     fileprivate var _shape: Onnx_TensorShapeProto? = nil
   }
 
-  init() {}
+  package init() {}
 
   fileprivate var _denotation: String? = nil
 }
 
 /// An operator set a model imports.
-nonisolated struct Onnx_OperatorSetIdProto: Sendable {
+package nonisolated struct Onnx_OperatorSetIdProto: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  var domain: String {
+  package var domain: String {
     get {_domain ?? String()}
     set {_domain = newValue}
   }
   /// Returns true if `domain` has been explicitly set.
-  var hasDomain: Bool {self._domain != nil}
+  package var hasDomain: Bool {self._domain != nil}
   /// Clears the value of `domain`. Subsequent reads from it will return its default value.
-  mutating func clearDomain() {self._domain = nil}
+  package mutating func clearDomain() {self._domain = nil}
 
-  var version: Int64 {
+  package var version: Int64 {
     get {_version ?? 0}
     set {_version = newValue}
   }
   /// Returns true if `version` has been explicitly set.
-  var hasVersion: Bool {self._version != nil}
+  package var hasVersion: Bool {self._version != nil}
   /// Clears the value of `version`. Subsequent reads from it will return its default value.
-  mutating func clearVersion() {self._version = nil}
+  package mutating func clearVersion() {self._version = nil}
 
-  var unknownFields = SwiftProtobuf.UnknownStorage()
+  package var unknownFields = SwiftProtobuf.UnknownStorage()
 
-  init() {}
+  package init() {}
 
   fileprivate var _domain: String? = nil
   fileprivate var _version: Int64? = nil
@@ -737,10 +737,10 @@ nonisolated struct Onnx_OperatorSetIdProto: Sendable {
 fileprivate nonisolated let _protobuf_package = "onnx"
 
 nonisolated extension Onnx_StringStringEntryProto: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  static let protoMessageName: String = _protobuf_package + ".StringStringEntryProto"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}key\0\u{1}value\0")
+  package static let protoMessageName: String = _protobuf_package + ".StringStringEntryProto"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}key\0\u{1}value\0")
 
-  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
       // The use of inline closures is to circumvent an issue where the compiler
       // allocates stack space for every case branch when no optimizations are
@@ -753,7 +753,7 @@ nonisolated extension Onnx_StringStringEntryProto: SwiftProtobuf.Message, SwiftP
     }
   }
 
-  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     // The use of inline closures is to circumvent an issue where the compiler
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
@@ -767,7 +767,7 @@ nonisolated extension Onnx_StringStringEntryProto: SwiftProtobuf.Message, SwiftP
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  static func ==(lhs: Onnx_StringStringEntryProto, rhs: Onnx_StringStringEntryProto) -> Bool {
+  package static func ==(lhs: Onnx_StringStringEntryProto, rhs: Onnx_StringStringEntryProto) -> Bool {
     if lhs._key != rhs._key {return false}
     if lhs._value != rhs._value {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
@@ -776,8 +776,8 @@ nonisolated extension Onnx_StringStringEntryProto: SwiftProtobuf.Message, SwiftP
 }
 
 nonisolated extension Onnx_AttributeProto: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  static let protoMessageName: String = _protobuf_package + ".AttributeProto"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}f\0\u{1}i\0\u{1}s\0\u{1}t\0\u{1}g\0\u{1}floats\0\u{1}ints\0\u{1}strings\0\u{1}tensors\0\u{1}graphs\0\u{4}\u{2}doc_string\0\u{2}\u{7}type\0\u{3}ref_attr_name\0")
+  package static let protoMessageName: String = _protobuf_package + ".AttributeProto"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}f\0\u{1}i\0\u{1}s\0\u{1}t\0\u{1}g\0\u{1}floats\0\u{1}ints\0\u{1}strings\0\u{1}tensors\0\u{1}graphs\0\u{4}\u{2}doc_string\0\u{2}\u{7}type\0\u{3}ref_attr_name\0")
 
   fileprivate class _StorageClass {
     var _name: String? = nil
@@ -828,7 +828,7 @@ nonisolated extension Onnx_AttributeProto: SwiftProtobuf.Message, SwiftProtobuf.
     return _storage
   }
 
-  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     _ = _uniqueStorage()
     try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
       while let fieldNumber = try decoder.nextFieldNumber() {
@@ -856,7 +856,7 @@ nonisolated extension Onnx_AttributeProto: SwiftProtobuf.Message, SwiftProtobuf.
     }
   }
 
-  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
       // The use of inline closures is to circumvent an issue where the compiler
       // allocates stack space for every if/case branch local when no optimizations
@@ -908,7 +908,7 @@ nonisolated extension Onnx_AttributeProto: SwiftProtobuf.Message, SwiftProtobuf.
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  static func ==(lhs: Onnx_AttributeProto, rhs: Onnx_AttributeProto) -> Bool {
+  package static func ==(lhs: Onnx_AttributeProto, rhs: Onnx_AttributeProto) -> Bool {
     if lhs._storage !== rhs._storage {
       let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
         let _storage = _args.0
@@ -937,14 +937,14 @@ nonisolated extension Onnx_AttributeProto: SwiftProtobuf.Message, SwiftProtobuf.
 }
 
 nonisolated extension Onnx_AttributeProto.AttributeType: SwiftProtobuf._ProtoNameProviding {
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0UNDEFINED\0\u{1}FLOAT\0\u{1}INT\0\u{1}STRING\0\u{1}TENSOR\0\u{1}GRAPH\0\u{1}FLOATS\0\u{1}INTS\0\u{1}STRINGS\0\u{1}TENSORS\0\u{1}GRAPHS\0\u{1}SPARSE_TENSOR\0\u{1}SPARSE_TENSORS\0\u{1}TYPE_PROTO\0\u{1}TYPE_PROTOS\0")
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0UNDEFINED\0\u{1}FLOAT\0\u{1}INT\0\u{1}STRING\0\u{1}TENSOR\0\u{1}GRAPH\0\u{1}FLOATS\0\u{1}INTS\0\u{1}STRINGS\0\u{1}TENSORS\0\u{1}GRAPHS\0\u{1}SPARSE_TENSOR\0\u{1}SPARSE_TENSORS\0\u{1}TYPE_PROTO\0\u{1}TYPE_PROTOS\0")
 }
 
 nonisolated extension Onnx_ValueInfoProto: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  static let protoMessageName: String = _protobuf_package + ".ValueInfoProto"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}type\0\u{3}doc_string\0")
+  package static let protoMessageName: String = _protobuf_package + ".ValueInfoProto"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}type\0\u{3}doc_string\0")
 
-  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
       // The use of inline closures is to circumvent an issue where the compiler
       // allocates stack space for every case branch when no optimizations are
@@ -958,7 +958,7 @@ nonisolated extension Onnx_ValueInfoProto: SwiftProtobuf.Message, SwiftProtobuf.
     }
   }
 
-  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     // The use of inline closures is to circumvent an issue where the compiler
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
@@ -975,7 +975,7 @@ nonisolated extension Onnx_ValueInfoProto: SwiftProtobuf.Message, SwiftProtobuf.
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  static func ==(lhs: Onnx_ValueInfoProto, rhs: Onnx_ValueInfoProto) -> Bool {
+  package static func ==(lhs: Onnx_ValueInfoProto, rhs: Onnx_ValueInfoProto) -> Bool {
     if lhs._name != rhs._name {return false}
     if lhs._type != rhs._type {return false}
     if lhs._docString != rhs._docString {return false}
@@ -985,10 +985,10 @@ nonisolated extension Onnx_ValueInfoProto: SwiftProtobuf.Message, SwiftProtobuf.
 }
 
 nonisolated extension Onnx_NodeProto: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  static let protoMessageName: String = _protobuf_package + ".NodeProto"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}input\0\u{1}output\0\u{1}name\0\u{3}op_type\0\u{1}attribute\0\u{3}doc_string\0\u{1}domain\0")
+  package static let protoMessageName: String = _protobuf_package + ".NodeProto"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}input\0\u{1}output\0\u{1}name\0\u{3}op_type\0\u{1}attribute\0\u{3}doc_string\0\u{1}domain\0")
 
-  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
       // The use of inline closures is to circumvent an issue where the compiler
       // allocates stack space for every case branch when no optimizations are
@@ -1006,7 +1006,7 @@ nonisolated extension Onnx_NodeProto: SwiftProtobuf.Message, SwiftProtobuf._Mess
     }
   }
 
-  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     // The use of inline closures is to circumvent an issue where the compiler
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
@@ -1035,7 +1035,7 @@ nonisolated extension Onnx_NodeProto: SwiftProtobuf.Message, SwiftProtobuf._Mess
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  static func ==(lhs: Onnx_NodeProto, rhs: Onnx_NodeProto) -> Bool {
+  package static func ==(lhs: Onnx_NodeProto, rhs: Onnx_NodeProto) -> Bool {
     if lhs.input != rhs.input {return false}
     if lhs.output != rhs.output {return false}
     if lhs._name != rhs._name {return false}
@@ -1049,10 +1049,10 @@ nonisolated extension Onnx_NodeProto: SwiftProtobuf.Message, SwiftProtobuf._Mess
 }
 
 nonisolated extension Onnx_ModelProto: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  static let protoMessageName: String = _protobuf_package + ".ModelProto"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}ir_version\0\u{3}producer_name\0\u{3}producer_version\0\u{1}domain\0\u{3}model_version\0\u{3}doc_string\0\u{1}graph\0\u{3}opset_import\0\u{4}\u{6}metadata_props\0")
+  package static let protoMessageName: String = _protobuf_package + ".ModelProto"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}ir_version\0\u{3}producer_name\0\u{3}producer_version\0\u{1}domain\0\u{3}model_version\0\u{3}doc_string\0\u{1}graph\0\u{3}opset_import\0\u{4}\u{6}metadata_props\0")
 
-  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
       // The use of inline closures is to circumvent an issue where the compiler
       // allocates stack space for every case branch when no optimizations are
@@ -1072,7 +1072,7 @@ nonisolated extension Onnx_ModelProto: SwiftProtobuf.Message, SwiftProtobuf._Mes
     }
   }
 
-  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     // The use of inline closures is to circumvent an issue where the compiler
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
@@ -1107,7 +1107,7 @@ nonisolated extension Onnx_ModelProto: SwiftProtobuf.Message, SwiftProtobuf._Mes
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  static func ==(lhs: Onnx_ModelProto, rhs: Onnx_ModelProto) -> Bool {
+  package static func ==(lhs: Onnx_ModelProto, rhs: Onnx_ModelProto) -> Bool {
     if lhs._irVersion != rhs._irVersion {return false}
     if lhs.opsetImport != rhs.opsetImport {return false}
     if lhs._producerName != rhs._producerName {return false}
@@ -1123,10 +1123,10 @@ nonisolated extension Onnx_ModelProto: SwiftProtobuf.Message, SwiftProtobuf._Mes
 }
 
 nonisolated extension Onnx_TensorAnnotation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  static let protoMessageName: String = _protobuf_package + ".TensorAnnotation"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tensor_name\0\u{3}quant_parameter_tensor_names\0")
+  package static let protoMessageName: String = _protobuf_package + ".TensorAnnotation"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tensor_name\0\u{3}quant_parameter_tensor_names\0")
 
-  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
       // The use of inline closures is to circumvent an issue where the compiler
       // allocates stack space for every case branch when no optimizations are
@@ -1139,7 +1139,7 @@ nonisolated extension Onnx_TensorAnnotation: SwiftProtobuf.Message, SwiftProtobu
     }
   }
 
-  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     // The use of inline closures is to circumvent an issue where the compiler
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
@@ -1153,7 +1153,7 @@ nonisolated extension Onnx_TensorAnnotation: SwiftProtobuf.Message, SwiftProtobu
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  static func ==(lhs: Onnx_TensorAnnotation, rhs: Onnx_TensorAnnotation) -> Bool {
+  package static func ==(lhs: Onnx_TensorAnnotation, rhs: Onnx_TensorAnnotation) -> Bool {
     if lhs._tensorName != rhs._tensorName {return false}
     if lhs.quantParameterTensorNames != rhs.quantParameterTensorNames {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
@@ -1162,10 +1162,10 @@ nonisolated extension Onnx_TensorAnnotation: SwiftProtobuf.Message, SwiftProtobu
 }
 
 nonisolated extension Onnx_GraphProto: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  static let protoMessageName: String = _protobuf_package + ".GraphProto"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}node\0\u{1}name\0\u{2}\u{3}initializer\0\u{4}\u{5}doc_string\0\u{1}input\0\u{1}output\0\u{3}value_info\0\u{3}quantization_annotation\0")
+  package static let protoMessageName: String = _protobuf_package + ".GraphProto"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}node\0\u{1}name\0\u{2}\u{3}initializer\0\u{4}\u{5}doc_string\0\u{1}input\0\u{1}output\0\u{3}value_info\0\u{3}quantization_annotation\0")
 
-  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
       // The use of inline closures is to circumvent an issue where the compiler
       // allocates stack space for every case branch when no optimizations are
@@ -1184,7 +1184,7 @@ nonisolated extension Onnx_GraphProto: SwiftProtobuf.Message, SwiftProtobuf._Mes
     }
   }
 
-  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     // The use of inline closures is to circumvent an issue where the compiler
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
@@ -1216,7 +1216,7 @@ nonisolated extension Onnx_GraphProto: SwiftProtobuf.Message, SwiftProtobuf._Mes
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  static func ==(lhs: Onnx_GraphProto, rhs: Onnx_GraphProto) -> Bool {
+  package static func ==(lhs: Onnx_GraphProto, rhs: Onnx_GraphProto) -> Bool {
     if lhs.node != rhs.node {return false}
     if lhs._name != rhs._name {return false}
     if lhs.initializer != rhs.initializer {return false}
@@ -1231,10 +1231,10 @@ nonisolated extension Onnx_GraphProto: SwiftProtobuf.Message, SwiftProtobuf._Mes
 }
 
 nonisolated extension Onnx_TensorProto: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  static let protoMessageName: String = _protobuf_package + ".TensorProto"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}dims\0\u{3}data_type\0\u{4}\u{2}float_data\0\u{3}int32_data\0\u{3}string_data\0\u{3}int64_data\0\u{1}name\0\u{3}raw_data\0\u{3}double_data\0\u{3}uint64_data\0\u{3}doc_string\0\u{3}external_data\0\u{3}data_location\0")
+  package static let protoMessageName: String = _protobuf_package + ".TensorProto"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}dims\0\u{3}data_type\0\u{4}\u{2}float_data\0\u{3}int32_data\0\u{3}string_data\0\u{3}int64_data\0\u{1}name\0\u{3}raw_data\0\u{3}double_data\0\u{3}uint64_data\0\u{3}doc_string\0\u{3}external_data\0\u{3}data_location\0")
 
-  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
       // The use of inline closures is to circumvent an issue where the compiler
       // allocates stack space for every case branch when no optimizations are
@@ -1258,7 +1258,7 @@ nonisolated extension Onnx_TensorProto: SwiftProtobuf.Message, SwiftProtobuf._Me
     }
   }
 
-  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     // The use of inline closures is to circumvent an issue where the compiler
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
@@ -1305,7 +1305,7 @@ nonisolated extension Onnx_TensorProto: SwiftProtobuf.Message, SwiftProtobuf._Me
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  static func ==(lhs: Onnx_TensorProto, rhs: Onnx_TensorProto) -> Bool {
+  package static func ==(lhs: Onnx_TensorProto, rhs: Onnx_TensorProto) -> Bool {
     if lhs.dims != rhs.dims {return false}
     if lhs._dataType != rhs._dataType {return false}
     if lhs.floatData != rhs.floatData {return false}
@@ -1325,18 +1325,18 @@ nonisolated extension Onnx_TensorProto: SwiftProtobuf.Message, SwiftProtobuf._Me
 }
 
 nonisolated extension Onnx_TensorProto.DataType: SwiftProtobuf._ProtoNameProviding {
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0UNDEFINED\0\u{1}FLOAT\0\u{1}UINT8\0\u{1}INT8\0\u{1}UINT16\0\u{1}INT16\0\u{1}INT32\0\u{1}INT64\0\u{1}STRING\0\u{1}BOOL\0\u{1}FLOAT16\0\u{1}DOUBLE\0\u{1}UINT32\0\u{1}UINT64\0\u{1}COMPLEX64\0\u{1}COMPLEX128\0\u{1}BFLOAT16\0")
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0UNDEFINED\0\u{1}FLOAT\0\u{1}UINT8\0\u{1}INT8\0\u{1}UINT16\0\u{1}INT16\0\u{1}INT32\0\u{1}INT64\0\u{1}STRING\0\u{1}BOOL\0\u{1}FLOAT16\0\u{1}DOUBLE\0\u{1}UINT32\0\u{1}UINT64\0\u{1}COMPLEX64\0\u{1}COMPLEX128\0\u{1}BFLOAT16\0")
 }
 
 nonisolated extension Onnx_TensorProto.DataLocation: SwiftProtobuf._ProtoNameProviding {
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DEFAULT\0\u{1}EXTERNAL\0")
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DEFAULT\0\u{1}EXTERNAL\0")
 }
 
 nonisolated extension Onnx_TensorShapeProto: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  static let protoMessageName: String = _protobuf_package + ".TensorShapeProto"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}dim\0")
+  package static let protoMessageName: String = _protobuf_package + ".TensorShapeProto"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}dim\0")
 
-  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
       // The use of inline closures is to circumvent an issue where the compiler
       // allocates stack space for every case branch when no optimizations are
@@ -1348,14 +1348,14 @@ nonisolated extension Onnx_TensorShapeProto: SwiftProtobuf.Message, SwiftProtobu
     }
   }
 
-  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     if !self.dim.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.dim, fieldNumber: 1)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  static func ==(lhs: Onnx_TensorShapeProto, rhs: Onnx_TensorShapeProto) -> Bool {
+  package static func ==(lhs: Onnx_TensorShapeProto, rhs: Onnx_TensorShapeProto) -> Bool {
     if lhs.dim != rhs.dim {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
@@ -1363,10 +1363,10 @@ nonisolated extension Onnx_TensorShapeProto: SwiftProtobuf.Message, SwiftProtobu
 }
 
 nonisolated extension Onnx_TensorShapeProto.Dimension: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  static let protoMessageName: String = Onnx_TensorShapeProto.protoMessageName + ".Dimension"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}dim_value\0\u{3}dim_param\0\u{1}denotation\0")
+  package static let protoMessageName: String = Onnx_TensorShapeProto.protoMessageName + ".Dimension"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}dim_value\0\u{3}dim_param\0\u{1}denotation\0")
 
-  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
       // The use of inline closures is to circumvent an issue where the compiler
       // allocates stack space for every case branch when no optimizations are
@@ -1394,7 +1394,7 @@ nonisolated extension Onnx_TensorShapeProto.Dimension: SwiftProtobuf.Message, Sw
     }
   }
 
-  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     // The use of inline closures is to circumvent an issue where the compiler
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
@@ -1416,7 +1416,7 @@ nonisolated extension Onnx_TensorShapeProto.Dimension: SwiftProtobuf.Message, Sw
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  static func ==(lhs: Onnx_TensorShapeProto.Dimension, rhs: Onnx_TensorShapeProto.Dimension) -> Bool {
+  package static func ==(lhs: Onnx_TensorShapeProto.Dimension, rhs: Onnx_TensorShapeProto.Dimension) -> Bool {
     if lhs.value != rhs.value {return false}
     if lhs._denotation != rhs._denotation {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
@@ -1425,10 +1425,10 @@ nonisolated extension Onnx_TensorShapeProto.Dimension: SwiftProtobuf.Message, Sw
 }
 
 nonisolated extension Onnx_TypeProto: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  static let protoMessageName: String = _protobuf_package + ".TypeProto"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tensor_type\0\u{2}\u{5}denotation\0")
+  package static let protoMessageName: String = _protobuf_package + ".TypeProto"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tensor_type\0\u{2}\u{5}denotation\0")
 
-  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
       // The use of inline closures is to circumvent an issue where the compiler
       // allocates stack space for every case branch when no optimizations are
@@ -1453,7 +1453,7 @@ nonisolated extension Onnx_TypeProto: SwiftProtobuf.Message, SwiftProtobuf._Mess
     }
   }
 
-  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     // The use of inline closures is to circumvent an issue where the compiler
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
@@ -1467,7 +1467,7 @@ nonisolated extension Onnx_TypeProto: SwiftProtobuf.Message, SwiftProtobuf._Mess
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  static func ==(lhs: Onnx_TypeProto, rhs: Onnx_TypeProto) -> Bool {
+  package static func ==(lhs: Onnx_TypeProto, rhs: Onnx_TypeProto) -> Bool {
     if lhs.value != rhs.value {return false}
     if lhs._denotation != rhs._denotation {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
@@ -1476,10 +1476,10 @@ nonisolated extension Onnx_TypeProto: SwiftProtobuf.Message, SwiftProtobuf._Mess
 }
 
 nonisolated extension Onnx_TypeProto.Tensor: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  static let protoMessageName: String = Onnx_TypeProto.protoMessageName + ".Tensor"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}elem_type\0\u{1}shape\0")
+  package static let protoMessageName: String = Onnx_TypeProto.protoMessageName + ".Tensor"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}elem_type\0\u{1}shape\0")
 
-  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
       // The use of inline closures is to circumvent an issue where the compiler
       // allocates stack space for every case branch when no optimizations are
@@ -1492,7 +1492,7 @@ nonisolated extension Onnx_TypeProto.Tensor: SwiftProtobuf.Message, SwiftProtobu
     }
   }
 
-  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     // The use of inline closures is to circumvent an issue where the compiler
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
@@ -1506,7 +1506,7 @@ nonisolated extension Onnx_TypeProto.Tensor: SwiftProtobuf.Message, SwiftProtobu
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  static func ==(lhs: Onnx_TypeProto.Tensor, rhs: Onnx_TypeProto.Tensor) -> Bool {
+  package static func ==(lhs: Onnx_TypeProto.Tensor, rhs: Onnx_TypeProto.Tensor) -> Bool {
     if lhs._elemType != rhs._elemType {return false}
     if lhs._shape != rhs._shape {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
@@ -1515,10 +1515,10 @@ nonisolated extension Onnx_TypeProto.Tensor: SwiftProtobuf.Message, SwiftProtobu
 }
 
 nonisolated extension Onnx_OperatorSetIdProto: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  static let protoMessageName: String = _protobuf_package + ".OperatorSetIdProto"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}domain\0\u{1}version\0")
+  package static let protoMessageName: String = _protobuf_package + ".OperatorSetIdProto"
+  package static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}domain\0\u{1}version\0")
 
-  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+  package mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
       // The use of inline closures is to circumvent an issue where the compiler
       // allocates stack space for every case branch when no optimizations are
@@ -1531,7 +1531,7 @@ nonisolated extension Onnx_OperatorSetIdProto: SwiftProtobuf.Message, SwiftProto
     }
   }
 
-  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+  package func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     // The use of inline closures is to circumvent an issue where the compiler
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
@@ -1545,7 +1545,7 @@ nonisolated extension Onnx_OperatorSetIdProto: SwiftProtobuf.Message, SwiftProto
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  static func ==(lhs: Onnx_OperatorSetIdProto, rhs: Onnx_OperatorSetIdProto) -> Bool {
+  package static func ==(lhs: Onnx_OperatorSetIdProto, rhs: Onnx_OperatorSetIdProto) -> Bool {
     if lhs._domain != rhs._domain {return false}
     if lhs._version != rhs._version {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
