@@ -29,7 +29,7 @@ public struct GraphSummary: Hashable, Sendable, Codable {
   public var inputs: [String: String]
   public var outputs: [String: String]
   public var layers: [LayerSummary]
-  /// Sum of the layers' MACs.
+  /// Sum of the layers' MACs (saturating at `Int.max / 2`, as the other totals do).
   public var totalMACs: Int
   /// Sum of the layers' weight counts.
   public var totalWeights: Int
@@ -89,7 +89,14 @@ extension Graph {
       // A name listed twice (which ``verify()`` refuses) keeps one entry rather than trapping.
       inputs: Dictionary(inputs.map { ($0, type(of: $0)?.description ?? "?") }, uniquingKeysWith: { a, _ in a }),
       outputs: Dictionary(outputs.map { ($0, type(of: $0)?.description ?? "?") }, uniquingKeysWith: { a, _ in a }),
-      layers: layers, totalMACs: layers.reduce(0) { $0 + $1.macs }, totalWeights: layers.reduce(0) { $0 + $1.weights },
-      totalParameterBits: layers.reduce(0) { $0 + $1.parameterBits }, opCounts: counts)
+      layers: layers, totalMACs: Self.saturatingSum(layers.map(\.macs)), totalWeights: Self.saturatingSum(layers.map(\.weights)),
+      totalParameterBits: Self.saturatingSum(layers.map(\.parameterBits)), opCounts: counts)
+  }
+
+  /// The sum of `values` (each at most 2^62, as a layer's counts are for shapes
+  /// within ``Shape/maxElementCount``), saturating at `Int.max / 2` so that twice
+  /// a total (operations per sample) cannot overflow either.
+  private static func saturatingSum(_ values: [Int]) -> Int {
+    values.reduce(0) { Swift.min($0 + $1, Int.max / 2) }
   }
 }

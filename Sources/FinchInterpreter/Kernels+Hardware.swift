@@ -16,14 +16,15 @@ extension Kernels {
         if m.xnor {
           for i in 0..<mw where xv[r * mw + i] == wv[i * mh + c] { acc += 1 }
         } else {
-          for i in 0..<mw { acc += xv[r * mw + i] * wv[i * mh + c] }
+          // Type inference bounds the sums to ±2^53; wrapping keeps a value outside x's type from trapping.
+          for i in 0..<mw { acc &+= xv[r * mw + i] &* wv[i * mh + c] }
         }
         if thresholds == nil {
           out[r * mh + c] = Float(m.xnor ? 2 * acc - Int64(mw) : acc)
         } else {
           var count = 0
           for i in 0..<steps where acc >= t[c * steps + i] { count += 1 }
-          out[r * mh + c] = Float(m.outScale * count + m.outBias)
+          out[r * mh + c] = Float(m.outScale &* count &+ m.outBias)
         }
       }
     }

@@ -33,7 +33,9 @@ final class CPULayerTests: XCTestCase {
         let bound = Double(mw) * max(abs(inType.min), inType.max) * 2
         g.initializers["t"] = Tensor(shape: [mh, steps], floats: (0..<(mh * steps)).map { _ in Float(rng.int(-Int(bound)...Int(bound))) })
         mvauInputs.append("t")
-        m = MVAU(xnor: xnor, outScale: 1, outBias: steps == 1 ? 0 : -(steps / 2), outType: steps == 1 ? .binary : .int(steps == 3 ? 2 : 4))
+        let bias = steps == 1 ? 0 : -(steps / 2)
+        // Levels bias ... bias + steps, so 3 steps need INT3 and 15 INT5 (the verifier checks).
+        m = MVAU(xnor: xnor, outScale: 1, outBias: bias, outType: .smallestInteger(min: Double(bias), max: Double(bias + steps)))
       }
       g.nodes.append(Node(name: "mvau", op: .mvau(m), inputs: mvauInputs, outputs: ["y"]))
       var last = "y"

@@ -370,7 +370,7 @@ final class BadInputTests: XCTestCase {
     assertMessage(importError(empty, file: "empty.onnx"), contains: ["empty.onnx", "'x'", "more than"])
     let emptyWeights = Proto.model(
       nodes: [Proto.node("Conv", ["x", "w"], ["y"], name: "conv", [Proto.attr("group", int: 1 << 40)])],
-      initializers: [Proto.floats("w", [0, 1 << 31, 1, 1], [])],
+      initializers: [Proto.floats("w", [0, 1 << 27, 1, 1], [])],
       inputs: [Proto.value("x", [1, 0, 4, 4])], outputs: [])
     assertMessage(importError(emptyWeights, file: "group.onnx"), contains: ["group.onnx", "'conv'", "group"])
     let xnor = Proto.model(
