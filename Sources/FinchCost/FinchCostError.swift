@@ -6,6 +6,8 @@ public enum FinchCostError: Error, Sendable, Equatable, CustomStringConvertible 
   case unknownLayer(String, known: [String])
   /// A folding breaks a divisibility or coupling rule.
   case invalidFolding(layer: String, reason: String)
+  /// A folding file that cannot be read or is in neither Finch's nor FINN's form.
+  case invalidFoldingFile(path: String, reason: String)
   /// A target or budget that makes no sense (not positive, above 1, ...).
   case invalidTarget(String)
   /// The model has no hardware layers to fold.
@@ -21,6 +23,7 @@ public enum FinchCostError: Error, Sendable, Equatable, CustomStringConvertible 
     case .unknownLayer(let name, let known):
       return "folding names layer '\(name)', which the model does not have; layers: \(known.joined(separator: ", "))"
     case .invalidFolding(let layer, let reason): return "folding of layer '\(layer)': \(reason)"
+    case .invalidFoldingFile(let path, let reason): return "folding file \(path): \(reason)"
     case .invalidTarget(let reason): return reason
     case .noHardwareLayers: return "the model has no hardware layers (compile it first, or check `finch compile`'s report)"
     case .invalidCatalogue(let reason): return "device catalogue: \(reason)"

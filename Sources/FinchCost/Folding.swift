@@ -24,10 +24,6 @@ public struct FoldingConfig: Sendable, Codable, Equatable {
   public var layers: [Entry]
   public init(layers: [Entry]) { self.layers = layers }
 
-  /// The configuration of `foldings` for `layers`.
-  public init(_ layers: [HardwareLayer], _ foldings: [LayerFolding]) {
-    self.layers = zip(layers, foldings).map { Entry(name: $0.name, pe: $1.pe, simd: $1.simd) }
-  }
 
   /// Checks every entry names a layer, once, and respects its divisibility
   /// rules; returns the pinned foldings by layer index (PE or SIMD left out stay free).
@@ -48,5 +44,22 @@ public struct FoldingConfig: Sendable, Codable, Equatable {
       result[i] = entry
     }
     return result
+  }
+
+  /// The folding of every layer: each must have an entry, with PE and SIMD
+  /// given wherever the layer has more than one choice.
+  public func complete(in layers: [HardwareLayer]) throws(FinchCostError) -> NetworkFolding {
+    let pinned = try pinned(in: layers)
+    let foldings = try layers.indices.map { (i: Int) throws(FinchCostError) -> LayerFolding in
+      let l = layers[i]
+      guard let entry = pinned[i] else { throw .invalidFolding(layer: l.name, reason: "missing from the folding") }
+      func value(_ given: Int?, _ choices: [Int], _ what: String) throws(FinchCostError) -> Int {
+        if let given { return given }
+        guard choices == [1] else { throw .invalidFolding(layer: l.name, reason: "no \(what) given (one of \(choices))") }
+        return 1
+      }
+      return LayerFolding(pe: try value(entry.pe, l.peChoices, "PE"), simd: try value(entry.simd, l.simdChoices, "SIMD"))
+    }
+    return try NetworkFolding(layers, foldings)
   }
 }

@@ -58,7 +58,7 @@ public struct AcceleratorCheck: Sendable {
     }
     let sources = try design.write(to: directory)
     var sim = Simulation(
-      directory: directory, sources: sources + [VerilogLibrary.testbench], inputWidth: design.chain[0].input.wordBits,
+      directory: directory, sources: sources, inputWidth: design.chain[0].input.wordBits,
       outputWidth: design.chain[design.chain.count - 1].output.wordBits)
     sim.simulator = simulator
     sim.stall = stall

@@ -16,16 +16,22 @@ public struct Design: Sendable {
   public var inputShape: Shape
   public var outputShape: Shape
 
-  /// Places every hardware layer of `graph` with its folding (by layer name),
-  /// with the FIFOs and width converters of ``StreamGlue`` between them.
-  public init(graph: Graph, foldings: [String: LayerFolding]) throws(RTLError) {
+  /// Places every hardware layer of `graph` with its folding, with the FIFOs
+  /// and width converters of ``StreamGlue`` between them; `folding` must be
+  /// one of exactly these layers.
+  public init(graph: Graph, folding networkFolding: NetworkFolding) throws(RTLError) {
     let nodes = graph.nodes.filter(\.op.isHardwareLayer)
     guard let first = nodes.first, let last = nodes.last else {
       throw .unsupported(layer: graph.name, reason: "the graph has no hardware layers")
     }
+    let layers = HardwareLayer.layers(of: graph)
+    guard networkFolding.names == layers.map(\.name) else {
+      let missing = layers.map(\.name).filter { networkFolding[$0] == nil }
+      throw .unsupported(
+        layer: missing.first ?? graph.name, reason: "the folding is for layers \(networkFolding.names), not this graph's \(layers.map(\.name))")
+    }
     var chain: [ModuleInstance] = []
-    for node in nodes {
-      let folding = foldings[node.name] ?? LayerFolding()
+    for (node, folding) in zip(nodes, networkFolding.foldings) {
       let name = verilogIdentifier(node.name)
       switch node.op {
       case .mvau: chain.append(try MVAUEmitter.instance(node: node, graph: graph, folding: folding, name: name))
@@ -37,9 +43,8 @@ public struct Design: Sendable {
       }
     }
     self.chain = chain
-    let layers = HardwareLayer.layers(of: graph)
-    let depths = Dictionary(uniqueKeysWithValues: layers.map { ($0.name, StreamGlue.fifoDepth($0, foldings[$0.name] ?? LayerFolding())) })
-    fifoDepths = nodes.indices.map { i in i + 1 < nodes.count ? depths[nodes[i + 1].name] ?? StreamGlue.minimumFIFODepth : 0 }
+    let depths = zip(layers, networkFolding.foldings).map { StreamGlue.fifoDepth($0, $1) }
+    fifoDepths = nodes.indices.map { i in i + 1 < nodes.count ? depths[i + 1] : 0 }
     inputValue = first.inputs[0]
     outputValue = last.outputs.last ?? last.outputs[0]
     guard let inShape = graph.type(of: inputValue)?.shape, let outShape = graph.type(of: outputValue)?.shape else {
@@ -98,7 +103,7 @@ public struct Design: Sendable {
       fifoDepths: fifoDepths)
   }
 
-  /// Writes the Verilog, memory files, testbench and `manifest.json` into `directory`; returns the design sources.
+  /// Writes the Verilog, memory files and `manifest.json` into `directory`; returns the design sources.
   @discardableResult
   public func write(to directory: URL) throws(RTLError) -> [String] {
     let sources = try VerilogLibrary.writeDesign(chain, fifoDepths: fifoDepths, to: directory)

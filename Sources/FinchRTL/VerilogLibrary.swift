@@ -29,7 +29,8 @@ public enum VerilogLibrary {
   }
 
   /// Writes the library, `finch_top.v` for `chain` and every memory file into
-  /// `directory`; returns the design's source files (testbench excluded).
+  /// `directory`; returns the design's source files. The testbench is not
+  /// among them: ``Simulation`` writes it where it simulates.
   @discardableResult
   public static func writeDesign(_ chain: [ModuleInstance], fifoDepths: [Int] = [], to directory: URL) throws(RTLError) -> [String] {
     do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
@@ -45,7 +46,6 @@ public enum VerilogLibrary {
       for (name, text) in m.memoryFiles { try Data(text.utf8).writeOrThrow(to: directory.appendingPathComponent(name)) }
     }
     try Data(try Stitcher.top(chain, fifoDepths: fifoDepths).utf8).writeOrThrow(to: directory.appendingPathComponent("finch_top.v"))
-    try Data(try testbenchSource().utf8).writeOrThrow(to: directory.appendingPathComponent(testbench))
     return files + ["finch_top.v"]
   }
 }

@@ -14,7 +14,7 @@ public enum RTLHarness {
     let dir = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("finch-rtl-\(UUID().uuidString)")
     let sources = try VerilogLibrary.writeDesign(chain, fifoDepths: fifoDepths, to: dir)
     var sim = Simulation(
-      directory: dir, sources: sources + [VerilogLibrary.testbench], inputWidth: chain[0].input.wordBits,
+      directory: dir, sources: sources, inputWidth: chain[0].input.wordBits,
       outputWidth: chain.last!.output.wordBits)
     sim.simulator = simulator
     sim.stall = stall

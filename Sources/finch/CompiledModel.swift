@@ -16,12 +16,13 @@ enum CompiledModel {
     return try Compilation.run(model: path, inputType: inputType).graph
   }
 
-  /// Reads a folding file.
+  /// Reads a folding file in Finch's or FINN's form, warning on stderr about
+  /// the keys Finch does not use.
   static func readFolding(_ path: String) throws -> FoldingConfig {
-    do {
-      return try JSONDecoder().decode(FoldingConfig.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-    } catch {
-      throw FinchCostError.invalidTarget("\(path): not a folding file ({\"layers\": [{\"name\": ..., \"pe\": ..., \"simd\": ...}]}): \(error)")
+    let loaded = try FoldingConfig.load(path: path)
+    if !loaded.ignored.isEmpty {
+      Finch.progress("warning: folding file \(path): ignoring what Finch does not use: \(loaded.ignored.joined(separator: ", "))")
     }
+    return loaded.config
   }
 }

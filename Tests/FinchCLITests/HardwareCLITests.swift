@@ -18,6 +18,21 @@ final class HardwareCLITests: XCTestCase {
                  "rtl/manifest.json", "inputs.npy", "labels.npy", "stages/00-import.txt"] {
       XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/" + file), file)
     }
+    // rtl/ holds the design alone (the testbench is written into sim/), lint-clean as it is.
+    let rtl = URL(fileURLWithPath: dir).appendingPathComponent("rtl")
+    let verilog = try FileManager.default.contentsOfDirectory(atPath: rtl.path).filter { $0.hasSuffix(".v") }.sorted()
+    XCTAssertFalse(verilog.contains("finch_tb.v"), "\(verilog)")
+    let lint = Process()
+    lint.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    lint.arguments = ["verilator", "--lint-only", "-Wall"] + verilog
+    lint.currentDirectoryURL = rtl
+    let pipe = Pipe()
+    (lint.standardOutput, lint.standardError) = (pipe, pipe)
+    try lint.run()
+    let log = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    lint.waitUntilExit()
+    XCTAssertEqual(lint.terminationStatus, 0, log)
+    XCTAssertEqual(log, "", "verilator --lint-only -Wall rtl/*.v")
     let sim = try FinchCLI.run(["simulate", dir, "--frames", "6", "--stall", "0.3", "--json"])
     XCTAssertEqual(sim.status, 0, sim.stderr)
     let report = try sim.jsonObject()

@@ -26,7 +26,7 @@ final class AcceleratorTests: XCTestCase {
       let inputs = try fixture.inputs()
       for (label, fps, frames, stall) in [("small", small, 100, 0), ("large", large, 100, 0), ("large+stall", large, 8, 307)] {
         let foldings = solver.solve(targetCycles: Int(100e6 / fps))
-        let design = try Design(graph: graph, foldings: Dictionary(uniqueKeysWithValues: zip(layers.map(\.name), foldings)))
+        let design = try Design(graph: graph, folding: NetworkFolding(layers, foldings))
         let estimated = zip(layers, foldings).map { CycleModel.cycles($0, $1) }.max()!
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finch-accel-\(name)-\(label)-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }

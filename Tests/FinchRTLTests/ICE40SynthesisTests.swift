@@ -18,7 +18,7 @@ final class ICE40SynthesisTests: XCTestCase {
     let solver = FoldingSolver(layers: layers, capacity: device.capacity, family: device.part.family)
     let foldings = try XCTUnwrap(solver.solve(budget: 0.8))
     let estimate = solver.total(foldings)
-    let design = try Design(graph: graph, foldings: Dictionary(uniqueKeysWithValues: zip(layers.map(\.name), foldings)))
+    let design = try Design(graph: graph, folding: NetworkFolding(layers, foldings))
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finch-ice40-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir) }
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

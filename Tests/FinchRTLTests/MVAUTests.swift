@@ -113,7 +113,7 @@ final class MVAUTests: XCTestCase {
     let dir = directory ?? scratch("\(c.name)-\(simulator)")
     let sources = try VerilogLibrary.writeDesign([unit], to: dir)
     var sim = Simulation(
-      directory: dir, sources: sources + [VerilogLibrary.testbench], inputWidth: unit.input.wordBits, outputWidth: unit.output.wordBits)
+      directory: dir, sources: sources, inputWidth: unit.input.wordBits, outputWidth: unit.output.wordBits)
     sim.simulator = simulator
     sim.stall = stall
     sim.seed = Int(c.seed % 1000) + 1

@@ -96,7 +96,7 @@ final class SWUTests: XCTestCase {
     defer { try? FileManager.default.removeItem(at: dir) }
     let sources = try VerilogLibrary.writeDesign([unit], to: dir)
     var sim = Simulation(
-      directory: dir, sources: sources + [VerilogLibrary.testbench], inputWidth: unit.input.wordBits, outputWidth: unit.output.wordBits)
+      directory: dir, sources: sources, inputWidth: unit.input.wordBits, outputWidth: unit.output.wordBits)
     sim.simulator = simulator
     let outShape = try XCTUnwrap(g.type(of: "y")).shape
     var rng = SplitMix64(seed: seed)

@@ -19,9 +19,10 @@ public struct Simulation: Sendable {
     public var runSeconds: Double
   }
 
-  /// The folder holding the design's sources and memory files; the simulator runs there.
+  /// The folder holding the design's sources and memory files; the simulator
+  /// runs there, and the testbench is written there.
   public var directory: URL
-  /// Verilog sources (relative to `directory`), `finch_top` among them.
+  /// The design's Verilog sources (relative to `directory`), `finch_top` among them; not the testbench.
   public var sources: [String]
   public var inputWidth: Int
   public var outputWidth: Int
@@ -41,6 +42,8 @@ public struct Simulation: Sendable {
   /// Streams `input` words through the design until `outputCount` words came out.
   public func run(input: [String], outputCount: Int) throws(RTLError) -> Result {
     try Data((input.joined(separator: "\n") + "\n").utf8).writeOrThrow(to: directory.appendingPathComponent("input.hex"))
+    try Data(try VerilogLibrary.testbenchSource().utf8).writeOrThrow(to: directory.appendingPathComponent(VerilogLibrary.testbench))
+    let sources = sources + [VerilogLibrary.testbench]
     let plusargs = ["+n_in=\(input.count)", "+n_out=\(outputCount)", "+stall=\(stall)", "+seed=\(seed)", "+max_cycles=\(maxCycles)"]
     let buildSeconds: Double, runSeconds: Double
     switch simulator {

@@ -8,7 +8,7 @@ import Foundation
 /// `finch build`: compile, fold, and generate the dataflow accelerator's RTL.
 struct Build: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Compile a model, fold it for a board and write the accelerator's Verilog and testbench.",
+    abstract: "Compile a model, fold it for a board and write the accelerator's Verilog.",
     discussion: """
       Writes DIR/compiled.onnx, summary.json, stages/, folding.json, estimates.json (the \
       `finch estimate --json` object), rtl/ (Verilog, memory files, manifest.json with the top \
@@ -44,13 +44,15 @@ struct Build: ParsableCommand {
       let layers = HardwareLayer.layers(of: compilation.graph)
       Finch.progress("[2/3] folding \(layers.count) layers for \(target.board)")
       let folded = try target.fold(layers)
-      let (device, clockMHz, foldings) = (folded.device, folded.clockMHz, folded.foldings)
+      let (device, clockMHz) = (folded.device, folded.clockMHz)
+      let folding = try NetworkFolding(layers, folded.foldings)
       let estimate = target.estimate(layers, folded)
       Finch.progress("[3/3] generating RTL")
-      let design = try Design(graph: compilation.graph, foldings: Dictionary(uniqueKeysWithValues: zip(layers.map(\.name), foldings)))
+      let design = try Design(graph: compilation.graph, folding: folding)
       try OutputFolder.write(to: output, command: "build", version: Finch.version, inputs: inputs) { dir in
         try compilation.write(into: dir)
-        try JSONReport.encode(FoldingConfig(layers, foldings)).write(to: dir.appendingPathComponent("folding.json"))
+        try JSONReport.encode(folding.config).write(to: dir.appendingPathComponent("folding.json"))
+        try folding.config.finnJSON(for: layers).write(to: dir.appendingPathComponent("folding_config.json"))
         try JSONReport.encode(estimate).write(to: dir.appendingPathComponent("estimates.json"))
         try design.write(to: dir.appendingPathComponent("rtl"))
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("sim"), withIntermediateDirectories: true)

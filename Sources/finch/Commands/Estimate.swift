@@ -39,7 +39,7 @@ struct Estimate: ParsableCommand {
       let folded = try target.fold(layers)
       let estimate = target.estimate(layers, folded)
       if let writeFolding {
-        try OutputFile.write(try JSONReport.encode(FoldingConfig(layers, folded.foldings)), to: writeFolding, what: "--write-folding file", inputs: inputs)
+        try OutputFile.write(try JSONReport.encode(NetworkFolding(layers, folded.foldings).config), to: writeFolding, what: "--write-folding file", inputs: inputs)
       }
       if json {
         try JSONReport.print(estimate)

@@ -47,10 +47,9 @@ struct Simulate: ParsableCommand {
       let graph = try ONNXImporter.load(path: dir.appendingPathComponent("compiled.onnx").path)
       let config = try CompiledModel.readFolding(dir.appendingPathComponent("folding.json").path)
       let layers = HardwareLayer.layers(of: graph)
-      let pinned = try config.pinned(in: layers)
-      let foldings = Dictionary(uniqueKeysWithValues: pinned.map { (layers[$0].name, LayerFolding(pe: $1.pe ?? 1, simd: $1.simd ?? 1)) })
-      let design = try Design(graph: graph, foldings: foldings)
-      let estimated = layers.map { CycleModel.cycles($0, foldings[$0.name] ?? LayerFolding()) }.max() ?? 0
+      let folding = try config.complete(in: layers)
+      let design = try Design(graph: graph, folding: folding)
+      let estimated = zip(layers, folding.foldings).map { CycleModel.cycles($0, $1) }.max() ?? 0
       let samples = try NPY.read(path: input ?? dir.appendingPathComponent("inputs.npy").path)
       let batch = samples.firstSamples(frames)
       let report = try AcceleratorCheck(graph: graph, design: design).run(

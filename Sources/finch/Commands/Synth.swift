@@ -37,7 +37,7 @@ struct Synth: ParsableCommand {
       try? fm.removeItem(at: work)
       try fm.createDirectory(at: work, withIntermediateDirectories: true)
       var sources: [String] = []
-      for name in try fm.contentsOfDirectory(atPath: dir.appendingPathComponent("rtl").path).sorted() where name != VerilogLibrary.testbench {
+      for name in try fm.contentsOfDirectory(atPath: dir.appendingPathComponent("rtl").path).sorted() {
         try fm.copyItem(at: dir.appendingPathComponent("rtl/\(name)"), to: work.appendingPathComponent(name))
         if name.hasSuffix(".v") { sources.append(name) }
       }
@@ -65,8 +65,7 @@ struct Synth: ParsableCommand {
   static func estimate(_ dir: URL, on device: Device, clockMHz: Double) throws -> FinchCost.Estimate {
     let graph = try CompiledModel.load(dir.path, inputType: nil)
     let layers = HardwareLayer.layers(of: graph)
-    let pinned = try CompiledModel.readFolding(dir.appendingPathComponent("folding.json").path).pinned(in: layers)
-    let foldings = layers.indices.map { LayerFolding(pe: pinned[$0]?.pe ?? 1, simd: pinned[$0]?.simd ?? 1) }
+    let foldings = try CompiledModel.readFolding(dir.appendingPathComponent("folding.json").path).complete(in: layers).foldings
     return FinchCost.Estimate(
       board: device.name, part: device.part.name, family: device.part.family, clockMHz: clockMHz, capacity: device.capacity, layers: layers,
       foldings: foldings, targetFPS: nil)
