@@ -39,9 +39,12 @@ public struct AcceleratorCheck: Sendable {
     self.design = design
   }
 
-  /// Simulates `samples` (a batch of raw model inputs, one frame per sample) in `directory`.
+  /// Simulates `samples` (a batch of raw model inputs, one frame per sample) in
+  /// `directory`: the design as `written` (a build's checked `rtl/`), or
+  /// written there afresh from ``design``.
   public func run(
-    samples: Tensor, directory: URL, simulator: Simulation.Simulator, stall: Int, estimatedCyclesPerFrame: Int
+    samples: Tensor, directory: URL, simulator: Simulation.Simulator, stall: Int, estimatedCyclesPerFrame: Int,
+    written: WrittenDesign? = nil
   ) throws -> Report {
     guard let inputName = graph.inputs.first, let inputType = graph.types[inputName] else {
       throw RTLError.unsupported(layer: graph.name, reason: "the graph has no typed input")
@@ -56,7 +59,7 @@ public struct AcceleratorCheck: Sendable {
       hardwareInputs.append(x)
       expected.append(y)
     }
-    let sources = try design.write(to: directory)
+    let sources = try written?.copy(to: directory) ?? design.write(to: directory)
     var sim = Simulation(
       directory: directory, sources: sources, inputWidth: design.chain[0].input.wordBits,
       outputWidth: design.chain[design.chain.count - 1].output.wordBits)

@@ -80,9 +80,12 @@ public struct Design: Sendable {
     public var output: Stream
     public var layers: [Layer]
     public var fifoDepths: [Int]
+    /// Every file written beside the manifest with its content hash
+    /// (``WrittenDesign/contentHash(_:)``), so edits are noticed.
+    public var files: [String: String] = [:]
 
     enum CodingKeys: String, CodingKey {
-      case top, input, output, layers
+      case top, input, output, layers, files
       case fifoDepths = "fifo_depths"
     }
   }
@@ -103,10 +106,16 @@ public struct Design: Sendable {
       fifoDepths: fifoDepths)
   }
 
-  /// Writes the Verilog, memory files and `manifest.json` into `directory`; returns the design sources.
+  /// Writes the Verilog, memory files and `manifest.json` (with every file's
+  /// hash) into `directory`, which must hold nothing else; returns the design sources.
   @discardableResult
   public func write(to directory: URL) throws(RTLError) -> [String] {
     let sources = try VerilogLibrary.writeDesign(chain, fifoDepths: fifoDepths, to: directory)
+    var manifest = manifest
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] where name != "manifest.json" {
+      guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path) else { continue }
+      manifest.files[name] = WrittenDesign.contentHash(data)
+    }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     guard let data = try? encoder.encode(manifest) else { throw .invalidStream("the manifest does not encode") }

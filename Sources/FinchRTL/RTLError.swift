@@ -8,12 +8,16 @@ public enum RTLError: Error, Sendable, CustomStringConvertible {
   case missingTool(String, install: String)
   /// A tool ran and failed.
   case toolFailed(tool: String, status: Int32, log: String)
+  /// A written design is missing a file or was edited since it was written.
+  case changedDesign(path: String, reason: String)
   /// Simulation finished without producing every output word.
   case simulationIncomplete(expected: Int, got: Int, cycles: Int)
 
   public var description: String {
     switch self {
     case .invalidStream(let reason): return "stream: \(reason)"
+    case .changedDesign(let path, let reason):
+      return "\(path): \(reason); run `finch build` again to write the design afresh (Finch simulates and synthesizes only what it wrote)"
     case .unsupported(let layer, let reason): return "layer '\(layer)': \(reason)"
     case .missingTool(let tool, let install): return "\(tool) is not installed; install it with: \(install)"
     case .toolFailed(let tool, let status, let log):

@@ -49,6 +49,18 @@ final class HardwareCLITests: XCTestCase {
     XCTAssertEqual(s["part"] as? String, "xczu3eg")
     XCTAssertNotNil(s["error_pct"])
     XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/synth/report.json"))
+
+    // An edited or missing design file is refused, naming it.
+    let top = dir + "/rtl/finch_top.v"
+    try (try String(contentsOfFile: top, encoding: .utf8) + "// edited\n").write(toFile: top, atomically: true, encoding: .utf8)
+    for command in ["simulate", "synth"] {
+      let r = try FinchCLI.run([command, dir])
+      XCTAssertEqual(r.status, 1, r.stderr)
+      XCTAssertTrue(r.stderr.contains("finch_top.v: edited since it was written"), r.stderr)
+    }
+    try FileManager.default.removeItem(atPath: dir + "/rtl/finch_mvau.v")
+    let missing = try FinchCLI.run(["simulate", dir])
+    XCTAssertTrue(missing.stderr.contains("finch_mvau.v: missing"), missing.stderr)
   }
 
   func testBuildRefusesWithoutTargetAndLeavesNothing() throws {

@@ -12,6 +12,8 @@ struct Simulate: ParsableCommand {
     abstract: "Simulate a `finch build` folder and compare every output with the interpreter.",
     discussion: """
       Inputs are raw model inputs: the host prologue runs in software exactly as in `finch run`. \
+      Simulates the RTL in DIR/rtl exactly as `finch build` wrote it (refused if a file was edited or \
+      is missing); the design regenerated from compiled.onnx and folding.json gives the stream packing. \
       Reports frames checked, mismatches, steady-state cycles per frame against the cycle model, \
       the first frame's latency and the simulation speed. Exit status 1 if any output mismatches.
       """)
@@ -44,6 +46,7 @@ struct Simulate: ParsableCommand {
     try Finch.reportingErrors {
       try OutputFolder.requireWritten(by: "build", folder)
       let dir = URL(fileURLWithPath: folder)
+      let written = try WrittenDesign(directory: dir.appendingPathComponent("rtl"))
       let graph = try ONNXImporter.load(path: dir.appendingPathComponent("compiled.onnx").path)
       let config = try CompiledModel.readFolding(dir.appendingPathComponent("folding.json").path)
       let layers = HardwareLayer.layers(of: graph)
@@ -54,7 +57,7 @@ struct Simulate: ParsableCommand {
       let batch = samples.firstSamples(frames)
       let report = try AcceleratorCheck(graph: graph, design: design).run(
         samples: batch, directory: dir.appendingPathComponent("sim"), simulator: Simulation.Simulator(rawValue: simulator)!,
-        stall: Int((stall * 1024).rounded()), estimatedCyclesPerFrame: estimated)
+        stall: Int((stall * 1024).rounded()), estimatedCyclesPerFrame: estimated, written: written)
       if json {
         try JSONReport.print(report)
       } else {

@@ -10,6 +10,7 @@ struct Synth: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Synthesize a `finch build` folder with Yosys and compare with the cost model.",
     discussion: """
+      Synthesizes DIR/rtl exactly as `finch build` wrote it (refused if a file was edited or is missing). \
       Xilinx parts: synth_xilinx (-family xc7, or xcup with -abc9). iCE40 parts: synth_ice40, \
       nextpnr-ice40 (Fmax) and icepack (bitstream). Writes DIR/synth/report.json and prints LUT/FF/ \
       CARRY/DSP/BRAM per layer and in total beside the estimate, with the error in %.
@@ -31,16 +32,11 @@ struct Synth: ParsableCommand {
       let built = try JSONDecoder().decode(FinchCost.Estimate.self, from: Data(contentsOf: dir.appendingPathComponent("estimates.json")))
       let device = try DeviceCatalogue.bundled().device(named: part ?? built.part)
       let estimate = try Self.estimate(dir, on: device, clockMHz: built.clockMHz)
-      let manifest = try JSONDecoder().decode(Design.Manifest.self, from: Data(contentsOf: dir.appendingPathComponent("rtl/manifest.json")))
+      let written = try WrittenDesign(directory: dir.appendingPathComponent("rtl"))
+      let manifest = written.manifest
       let work = dir.appendingPathComponent("synth")
-      let fm = FileManager.default
-      try? fm.removeItem(at: work)
-      try fm.createDirectory(at: work, withIntermediateDirectories: true)
-      var sources: [String] = []
-      for name in try fm.contentsOfDirectory(atPath: dir.appendingPathComponent("rtl").path).sorted() {
-        try fm.copyItem(at: dir.appendingPathComponent("rtl/\(name)"), to: work.appendingPathComponent(name))
-        if name.hasSuffix(".v") { sources.append(name) }
-      }
+      try? FileManager.default.removeItem(at: work)
+      let sources = try written.copy(to: work)
       // Estimate entries by instance name: layers by their identifier, the FIFO and width
       // converter feeding layer i as the stitcher names them (fifo<i>_u, dwc<i>_u).
       let position = Dictionary(manifest.layers.enumerated().map { ($1.instance, $0) }, uniquingKeysWith: { a, _ in a })
