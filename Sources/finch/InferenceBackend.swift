@@ -67,7 +67,12 @@ struct InferenceSession {
       throw CPUPlanError.unsupportedGraph("the model needs one typed input")
     }
     let dims = type.shape.rank >= 1 && type.shape[0] == 1 ? [samples] + type.shape.dims.dropFirst() : type.shape.dims
+    // Each dimension is within the import's element limit and samples within --batch's: the product stays far inside Int.
     let count = dims.reduce(1, *)
+    guard Double(count) * 4 <= CPUPlan.maxActivationBytes else {
+      throw CPUPlanError.unsupportedGraph(
+        "a batch of \(samples) inputs of \(type) is \(count * 4 >> 20) MiB, over the \(Int(CPUPlan.maxActivationBytes) >> 20) MiB limit; use a smaller batch")
+    }
     var state: UInt64 = 0x9E37_79B9_7F4A_7C15
     let dt = type.dataType
     let values: [Float] = (0..<count).map { _ in

@@ -136,15 +136,26 @@ final class BadModelCLITests: XCTestCase {
     }
   }
 
-  func testHugeDeclaredInputIsRefusedBeforeAllocating() throws {
-    let huge = path("huge.onnx")
-    let shape = Wire.message(2, [1, 1 << 30, 1].flatMap { Wire.message(1, Wire.int(1, $0)) })
+  /// A Relu model whose input and output are declared as `dims`, written byte by byte.
+  private func reluModel(_ name: String, dims: [Int]) throws -> String {
+    let file = path(name)
+    let shape = Wire.message(2, dims.flatMap { Wire.message(1, Wire.int(1, $0)) })
     let value = { (name: String) in Wire.string(1, name) + Wire.message(2, Wire.message(1, Wire.int(1, 1) + shape)) }
     let graph = Wire.message(1, Wire.string(1, "x") + Wire.string(2, "y") + Wire.string(4, "Relu"))
       + Wire.message(11, value("x")) + Wire.message(12, value("y"))
-    try Data(Wire.int(1, 8) + Wire.message(8, Wire.int(2, 13)) + Wire.message(7, graph)).write(to: URL(fileURLWithPath: huge))
+    try Data(Wire.int(1, 8) + Wire.message(8, Wire.int(2, 13)) + Wire.message(7, graph)).write(to: URL(fileURLWithPath: file))
+    return file
+  }
+
+  func testHugeDeclaredInputIsRefusedBeforeAllocating() throws {
+    let huge = try reluModel("huge.onnx", dims: [1, 1 << 30, 1])
     for arguments in [["bench", huge, "--seconds", "0.01"], ["bench", huge, "--backend", "interpreter", "--seconds", "0.01"], ["inspect", huge]] {
       try assertFails(arguments, mentioning: ["huge.onnx", "'x'", "1073741824", "\(Shape.maxElementCount)"])
+    }
+    // Within the element limit, but a batch of them is not: refused before the random inputs are made.
+    let large = try reluModel("large.onnx", dims: [1, 1 << 27])
+    for backend in ["cpu", "interpreter"] {
+      try assertFails(["bench", large, "--backend", backend, "--batch", "64", "--seconds", "0.01"], mentioning: ["MiB", "smaller batch"])
     }
   }
 }
