@@ -9,18 +9,21 @@
 # --seconds N    run each target for N seconds (default 60)
 # --runs N       run each target for N inputs instead
 # --keep-going   fork mode: record every crash, timeout and OOM and go on
-# TARGET         onnx, npy, folding (default: all three)
+# TARGET         onnx-small (the importer from small synthetic models, inputs up
+#                to 64 KiB: thousands of runs a second), onnx (from the fixture
+#                models, ~250 KiB: real networks, about a hundred a second),
+#                npy, folding (default: all four)
 #
 # Each target runs with -rss_limit_mb=1024 -timeout=10. Corpora grow in
 # .build-fuzz/corpus/<target> (gitignored; seeded from Tests/Fixtures on every
 # run); crashing inputs are saved in .build-fuzz/crashes/<target>/. Prints, per
 # target, executions, exec/s and crashes, and exits 1 if any target crashed.
 # Reproduce a crash with a plain build: swift build --product FinchFuzz &&
-# .build/debug/FinchFuzz <target> <crash file>.
+# .build/debug/FinchFuzz <target> <crash file> (onnx for onnx-small).
 set -euo pipefail
 
 usage() {
-  sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
   exit 64
 }
 
@@ -36,11 +39,11 @@ while (($#)); do
     --seconds) [[ ${2:-} =~ ^[0-9]+$ ]] || usage; limit=(-max_total_time="$2"); shift 2 ;;
     --runs) [[ ${2:-} =~ ^[0-9]+$ ]] || usage; limit=(-runs="$2"); shift 2 ;;
     --keep-going) keep_going=1; shift ;;
-    onnx | npy | folding) targets+=("$1"); shift ;;
+    onnx | onnx-small | npy | folding) targets+=("$1"); shift ;;
     *) usage ;;
   esac
 done
-((${#targets[@]})) || targets=(onnx npy folding)
+((${#targets[@]})) || targets=(onnx-small onnx npy folding)
 
 scratch=.build-fuzz
 start=$(date +%s)
@@ -59,7 +62,8 @@ seeds() {
   local t=$1 dir="$scratch/seeds/$1"
   rm -rf "$dir" && mkdir -p "$dir"
   case "$t" in
-    onnx) cp Tests/Fixtures/*.onnx "$dir"/ && "$bin" seeds "$dir" ;;
+    onnx) cp Tests/Fixtures/*.onnx "$dir"/ ;;
+    onnx-small) "$bin" seeds "$dir" ;;
     npy) cp Tests/Fixtures/*.npy "$dir"/ ;;
     folding)
       cp Tests/Fixtures/*.json "$dir"/
@@ -91,13 +95,16 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus" "$crashes"
   before=$(find "$crashes" -type f | wc -l)
   log="$scratch/fuzz-$t.log"
-  args=("$t" "${limit[@]}" -rss_limit_mb=1024 -timeout=10 -print_final_stats=1 -artifact_prefix="$crashes/")
+  args=("${t%-small}" "${limit[@]}" -rss_limit_mb=1024 -timeout=10 -print_final_stats=1 -artifact_prefix="$crashes/")
   if dict=$(dictionary "$t" 2>/dev/null); then args+=(-dict="$dict"); fi
+  if [[ $t == onnx-small ]]; then args+=(-max_len=65536); fi
   if ((keep_going)); then args+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1); fi
   echo "fuzz: $t: $bin ${args[*]} $corpus $scratch/seeds/$t"
   t0=$(date +%s)
   rc=0
-  "$bin" "${args[@]}" "$corpus" "$scratch/seeds/$t" >"$log" 2>&1 || rc=$?
+  # Swift's own crash backtracer would take the signal before libFuzzer saves
+  # the input: off while fuzzing, on when a crash is replayed below.
+  SWIFT_BACKTRACE=enable=no "$bin" "${args[@]}" "$corpus" "$scratch/seeds/$t" >"$log" 2>&1 || rc=$?
   elapsed=$(($(date +%s) - t0))
   # Plain mode prints final stats; fork mode prints progress lines "#N ... exec/s: R".
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
@@ -117,8 +124,9 @@ for t in "${targets[@]}"; do
     crashed=1
     find "$crashes" -type f -newer "$scratch/seeds/$t" | while read -r f; do
       echo "fuzz: $t: crashing input saved: $f"
+      echo "fuzz: $t: replaying it: $bin ${t%-small} $f"
+      SWIFT_BACKTRACE=enable=yes,interactive=no "$bin" "${t%-small}" "$f" 2>&1 | grep -E 'Fatal error|crashed|^ *[0-9]+ .* at /' | head -14 || true
     done
-    grep -m1 -B2 -A12 -E 'Fatal error|ERROR: libFuzzer|SUMMARY' "$log" | head -30 || true
   fi
   summary+=("$(printf 'fuzz: %-8s %10s executions %7s exec/s %3d crashes  (%ss, log %s)' "$t" "$execs" "${rate:-0}" "$new" "$elapsed" "$log")")
 done

@@ -11,6 +11,11 @@ trap 'rm -f "$log"' EXIT
 swift build -c release --build-tests -Xswiftc -enable-testing
 status=0
 swift test -c release --skip-build -Xswiftc -enable-testing --disable-swift-testing 2>&1 | tee "$log" || status=$?
+# A bounded fuzzing slice after the suite, when asked for (.ci/run asks):
+# FINCH_FUZZ_SECONDS per parser target (scripts/fuzz.sh); a crash fails the run.
+if ((${FINCH_FUZZ_SECONDS:-0} > 0)); then
+  bash scripts/fuzz.sh --seconds "$FINCH_FUZZ_SECONDS" || status=1
+fi
 summary=$(grep -E "^\s*Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1)
 if [[ $summary =~ Executed\ ([0-9]+)\ tests?,\ with\ ([0-9]+)\ failure ]]; then
   echo "tests: $((BASH_REMATCH[1] - BASH_REMATCH[2])) passed, ${BASH_REMATCH[2]} failed"
