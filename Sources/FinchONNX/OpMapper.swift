@@ -127,7 +127,7 @@ struct OpMapper {
       let dilations = try reader.ints("dilations", [Int](repeating: 1, count: kernel.count))
       let pads = try windowPads(kernel: kernel, strides: strides, dilations: dilations)
       guard try reader.int("storage_order", 0) == 0 else { throw reader.fail("storage_order", "only row-major (0) is supported") }
-      guard node.output.count == 1 || node.output[1].isEmpty else { throw reader.fail("outputs", "the Indices output is not supported") }
+      guard node.output.count <= 1 || node.output[1].isEmpty else { throw reader.fail("outputs", "the Indices output is not supported") }
       let pool = Pool(kernel: kernel, strides: strides, pads: pads, dilations: dilations, ceilMode: try reader.bool("ceil_mode", false),
                       countIncludePad: try reader.bool("count_include_pad", false))
       return op(node.opType == "MaxPool" ? .maxPool(pool) : .averagePool(pool), [input(0)])
