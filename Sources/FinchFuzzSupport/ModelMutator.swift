@@ -253,7 +253,8 @@ public struct ModelMutator: Sendable {
   }
 
   mutating func editDims(_ dims: inout [Int64]) {
-    switch int(below: 5) {
+    switch int(below: 6) {
+    case 5: dims.reverse()  // same element count, transposed
     case 0: dims.append(pick(Self.extremeDims))
     case 1: if !dims.isEmpty { dims.removeLast() }
     case 2: dims = []
@@ -280,7 +281,7 @@ public struct ModelMutator: Sendable {
       setAll(&t, to: v)
     case 3:
       t.int64Data = [pick(Self.hugeInts)]
-      t.rawData = Data()
+      t.clearRawData()
     default:
       // One element, keeping the tensor's size.
       let v = pick(Self.extremeFloats)
@@ -304,13 +305,12 @@ public struct ModelMutator: Sendable {
   func setAll(_ t: inout Onnx_TensorProto, to v: Float) {
     let count = max(1, t.dims.reduce(1) { $0 > 1 << 24 || $1 < 0 ? $0 : $0 &* Int($1) })
     let n = min(count, 1 << 17)  // beyond that, too few values: a size mismatch
+    t.clearRawData()
+    (t.floatData, t.int32Data, t.int64Data, t.doubleData) = ([], [], [], [])
     if t.dataType == 1 || !t.hasDataType {
-      t.rawData = Data()
       t.floatData = Array(repeating: v, count: n)
     } else {
-      t.rawData = Data()
       t.int64Data = Array(repeating: v.isFinite && abs(v) < 9e18 ? Int64(v) : Int64.max, count: n)
-      t.int32Data = []
     }
   }
 
