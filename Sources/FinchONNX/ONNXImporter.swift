@@ -56,6 +56,12 @@ struct GraphBuilder {
   var graph = Graph(name: "", inputs: [], outputs: [], nodes: [], initializers: [:], types: [:])
   var usedNodeNames = Set<String>()
   var fresh = 0
+  /// Elements that folding constants at import may still create. Exporters leave
+  /// small shape computations and weight reshapes behind, so the budget is a fixed
+  /// allowance plus twice the model's own initializers; a few hundred bytes of
+  /// chained constant nodes cannot make import allocate gigabytes.
+  var foldBudget = 0
+  static let baseFoldBudget = 1 << 24
 
   init(file: String, opset: Int) {
     self.file = file
@@ -86,6 +92,8 @@ struct GraphBuilder {
       throw .unsupportedOps(
         file: file, nodes: unsupported.map { ($0.element.name.isEmpty ? "\($0.element.opType)_\($0.offset)" : $0.element.name, $0.element.domain, $0.element.opType) })
     }
+    try checkSingleDefinitions(proto.node)
+    foldBudget = Self.baseFoldBudget + 2 * graph.initializers.values.reduce(0) { $0 + $1.count }
     for node in try sorted(proto.node) { try add(node) }
     try checkDeclaredOutputs(proto.output)
     let used = Set(graph.nodes.flatMap(\.inputs)).union(graph.outputs)
@@ -122,6 +130,29 @@ struct GraphBuilder {
     do {
       return ValueType(shape: try Shape.validated(dims), elementType: element.storage, dataType: element.dataType)
     } catch { throw fail(error.description) }
+  }
+
+  /// Every node defines a value, and every value has one definition: a node output
+  /// may not reuse the name of a graph input, an initializer or another node's
+  /// output (SSA, as ONNX requires).
+  func checkSingleDefinitions(_ nodes: [Onnx_NodeProto]) throws(ONNXError) {
+    var definedBy: [String: String] = [:]
+    for name in graph.inputs { definedBy[name] = "a graph input" }
+    for name in graph.initializers.keys { definedBy[name] = "an initializer" }
+    for (i, n) in nodes.enumerated() {
+      let nodeName = n.name.isEmpty ? "\(n.opType)_\(i)" : n.name
+      guard n.output.contains(where: { !$0.isEmpty }) else {
+        throw .invalidNode(file: file, node: nodeName, op: n.opType, field: "outputs", reason: "the node has no outputs")
+      }
+      for out in n.output where !out.isEmpty {
+        if let previous = definedBy[out] {
+          throw .invalidNode(
+            file: file, node: nodeName, op: n.opType, field: "outputs",
+            reason: "value '\(out)' is already defined by \(previous); every value must be defined once")
+        }
+        definedBy[out] = "node '\(nodeName)'"
+      }
+    }
   }
 
   /// Nodes in a topological order (ONNX requires one; this accepts any order).
@@ -198,6 +229,14 @@ struct GraphBuilder {
     }
     let inputsConstant = node.inputs.allSatisfy { $0.isEmpty || graph.initializers[$0] != nil }
     if inputsConstant && !node.op.isQuantizer && !node.inputs.isEmpty {
+      let size = outTypes.reduce(0) { $0 + $1.shape.elementCount }
+      guard size <= foldBudget else {
+        throw reader.fail(
+          "inputs",
+          "folding this constant computation would create \(size) more elements; import allows \(foldBudget) more "
+            + "(\(Self.baseFoldBudget) plus twice the model's initializers)")
+      }
+      foldBudget -= size
       let values: [Tensor]
       do {
         values = try Kernels.evaluate(node.op, node.inputs.map { $0.isEmpty ? nil : graph.initializers[$0] })

@@ -438,6 +438,45 @@ final class BadInputTests: XCTestCase {
     assertMessage(importError(selfLoop, file: "loop.onnx"), contains: ["loop.onnx", "'loop'", "cycle"])
   }
 
+  func testValuesDefinedTwiceAndNodesWithoutOutputsAreRefused() {
+    for (redefined, by) in [("x", "a graph input"), ("W", "an initializer"), ("a", "node 'first'")] {
+      var model = matMulModel()
+      model.graph.node = [
+        Proto.node("Relu", ["x"], ["a"], name: "first"),
+        Proto.node("Relu", ["a"], [redefined], name: "second"),
+      ] + model.graph.node
+      assertMessage(
+        importError(model, file: "twice.onnx"), contains: ["twice.onnx", "'second'", "outputs", "'\(redefined)'", "already defined by \(by)"])
+    }
+    for op in ["MaxPool", "AveragePool", "Relu"] {
+      var model = matMulModel()
+      model.graph.node.append(Proto.node(op, ["x"], [], name: "dangling", [Proto.attr("kernel_shape", ints: [1])]))
+      assertMessage(importError(model, file: "none.onnx"), contains: ["none.onnx", "'dangling'", "no outputs"])
+    }
+  }
+
+  /// Constant folding at import has a memory budget: a few hundred bytes of
+  /// constant nodes that broadcast into each other cannot allocate gigabytes.
+  func testConstantFoldingStaysWithinItsBudget() {
+    func model(_ adds: Int) -> Onnx_ModelProto {
+      var nodes = [Proto.node("Relu", ["x"], ["y"], name: "relu")]
+      var last = "col"
+      for i in 0..<adds {
+        nodes.append(Proto.node("Add", [last, "row"], ["sum\(i)"], name: "add\(i)"))
+        last = "sum\(i)"
+      }
+      return Proto.model(
+        nodes: nodes,
+        initializers: [
+          Proto.floats("col", [4096, 1], [Float](repeating: 1, count: 4096)),
+          Proto.floats("row", [1, 4096], [Float](repeating: 2, count: 4096)),
+        ],
+        inputs: [Proto.value("x", [1, 4])], outputs: [Proto.value("y", [1, 4])])
+    }
+    XCTAssertNoThrow(try Proto.load(model(1)))
+    assertMessage(importError(model(2), file: "fold.onnx"), contains: ["fold.onnx", "'add1'", "16777216 more elements", "allows 16384 more"])
+  }
+
   // MARK: Ops and attributes
 
   func testUnsupportedOpsAreListedTogether() {
