@@ -39,7 +39,7 @@ let package = Package(
     .target(name: "FinchIR"),
     .target(name: "FinchInterpreter", dependencies: ["FinchIR"]),
     .target(name: "FinchPasses", dependencies: ["FinchIR", "FinchInterpreter"]),
-    .target(name: "FinchCost", dependencies: ["FinchIR"], resources: [.copy("Resources/devices.json")]),
+    .target(name: "FinchCost", dependencies: ["FinchIR", "FinchInterpreter"], resources: [.copy("Resources/devices.json")]),
     .target(name: "FinchReport", dependencies: ["FinchIR", "FinchCost"]),
     .target(name: "FinchCPU", dependencies: ["FinchIR", "FinchInterpreter", "CFinchCPUID", "FinchCPUAVX2", "FinchCPUAVX512"]),
     .target(name: "CFinchCPUID"),
@@ -80,7 +80,7 @@ let package = Package(
       dependencies: ["FinchONNX", "FinchTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
     ),
     .testTarget(name: "FinchInterpreterTests", dependencies: ["FinchInterpreter", "FinchONNX", "FinchTestSupport"]),
-    .testTarget(name: "FinchPassesTests", dependencies: ["FinchPasses", "FinchONNX", "FinchTestSupport"]),
+    .testTarget(name: "FinchPassesTests", dependencies: ["FinchPasses", "FinchCost", "FinchONNX", "FinchTestSupport"]),
     .testTarget(name: "FinchCostTests", dependencies: ["FinchCost", "FinchPasses", "FinchONNX", "FinchTestSupport"]),
     .testTarget(name: "FinchReportTests", dependencies: ["FinchReport", "FinchCost", "FinchTestSupport"]),
     .testTarget(name: "FinchRTLTests", dependencies: ["FinchRTL", "FinchPasses", "FinchInterpreter", "FinchTestSupport"]),

@@ -49,27 +49,26 @@ public struct Estimate: Sendable, Codable {
     case targetMet = "target_met"
   }
 
-  /// Estimates `layers` folded as `foldings` at `clockMHz` on a part of
-  /// `family`; `targetFPS` decides `targetMet` (nil: met when the design fits the device).
+  /// Estimates every element of `pipeline` (layers and glue, one entry each,
+  /// named as the pipeline names them) at `clockMHz` on a part of `family`;
+  /// `targetFPS` decides `targetMet` (nil: met when the design fits the device).
   public init(
-    board: String, part: String, family: DeviceFamily, clockMHz: Double, capacity: Resources, layers: [HardwareLayer],
-    foldings: [LayerFolding], targetFPS: Double?
+    board: String, part: String, family: DeviceFamily, clockMHz: Double, capacity: Resources, pipeline: DataflowPipeline, targetFPS: Double?
   ) {
     self.board = board
     self.part = part
     self.family = family
     self.clockMHz = clockMHz
     self.capacity = capacity
-    var entries: [Layer] = []
-    let glue = StreamGlue.elements(layers, foldings)
-    for (l, f) in zip(layers, foldings) {
-      for g in glue where g.consumer == l.name {
-        entries.append(Layer(
-          name: "\(g.kind.rawValue.lowercased())_\(l.name)", op: g.kind.rawValue, pe: 1, simd: 1, cycles: StreamGlue.cycles(g),
-          StreamGlue.resources(g, on: family)))
+    let entries = pipeline.elements.map { e -> Layer in
+      switch e.kind {
+      case .layer(let i):
+        let (l, f) = (pipeline.layers[i], pipeline.folding.foldings[i])
+        return Layer(name: e.name, op: l.kind.rawValue, pe: f.pe, simd: f.simd, cycles: CycleModel.cycles(l, f), ResourceModel.resources(l, f, on: family))
+      case .fifo, .dwc:
+        // One word per cycle through either.
+        return Layer(name: e.name, op: e.op(in: pipeline), pe: 1, simd: 1, cycles: e.outputWords, StreamGlue.resources(e, on: family) ?? Resources())
       }
-      entries.append(Layer(
-        name: l.name, op: l.kind.rawValue, pe: f.pe, simd: f.simd, cycles: CycleModel.cycles(l, f), ResourceModel.resources(l, f, on: family)))
     }
     self.layers = entries
     totals = entries.reduce(Resources()) { $0 + $1.resources }

@@ -10,6 +10,8 @@ public enum FinchCostError: Error, Sendable, Equatable, CustomStringConvertible 
   case invalidFoldingFile(path: String, reason: String)
   /// A target or budget that makes no sense (not positive, above 1, ...).
   case invalidTarget(String)
+  /// A hardware-layer node whose facts cannot be computed (a graph no pass should produce).
+  case invalidLayer(layer: String, reason: String)
   /// The model has no hardware layers to fold.
   case noHardwareLayers
   /// The device catalogue (`devices.json`) is missing, malformed or inconsistent.
@@ -25,6 +27,7 @@ public enum FinchCostError: Error, Sendable, Equatable, CustomStringConvertible 
     case .invalidFolding(let layer, let reason): return "folding of layer '\(layer)': \(reason)"
     case .invalidFoldingFile(let path, let reason): return "folding file \(path): \(reason)"
     case .invalidTarget(let reason): return reason
+    case .invalidLayer(let layer, let reason): return "hardware layer '\(layer)': \(reason)"
     case .noHardwareLayers: return "the model has no hardware layers (compile it first, or check `finch compile`'s report)"
     case .invalidCatalogue(let reason): return "device catalogue: \(reason)"
     case .noMultiplyAccumulates(let model):

@@ -131,7 +131,7 @@ public struct FoldingSolver: Sendable {
   /// The resources of `foldings`: every layer, FIFO and width converter.
   public func total(_ foldings: [LayerFolding]) -> Resources {
     layers.indices.map { ResourceModel.resources(layers[$0], foldings[$0], on: family) }.reduce(Resources(), +)
-      + StreamGlue.elements(layers, foldings).map { StreamGlue.resources($0, on: family) }.reduce(Resources(), +)
+      + DataflowPipeline.elements(layers, foldings).compactMap { StreamGlue.resources($0, on: family) }.reduce(Resources(), +)
   }
 }
 

@@ -1,9 +1,13 @@
 import FinchIR
 
-/// A hardware layer as the cost models see it: its kind, dimensions and bit widths.
-public struct HardwareLayer: Sendable, Codable, Equatable {
+/// One hardware layer, described once: its kind, dimensions, stream datatypes,
+/// accumulator range and memory contents, computed from its node of a compiled
+/// graph by ``layers(of:)``. The cost models, the folding solver, the stream
+/// pipeline (``DataflowPipeline``), the RTL emitters and the reports read these
+/// facts; none of them derives a fact from graph nodes again.
+public struct HardwareLayer: Sendable, Equatable {
   /// Which unit the layer is.
-  public enum Kind: String, Sendable, Codable {
+  public enum Kind: String, Sendable {
     case mvau = "MVAU", swu = "SWU", thresholding = "Thresholding", streamingMaxPool = "StreamingMaxPool"
     case labelSelect = "LabelSelect"
   }
@@ -18,7 +22,10 @@ public struct HardwareLayer: Sendable, Codable, Equatable {
   public var channels = 0
   /// Window geometry (SWU, max-pool): kernel, stride, input and output dims (after padding), dilation.
   public var kernel = [1, 1], stride = [1, 1], inputDims = [1, 1], outputDims = [1, 1], dilation = [1, 1]
-  /// Bit widths of input, weight, accumulator and output values.
+  /// SWU: padding (top, left, bottom, right) and the value padded positions hold.
+  public var pads = [0, 0, 0, 0], padValue: Int64 = 0
+  /// Bit widths of input, weight, accumulator and output values, as the cost
+  /// models see them (the accumulator's: the smallest integer type of ``accumulatorRange``).
   public var inputBits = 1, weightBits = 0, accumulatorBits = 0, outputBits = 1
   /// Whether input values are signed.
   public var signedInput = false
@@ -30,6 +37,29 @@ public struct HardwareLayer: Sendable, Codable, Equatable {
   public var xnor = false
   /// Label select: how many labels it outputs.
   public var k = 1
+
+  /// Datatypes of the elements streaming in and out (a label select's output: its index type).
+  public var inputType: DataType = .binary, outputType: DataType = .binary
+  /// Elements per frame entering and leaving the layer.
+  public var inputElements = 0, outputElements = 0
+  /// MVAU: the weights' datatype (the graph's when it holds every weight, else the
+  /// smallest integer type that does) and values, `[MW][MH]` row-major.
+  public var weightType: DataType = .binary
+  public var weights: [Int64] = []
+  /// MVAU: the accumulator's exact reachable range over every output channel.
+  public var accumulatorRange: ClosedRange<Int64> = 0...0
+  /// MVAU: thresholds per output channel (`[MH][thresholds]`), clamped to
+  /// `accumulatorRange.lowerBound ... upperBound + 1` (rounded up: the
+  /// accumulator is an integer), which keeps every `acc >= T` the same.
+  public var thresholdValues: [[Int64]] = []
+  /// MVAU with thresholds: output level `outScale · count + outBias`.
+  public var outScale = 1, outBias = 0
+  /// Thresholding: the output for every input encoding (`levels[v][channel]`),
+  /// when the input has at most ``maxTableInputBits`` bits (else empty).
+  public var levels: [[Int64]] = []
+
+  /// The widest thresholding input whose output table ``levels`` holds.
+  public static let maxTableInputBits = 12
 
   public init(name: String, kind: Kind) {
     self.name = name
@@ -57,60 +87,31 @@ public struct HardwareLayer: Sendable, Codable, Equatable {
   /// Multiply-accumulates per frame.
   public var macs: Int { kind == .mvau ? mw * mh * vectors : 0 }
 
-  /// The hardware layers of a compiled graph, in stream order.
-  public static func layers(of graph: Graph) -> [HardwareLayer] {
-    graph.nodes.compactMap { layer($0, graph) }
+  /// Elements per stream word entering the layer (SIMD or PE) at `folding`.
+  public func inputFold(_ folding: LayerFolding) -> Int { kind == .mvau || kind == .swu ? folding.simd : folding.pe }
+
+  /// Elements per stream word leaving the layer at `folding`.
+  public func outputFold(_ folding: LayerFolding) -> Int {
+    switch kind {
+    case .mvau, .thresholding, .streamingMaxPool: return folding.pe
+    case .swu: return folding.simd
+    case .labelSelect: return 1
+    }
   }
 
-  static func layer(_ node: Node, _ graph: Graph) -> HardwareLayer? {
-    guard let input = graph.type(of: node.inputs[0]), let output = graph.type(of: node.outputs[0]) else { return nil }
-    let inShape = input.shape.dims
-    var l: HardwareLayer
-    switch node.op {
-    case .mvau(let m):
-      guard let w = graph.type(of: node.inputs[1]) else { return nil }
-      l = HardwareLayer(name: node.name, kind: .mvau)
-      (l.mw, l.mh) = (w.shape[0], w.shape[1])
-      l.vectors = inShape.dropLast().reduce(1, *)
-      l.weightBits = w.dataType.bitWidth
-      l.xnor = m.xnor
-      l.thresholds = node.inputs.count > 2 ? graph.type(of: node.inputs[2])?.shape[1] ?? 0 : 0
-      let dot = try? Op.matMul.outputTypes(
-        node: node.name, inputs: [InputInfo(type: input), InputInfo(type: w, constant: graph.initializers[node.inputs[1]])])
-      l.accumulatorBits = m.xnor ? bits(0, Double(l.mw)) : dot?.first?.dataType.bitWidth ?? 32
-    case .swu(let u):
-      l = HardwareLayer(name: node.name, kind: .swu)
-      l.channels = inShape[3]
-      l.kernel = u.kernel
-      l.stride = u.strides
-      l.dilation = u.dilations
-      l.inputDims = [inShape[1] + u.pads[0] + u.pads[2], inShape[2] + u.pads[1] + u.pads[3]]
-      l.outputDims = [output.shape[1], output.shape[2]]
-    case .thresholding:
-      l = HardwareLayer(name: node.name, kind: .thresholding)
-      l.channels = inShape.last ?? 1
-      l.vectors = inShape.dropLast().reduce(1, *)
-      l.thresholds = graph.type(of: node.inputs[1])?.shape[1] ?? 0
-      l.sharedThresholds = graph.type(of: node.inputs[1])?.shape[0] == 1
-    case .streamingMaxPool(let k, let s):
-      l = HardwareLayer(name: node.name, kind: .streamingMaxPool)
-      l.channels = inShape[3]
-      l.kernel = k
-      l.stride = s
-      l.inputDims = [inShape[1], inShape[2]]
-      l.outputDims = [output.shape[1], output.shape[2]]
-    case .labelSelect(let k):
-      l = HardwareLayer(name: node.name, kind: .labelSelect)
-      l.channels = inShape.last ?? 1
-      l.vectors = inShape.dropLast().reduce(1, *)
-      l.k = k
-    default:
-      return nil
-    }
-    l.inputBits = input.dataType.bitWidth
-    l.signedInput = input.dataType.isSigned && input.dataType != .bipolar
-    l.outputBits = output.elementType == .int64 ? bits(0, Double(max(l.channels - 1, 1))) : output.dataType.bitWidth
-    return l
+  /// Bits of the smallest two's complement register holding ``accumulatorRange`` (at least 2).
+  public var accumulatorRegisterBits: Int { signedBits(accumulatorRange) }
+
+  /// Bits of the smallest two's complement field holding every clamped threshold (1 when none).
+  public var thresholdBits: Int {
+    let all = thresholdValues.joined()
+    guard let lo = all.min(), let hi = all.max() else { return 1 }
+    return signedBits(lo...hi)
+  }
+
+  /// The hardware layers of a compiled graph, in stream order.
+  public static func layers(of graph: Graph) throws(FinchCostError) -> [HardwareLayer] {
+    try graph.nodes.filter(\.op.isHardwareLayer).map { (node: Node) throws(FinchCostError) in try layer(node, graph) }
   }
 }
 
@@ -123,3 +124,9 @@ func divisors(_ n: Int) -> [Int] {
 /// Bits of the smallest integer type holding `min...max`.
 func bits(_ min: Double, _ max: Double) -> Int { DataType.smallestInteger(min: min, max: max).bitWidth }
 
+/// Bits of the smallest two's complement type holding `range` (at least 2).
+func signedBits(_ range: ClosedRange<Int64>) -> Int {
+  var b = 2
+  while b < 64, range.lowerBound < -(Int64(1) << (b - 1)) || range.upperBound > (Int64(1) << (b - 1)) - 1 { b += 1 }
+  return b
+}

@@ -1,5 +1,5 @@
-/// The FIFOs and data-width converters between consecutive hardware layers,
-/// and what they cost. The RTL stitcher places exactly these.
+/// The rules for the FIFOs and data-width converters between consecutive
+/// hardware layers (``DataflowPipeline`` places them), and what they cost.
 ///
 /// A FIFO of ``minimumFIFODepth`` words sits in front of every layer after the
 /// first (in the consumer's input words): it absorbs the producer's bursts. In
@@ -11,63 +11,10 @@ public enum StreamGlue {
   /// FIFO words in front of every layer but the first.
   public static let minimumFIFODepth = 32
 
-  /// One FIFO or converter.
-  public struct Element: Sendable, Equatable {
-    public enum Kind: String, Sendable { case fifo = "FIFO", dwc = "DWC" }
-    public var kind: Kind
-    /// The layer it feeds.
-    public var consumer: String
-    public var inputBits: Int
-    public var outputBits: Int
-    /// FIFO depth in words (0 for a converter).
-    public var depth: Int
-    /// Words through it per frame (at its output).
-    public var words: Int
-  }
-
-  /// Elements per word at a layer's input (SIMD or PE) and output.
-  static func inputFold(_ l: HardwareLayer, _ f: LayerFolding) -> Int { l.kind == .mvau || l.kind == .swu ? f.simd : f.pe }
-  static func outputFold(_ l: HardwareLayer, _ f: LayerFolding) -> Int {
-    switch l.kind {
-    case .mvau, .thresholding, .streamingMaxPool: return f.pe
-    case .swu: return f.simd
-    case .labelSelect: return 1
-    }
-  }
-
-  /// Words per frame entering a layer.
-  static func inputWords(_ l: HardwareLayer, _ f: LayerFolding) -> Int {
-    let elements: Int
-    switch l.kind {
-    case .mvau: elements = l.mw * l.vectors
-    case .swu, .streamingMaxPool: elements = l.inputDims[0] * l.inputDims[1] * l.channels
-    case .thresholding, .labelSelect: elements = l.channels * l.vectors
-    }
-    return elements / max(inputFold(l, f), 1)
-  }
-
   /// The FIFO depth in front of `consumer`.
   public static func fifoDepth(_ consumer: HardwareLayer, _ folding: LayerFolding) -> Int {
     minimumFIFODepth + (consumer.kind == .mvau ? consumer.mw / max(folding.simd, 1) : 0)
   }
-
-  /// The glue between consecutive layers, in stream order.
-  public static func elements(_ layers: [HardwareLayer], _ foldings: [LayerFolding]) -> [Element] {
-    var result: [Element] = []
-    for i in layers.indices.dropFirst() {
-      let (p, c) = (layers[i - 1], layers[i])
-      let outBits = outputFold(p, foldings[i - 1]) * p.outputBits, inBits = inputFold(c, foldings[i]) * c.inputBits
-      let words = inputWords(c, foldings[i])
-      if outBits != inBits {
-        result.append(Element(kind: .dwc, consumer: c.name, inputBits: outBits, outputBits: inBits, depth: 0, words: words))
-      }
-      result.append(Element(kind: .fifo, consumer: c.name, inputBits: inBits, outputBits: inBits, depth: fifoDepth(c, foldings[i]), words: words))
-    }
-    return result
-  }
-
-  /// Cycles per frame: one word per cycle through either element.
-  public static func cycles(_ e: Element) -> Int { e.words }
 
   /// Resources on a part of `family`, fitted to Yosys synthesis of
   /// finch_fifo.v and finch_dwc.v (xc7: 30 FIFOs, 25 converters, see
@@ -79,22 +26,31 @@ public enum StreamGlue {
   ///   LUTs and flip-flops on Xilinx; on iCE40 `23 + width` LUTs and `width - 5` flip-flops.
   /// - Converter between `n`- and `m`-bit words (`n ≤ m`): `4 + 7/4·m + n` LUTs
   ///   (shift register and its muxes) and `n + m + ⌈log2(m/n + 1)⌉` flip-flops.
-  public static func resources(_ e: Element, on family: DeviceFamily) -> Resources {
+  public static func resources(_ e: DataflowPipeline.Element, on family: DeviceFamily) -> Resources? {
     switch e.kind {
-    case .fifo:
-      let aw = max(bits(0, Double(max(e.depth, 2) - 1)), 1)
-      let memory = ResourceModel.ram(width: e.inputBits, depth: e.depth, asyncRead: true, on: family)
-      var pointers = Resources(lut: 6 * aw, ff: 4 * aw + 1)
-      if memory.ebr > 0 {
-        pointers = pointers + Resources(lut: 23 + e.inputBits, ff: e.inputBits - 5)
-      } else if memory.bram18 > 0 {
-        pointers = pointers + Resources(lut: e.inputBits, ff: e.inputBits)
-      }
-      return pointers + memory
-    case .dwc:
-      let (small, large) = (max(min(e.inputBits, e.outputBits), 1), max(e.inputBits, e.outputBits))
-      let counter = bits(0, Double(large / small))
-      return Resources(lut: 4 + divUp(7 * large, 4) + small, ff: small + large + counter)
+    case .layer: return nil
+    case .fifo(let depth): return fifoResources(width: e.input.wordBits, depth: depth, on: family)
+    case .dwc: return dwcResources(inputBits: e.input.wordBits, outputBits: e.output.wordBits)
     }
+  }
+
+  /// A FIFO of `depth` words of `width` bits (see ``resources(_:on:)``).
+  public static func fifoResources(width: Int, depth: Int, on family: DeviceFamily) -> Resources {
+    let aw = max(bits(0, Double(max(depth, 2) - 1)), 1)
+    let memory = ResourceModel.ram(width: width, depth: depth, asyncRead: true, on: family)
+    var pointers = Resources(lut: 6 * aw, ff: 4 * aw + 1)
+    if memory.ebr > 0 {
+      pointers = pointers + Resources(lut: 23 + width, ff: width - 5)
+    } else if memory.bram18 > 0 {
+      pointers = pointers + Resources(lut: width, ff: width)
+    }
+    return pointers + memory
+  }
+
+  /// A converter between `inputBits`- and `outputBits`-bit words (see ``resources(_:on:)``).
+  public static func dwcResources(inputBits: Int, outputBits: Int) -> Resources {
+    let (small, large) = (max(min(inputBits, outputBits), 1), max(inputBits, outputBits))
+    let counter = bits(0, Double(large / small))
+    return Resources(lut: 4 + divUp(7 * large, 4) + small, ff: small + large + counter)
   }
 }

@@ -371,22 +371,14 @@ extension Op {
 /// from the weight type. `columnMajor` weights hold one output's fan-in contiguously.
 private func accumulatorType(_ x: DataType, _ w: InputInfo, fanIn: Int, outputs: Int, columnMajor: Bool) -> DataType {
   guard x.isInteger, w.type.dataType.isInteger || w.constant != nil else { return .float32 }
-  let (xmin, xmax) = (x.min, x.max)
   var lo = 0.0, hi = 0.0
   if let c = w.constant, c.count == fanIn * outputs {
-    let v = c.floats
-    guard v.allSatisfy({ $0 == $0.rounded() }) else { return .float32 }
-    for o in 0..<outputs {
-      var l = 0.0, h = 0.0
-      for i in 0..<fanIn {
-        let wi = Double(columnMajor ? v[o * fanIn + i] : v[i * outputs + o])
-        l += min(wi * xmin, wi * xmax)
-        h += max(wi * xmin, wi * xmax)
-      }
-      lo = min(lo, l)
-      hi = max(hi, h)
+    guard let range = dotProductRange(input: x, weights: c.floats, fanIn: fanIn, outputs: outputs, columnMajor: columnMajor) else {
+      return .float32
     }
+    (lo, hi) = range
   } else {
+    let (xmin, xmax) = (x.min, x.max)
     let t = w.type.dataType
     let products = [t.min * xmin, t.min * xmax, t.max * xmin, t.max * xmax]
     lo = Double(fanIn) * min(0, products.min() ?? 0)

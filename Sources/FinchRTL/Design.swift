@@ -2,13 +2,14 @@ import FinchCost
 import FinchIR
 import Foundation
 
-/// A folded hardware graph turned into a chain of library modules: the
-/// accelerator between the host prologue and epilogue.
+/// A folded hardware graph placed as library modules: every element of its
+/// ``DataflowPipeline`` (layers, width converters, FIFOs) as one instance, in
+/// stream order, between the host prologue and epilogue.
 public struct Design: Sendable {
-  /// Placed layers in stream order.
+  /// The layers and glue it places.
+  public var pipeline: DataflowPipeline
+  /// Every element as a module instance, in stream order.
   public var chain: [ModuleInstance]
-  /// FIFO depth after each layer (0: none).
-  public var fifoDepths: [Int]
   /// The graph value the accelerator consumes (the prologue's output) and the one it produces.
   public var inputValue: String
   public var outputValue: String
@@ -16,35 +17,24 @@ public struct Design: Sendable {
   public var inputShape: Shape
   public var outputShape: Shape
 
-  /// Places every hardware layer of `graph` with its folding, with the FIFOs
-  /// and width converters of ``StreamGlue`` between them; `folding` must be
-  /// one of exactly these layers.
-  public init(graph: Graph, folding networkFolding: NetworkFolding) throws(RTLError) {
+  /// Places every hardware layer of `graph` folded as `folding` (one entry
+  /// per layer), with the glue ``DataflowPipeline`` puts between them.
+  /// `fifoDepth` overrides ``StreamGlue/fifoDepth(_:_:)`` (tests use shallow FIFOs).
+  public init(
+    graph: Graph, folding: NetworkFolding, fifoDepth: (@Sendable (HardwareLayer, LayerFolding) -> Int)? = nil
+  ) throws(RTLError) {
     let nodes = graph.nodes.filter(\.op.isHardwareLayer)
     guard let first = nodes.first, let last = nodes.last else {
       throw .unsupported(layer: graph.name, reason: "the graph has no hardware layers")
     }
-    let layers = HardwareLayer.layers(of: graph)
-    guard networkFolding.names == layers.map(\.name) else {
-      let missing = layers.map(\.name).filter { networkFolding[$0] == nil }
-      throw .unsupported(
-        layer: missing.first ?? graph.name, reason: "the folding is for layers \(networkFolding.names), not this graph's \(layers.map(\.name))")
+    let pipeline: DataflowPipeline
+    do {
+      pipeline = try DataflowPipeline(layers: try HardwareLayer.layers(of: graph), folding: folding, fifoDepth: fifoDepth ?? StreamGlue.fifoDepth)
+    } catch {
+      throw .layer(error)
     }
-    var chain: [ModuleInstance] = []
-    for (node, folding) in zip(nodes, networkFolding.foldings) {
-      let name = verilogIdentifier(node.name)
-      switch node.op {
-      case .mvau: chain.append(try MVAUEmitter.instance(node: node, graph: graph, folding: folding, name: name))
-      case .swu: chain.append(try SWUEmitter.instance(node: node, graph: graph, folding: folding, name: name))
-      case .streamingMaxPool: chain.append(try MaxPoolEmitter.instance(node: node, graph: graph, folding: folding, name: name))
-      case .thresholding: chain.append(try ThresholdingEmitter.instance(node: node, graph: graph, folding: folding, name: name))
-      case .labelSelect: chain.append(try LabelSelectEmitter.instance(node: node, graph: graph, folding: folding, name: name))
-      default: throw .unsupported(layer: node.name, reason: "\(node.op.typeName) has no RTL implementation")
-      }
-    }
-    self.chain = chain
-    let depths = zip(layers, networkFolding.foldings).map { StreamGlue.fifoDepth($0, $1) }
-    fifoDepths = nodes.indices.map { i in i + 1 < nodes.count ? depths[i + 1] : 0 }
+    self.pipeline = pipeline
+    chain = try pipeline.elements.map { (e: DataflowPipeline.Element) throws(RTLError) in try Self.instance(e, pipeline) }
     inputValue = first.inputs[0]
     outputValue = last.outputs.last ?? last.outputs[0]
     guard let inShape = graph.type(of: inputValue)?.shape, let outShape = graph.type(of: outputValue)?.shape else {
@@ -52,6 +42,28 @@ public struct Design: Sendable {
     }
     inputShape = inShape
     outputShape = outShape
+  }
+
+  /// The module instance of one element.
+  static func instance(_ e: DataflowPipeline.Element, _ pipeline: DataflowPipeline) throws(RTLError) -> ModuleInstance {
+    for (stream, format) in [("input", e.input), ("output", e.output)] where !format.dataType.isInteger {
+      throw .unsupported(layer: e.name, reason: "its \(stream) stream is \(format.dataType); hardware streams carry integers")
+    }
+    switch e.kind {
+    case .fifo(let depth):
+      return ModuleInstance(module: "finch_fifo", element: e, parameters: [("WIDTH", "\(e.input.wordBits)"), ("DEPTH", "\(depth)")])
+    case .dwc:
+      return ModuleInstance(module: "finch_dwc", element: e, parameters: [("IN_W", "\(e.input.wordBits)"), ("OUT_W", "\(e.output.wordBits)")])
+    case .layer(let i):
+      let (l, f) = (pipeline.layers[i], pipeline.folding.foldings[i])
+      switch l.kind {
+      case .mvau: return try MVAUEmitter.instance(l, f, e)
+      case .swu: return try SWUEmitter.instance(l, f, e)
+      case .streamingMaxPool: return try MaxPoolEmitter.instance(l, f, e)
+      case .thresholding: return try ThresholdingEmitter.instance(l, f, e)
+      case .labelSelect: return try LabelSelectEmitter.instance(l, f, e)
+      }
+    }
   }
 
   /// What a host needs to drive the accelerator: the top module and its stream packing.
@@ -70,7 +82,9 @@ public struct Design: Sendable {
         case elementBits = "element_bits", elementsPerWord = "elements_per_word", wordBits = "word_bits", wordsPerFrame = "words_per_frame"
       }
     }
+    /// One placed element: its name in every report, its instance and module.
     public struct Layer: Codable, Sendable {
+      public var name: String
       public var instance: String
       public var module: String
       public var parameters: [String: String]
@@ -78,15 +92,14 @@ public struct Design: Sendable {
     public var top: String
     public var input: Stream
     public var output: Stream
+    /// Every element (layers and glue) in stream order.
     public var layers: [Layer]
-    public var fifoDepths: [Int]
     /// Every file written beside the manifest with its content hash
     /// (``WrittenDesign/contentHash(_:)``), so edits are noticed.
     public var files: [String: String] = [:]
 
     enum CodingKeys: String, CodingKey {
       case top, input, output, layers, files
-      case fifoDepths = "fifo_depths"
     }
   }
 
@@ -101,16 +114,17 @@ public struct Design: Sendable {
       top: "finch_top", input: stream(inputValue, inputShape, chain[0].input, chain[0].inputWords),
       output: stream(outputValue, outputShape, chain[chain.count - 1].output, chain[chain.count - 1].outputWords),
       layers: chain.map { m in
-        Manifest.Layer(instance: m.name, module: m.module, parameters: Dictionary(m.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }))
-      },
-      fifoDepths: fifoDepths)
+        Manifest.Layer(
+          name: m.elementName, instance: m.name, module: m.module,
+          parameters: Dictionary(m.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }))
+      })
   }
 
   /// Writes the Verilog, memory files and `manifest.json` (with every file's
   /// hash) into `directory`, which must hold nothing else; returns the design sources.
   @discardableResult
   public func write(to directory: URL) throws(RTLError) -> [String] {
-    let sources = try VerilogLibrary.writeDesign(chain, fifoDepths: fifoDepths, to: directory)
+    let sources = try VerilogLibrary.writeDesign(chain, to: directory)
     var manifest = manifest
     for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] where name != "manifest.json" {
       guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path) else { continue }

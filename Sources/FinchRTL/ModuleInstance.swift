@@ -1,11 +1,14 @@
+import FinchCost
 import FinchIR
 
-/// One layer of the library placed in a design: which module, its parameter
-/// values, the memory files it reads, and the streams it consumes and produces.
+/// One element of a ``DataflowPipeline`` placed as a library module: which
+/// module, its parameter values, the memory files it reads, and its streams.
 public struct ModuleInstance: Sendable {
   /// The library module, e.g. `finch_mvau`.
   public var module: String
-  /// The instance name (a Verilog identifier).
+  /// The element's name in the pipeline (and in every report).
+  public var elementName: String
+  /// The instance name (the element's Verilog identifier).
   public var name: String
   /// Parameter names and Verilog literal values, in declaration order.
   public var parameters: [(name: String, value: String)]
@@ -19,27 +22,21 @@ public struct ModuleInstance: Sendable {
   public var inputWords: Int
   public var outputWords: Int
 
+  /// `module` placed for `element`.
   public init(
-    module: String, name: String, parameters: [(name: String, value: String)], memoryFiles: [String: String] = [:],
-    input: StreamFormat, output: StreamFormat, inputWords: Int, outputWords: Int
+    module: String, element: DataflowPipeline.Element, parameters: [(name: String, value: String)], memoryFiles: [String: String] = [:]
   ) {
     self.module = module
-    self.name = name
+    elementName = element.name
+    name = element.instance
     self.parameters = parameters
     self.memoryFiles = memoryFiles
-    self.input = input
-    self.output = output
-    self.inputWords = inputWords
-    self.outputWords = outputWords
+    input = element.input
+    output = element.output
+    inputWords = element.inputWords
+    outputWords = element.outputWords
   }
 
   /// A Verilog string literal parameter value.
   public static func string(_ s: String) -> String { "\"\(s)\"" }
-}
-
-/// Verilog identifiers from arbitrary layer names.
-public func verilogIdentifier(_ name: String) -> String {
-  var s = String(name.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
-  if s.first?.isNumber ?? true { s = "l_" + s }
-  return s
 }

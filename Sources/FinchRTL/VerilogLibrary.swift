@@ -28,15 +28,15 @@ public enum VerilogLibrary {
     return s
   }
 
-  /// Writes the library, `finch_top.v` for `chain` and every memory file into
+  /// Writes the library modules `chain` uses, `finch_top.v` for `chain` and every memory file into
   /// `directory`; returns the design's source files. The testbench is not
   /// among them: ``Simulation`` writes it where it simulates.
   @discardableResult
-  public static func writeDesign(_ chain: [ModuleInstance], fifoDepths: [Int] = [], to directory: URL) throws(RTLError) -> [String] {
+  public static func writeDesign(_ chain: [ModuleInstance], to directory: URL) throws(RTLError) -> [String] {
     do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
       throw .toolFailed(tool: "finch", status: -1, log: "cannot create \(directory.path): \(error)")
     }
-    let used = Set(chain.map(\.module) + ["finch_dwc", "finch_fifo"])
+    let used = Set(chain.map(\.module))
     var files: [String] = []
     for (name, text) in try sources().sorted(by: { $0.key < $1.key }) where used.contains(String(name.dropLast(2))) {
       try Data(text.utf8).writeOrThrow(to: directory.appendingPathComponent(name))
@@ -45,7 +45,7 @@ public enum VerilogLibrary {
     for m in chain {
       for (name, text) in m.memoryFiles { try Data(text.utf8).writeOrThrow(to: directory.appendingPathComponent(name)) }
     }
-    try Data(try Stitcher.top(chain, fifoDepths: fifoDepths).utf8).writeOrThrow(to: directory.appendingPathComponent("finch_top.v"))
+    try Data(try Stitcher.top(chain).utf8).writeOrThrow(to: directory.appendingPathComponent("finch_top.v"))
     return files + ["finch_top.v"]
   }
 }

@@ -1,3 +1,4 @@
+import FinchCost
 import FinchIR
 import FinchONNX
 import FinchPasses
@@ -31,7 +32,7 @@ struct Compilation {
     try Pipeline.streamline.run(on: &graph, observe: observe)
     let streamlined = graph
     try Pipeline.lower.run(on: &graph, observe: observe)
-    return Compilation(graph: graph, stages: stages, summary: CompileSummary(model: model, graph: graph), streamlined: streamlined)
+    return Compilation(graph: graph, stages: stages, summary: try CompileSummary(model: model, graph: graph), streamlined: streamlined)
   }
 
   /// Fails, naming the nodes, when float work would remain between hardware layers.

@@ -57,10 +57,11 @@ struct FoldingOptions: ParsableArguments {
   }
 
   /// The estimate of `layers` folded as `foldings`.
-  func estimate(_ layers: [HardwareLayer], _ f: (device: Device, clockMHz: Double, solver: FoldingSolver, foldings: [LayerFolding])) -> FinchCost.Estimate {
+  func estimate(
+    _ layers: [HardwareLayer], _ f: (device: Device, clockMHz: Double, solver: FoldingSolver, foldings: [LayerFolding])
+  ) throws -> FinchCost.Estimate {
     FinchCost.Estimate(
       board: f.device.name, part: f.device.part.name, family: f.device.part.family, clockMHz: f.clockMHz, capacity: f.device.capacity,
-      layers: layers,
-      foldings: f.foldings, targetFPS: fps)
+      pipeline: try DataflowPipeline(layers: layers, folding: NetworkFolding(layers, f.foldings)), targetFPS: fps)
   }
 }

@@ -9,7 +9,7 @@ final class CycleModelTests: XCTestCase {
   private func compiledLayers(_ graph: Graph) throws -> [HardwareLayer] {
     var g = graph
     try Pipeline.compile.run(on: &g)
-    return HardwareLayer.layers(of: g)
+    return try HardwareLayer.layers(of: g)
   }
 
   /// BNN-PYNQ's CNV-W1A1 folding on PYNQ-Z1 at 100 MHz reproduces the
@@ -30,7 +30,8 @@ final class CycleModelTests: XCTestCase {
     XCTAssertEqual(mvaus.map { cycles[$0] }, [32_400, 28_224, 20_736, 28_800, 20_736, 18_432, 32_768, 32_768, 1_024])
     XCTAssertEqual(cycles.max(), 32_768, "pooling or a sliding window became the bottleneck: \(zip(layers.map(\.name), cycles).map { $0 })")
     let estimate = Estimate(
-      board: "pynq-z1", part: "xc7z020", family: .xc7, clockMHz: 100, capacity: solver.capacity, layers: layers, foldings: foldings, targetFPS: 3000)
+      board: "pynq-z1", part: "xc7z020", family: .xc7, clockMHz: 100, capacity: solver.capacity,
+      pipeline: try DataflowPipeline(layers: layers, folding: NetworkFolding(layers, foldings)), targetFPS: 3000)
     XCTAssertEqual(estimate.fps.rounded(), 3052)
     XCTAssertTrue(estimate.targetMet)
     print("BNN-PYNQ CNV-W1A1 on xc7z020: Finch estimates \(estimate.totals.lut) LUT, \(estimate.totals.bram18) BRAM18 "

@@ -11,7 +11,7 @@ final class FoldingFileTests: XCTestCase {
   func cnvLayers() throws -> [HardwareLayer] {
     var graph = try Fixture(name: "cnv_w1a1_small").model()
     try Pipeline.compile.run(on: &graph)
-    return HardwareLayer.layers(of: graph)
+    return try HardwareLayer.layers(of: graph)
   }
 
   func testFINNFormGivesTheSameFoldingAndCycles() throws {

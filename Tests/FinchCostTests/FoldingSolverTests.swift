@@ -59,7 +59,7 @@ final class FoldingSolverTests: XCTestCase {
   func testBudgetFitsAndMoreBudgetIsNeverSlower() throws {
     var g = try Fixture(name: "cnv_w1a1_small").model()
     try Pipeline.compile.run(on: &g)
-    let layers = HardwareLayer.layers(of: g)
+    let layers = try HardwareLayer.layers(of: g)
     let solver = FoldingSolver(layers: layers, capacity: pynq, family: .xc7)
     var previous = Int.max
     for budget in [0.2, 0.3, 0.8, 1.0] {

@@ -26,15 +26,14 @@ final class ResourceFamilyTests: XCTestCase {
 
   func testFIFOsOnICE40() {
     func fifo(_ width: Int, _ depth: Int) -> Resources {
-      StreamGlue.resources(
-        StreamGlue.Element(kind: .fifo, consumer: "c", inputBits: width, outputBits: width, depth: depth, words: 1), on: .ice40)
+      StreamGlue.fifoResources(width: width, depth: depth, on: .ice40)
     }
     // Measured: 1x96 66 LUT / 24 FF / 1 EBR; 1x33 113 LUT / 58 FF in logic.
     XCTAssertEqual(fifo(1, 96), Resources(lut: 66, ff: 25, ebr: 1))
     XCTAssertEqual(fifo(1, 33), Resources(lut: 114, ff: 58))
     // The same FIFO on Xilinx stays distributed RAM.
     XCTAssertEqual(
-      StreamGlue.resources(StreamGlue.Element(kind: .fifo, consumer: "c", inputBits: 1, outputBits: 1, depth: 96, words: 1), on: .xc7),
+      StreamGlue.fifoResources(width: 1, depth: 96, on: .xc7),
       Resources(lut: 47, ff: 29))
   }
 
@@ -52,7 +51,7 @@ final class ResourceFamilyTests: XCTestCase {
   func testBudgetOnICE40RespectsEBRs() throws {
     var graph = try Fixture(name: "tfc_w1a1").model()
     try Pipeline.compile.run(on: &graph)
-    let layers = HardwareLayer.layers(of: graph)
+    let layers = try HardwareLayer.layers(of: graph)
     let device = try DeviceCatalogue.bundled().device(named: "ice40-up5k")
     XCTAssertEqual(device.capacity.ebr, 30)
     let solver = FoldingSolver(layers: layers, capacity: device.capacity, family: .ice40)

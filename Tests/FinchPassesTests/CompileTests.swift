@@ -1,5 +1,6 @@
 import FinchIR
 import FinchInterpreter
+import FinchCost
 import FinchPasses
 import FinchTestSupport
 import XCTest

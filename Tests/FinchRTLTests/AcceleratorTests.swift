@@ -20,7 +20,7 @@ final class AcceleratorTests: XCTestCase {
       let fixture = Fixture(name: name)
       var graph = try fixture.model()
       try Pipeline.compile.run(on: &graph)
-      let layers = HardwareLayer.layers(of: graph)
+      let layers = try HardwareLayer.layers(of: graph)
       // xczu3eg's totals with the xc7 rules: the foldings the cycle checks were made with.
       let solver = FoldingSolver(layers: layers, capacity: Resources(lut: 70_560, ff: 141_120, dsp: 360, bram18: 432), family: .xc7)
       let inputs = try fixture.inputs()

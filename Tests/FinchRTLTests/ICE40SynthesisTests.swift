@@ -13,19 +13,27 @@ final class ICE40SynthesisTests: XCTestCase {
   func testTFCFitsTheUP5KAsEstimated() throws {
     var graph = try Fixture(name: "tfc_w1a1").model()
     try Pipeline.compile.run(on: &graph)
-    let layers = HardwareLayer.layers(of: graph)
+    let layers = try HardwareLayer.layers(of: graph)
     let device = try DeviceCatalogue.bundled().device(named: "ice40-up5k")
     let solver = FoldingSolver(layers: layers, capacity: device.capacity, family: device.part.family)
     let foldings = try XCTUnwrap(solver.solve(budget: 0.8))
     let estimate = solver.total(foldings)
     let design = try Design(graph: graph, folding: NetworkFolding(layers, foldings))
+    let perElement = Estimate(
+      board: device.name, part: device.part.name, family: device.part.family, clockMHz: device.clockMHz, capacity: device.capacity,
+      pipeline: design.pipeline, targetFPS: nil)
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finch-ice40-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir) }
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let sources = try design.write(to: dir)
     let report = try Synthesizer.run(
       directory: dir, sources: sources, part: device.part, inputWidth: design.manifest.input.wordBits,
-      outputWidth: design.manifest.output.wordBits, estimates: [:], estimateTotals: estimate)
+      outputWidth: design.manifest.output.wordBits,
+      names: Dictionary(uniqueKeysWithValues: design.manifest.layers.map { ($0.instance, $0.name) }),
+      estimates: Dictionary(uniqueKeysWithValues: perElement.layers.map { ($0.name, $0.resources) }), estimateTotals: estimate)
+    // Synthesis and estimate name every element alike: the join leaves no row unmatched.
+    XCTAssertEqual(Set(report.layers.map(\.name)), Set(perElement.layers.map(\.name)))
+    XCTAssertTrue(report.layers.allSatisfy { $0.estimate != nil })
     print(String(format: "TFC-W1A1 on UP5K: %d LUT4 (est %d), %d FF (est %d), %d EBR (est %d), Fmax %.1f MHz, %.0f s",
                  report.totals.lut, estimate.lut, report.totals.ff, estimate.ff, report.totals.ebr, estimate.ebr, report.fmaxMHz ?? 0,
                  report.seconds))

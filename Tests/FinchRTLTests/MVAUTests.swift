@@ -109,7 +109,7 @@ final class MVAUTests: XCTestCase {
     var inputs: [Tensor] = []
     let g = try graph(c, inputs: &inputs)
     let folding = LayerFolding(pe: c.pe, simd: c.simd)
-    let unit = try MVAUEmitter.instance(node: g.nodes[0], graph: g, folding: folding, name: "mvau0")
+    let unit = try RTLHarness.instance(g, folding)
     let dir = directory ?? scratch("\(c.name)-\(simulator)")
     let sources = try VerilogLibrary.writeDesign([unit], to: dir)
     var sim = Simulation(
@@ -136,7 +136,7 @@ final class MVAUTests: XCTestCase {
     let vectors = result.cycles.count / nf
     let first = max(1, vectors / 4)
     let cpv = vectors > first ? Double(result.cycles[vectors * nf - 1] - result.cycles[first * nf - 1]) / Double(vectors - first) : 0
-    let layer = try XCTUnwrap(HardwareLayer.layers(of: g).first)
+    let layer = try XCTUnwrap(try HardwareLayer.layers(of: g).first)
     let model = CycleModel.cycles(layer, folding) / layer.vectors
     return Measured(cyclesPerVector: cpv, model: model)
   }
@@ -269,7 +269,7 @@ final class MVAUTests: XCTestCase {
     for c in Self.configs + [Self.random(seed: 7)] {
       var inputs: [Tensor] = []
       let g = try graph(c, inputs: &inputs)
-      let unit = try MVAUEmitter.instance(node: g.nodes[0], graph: g, folding: LayerFolding(pe: c.pe, simd: c.simd), name: "l")
+      let unit = try RTLHarness.instance(g, LayerFolding(pe: c.pe, simd: c.simd))
       let process = Process()
       process.executableURL = URL(fileURLWithPath: verilator)
       process.arguments = ["--lint-only", "-Wall", "--top-module", "finch_mvau", module.path] + unit.parameters.map { "-G\($0.name)=\($0.value)" }
@@ -294,7 +294,7 @@ final class MVAUTests: XCTestCase {
       initializers: ["w": w, "t": t],
       types: ["x": ValueType(shape: [1, 4], dataType: .uint(2)), "w": ValueType(shape: [4, 2], dataType: .uint(7))])
     try g.inferTypes()
-    let unit = try MVAUEmitter.instance(node: g.nodes[0], graph: g, folding: LayerFolding(pe: 2, simd: 2), name: "mv")
+    let unit = try RTLHarness.instance(g, LayerFolding(pe: 2, simd: 2))
     // Lanes (p, s) = (0,0) W[0][0]=0, (0,1) W[1][0]=10, (1,0) W[0][1]=1, (1,1) W[1][1]=11 for sf 0; rows 2, 3 for sf 1.
     XCTAssertEqual(unit.memoryFiles["mv_weights.mem"], String(format: "%07x\n%07x\n", 11 << 21 | 1 << 14 | 10 << 7 | 0, 31 << 21 | 21 << 14 | 30 << 7 | 20))
     // Accumulators lie in [0, 3*(1+11+21+31)] = [0, 192]; thresholds clamp to [0, 193], 9 bits signed.
@@ -306,8 +306,8 @@ final class MVAUTests: XCTestCase {
     XCTAssertEqual(unit.outputWords, 1)
 
     for (pe, simd) in [(3, 1), (1, 3)] {
-      XCTAssertThrowsError(try MVAUEmitter.instance(node: g.nodes[0], graph: g, folding: LayerFolding(pe: pe, simd: simd), name: "mv")) {
-        guard case RTLError.unsupported(let layer, _) = $0 else { return XCTFail("\($0)") }
+      XCTAssertThrowsError(try RTLHarness.instance(g, LayerFolding(pe: pe, simd: simd))) {
+        guard case FinchCostError.invalidFolding(let layer, _) = $0 else { return XCTFail("\($0)") }
         XCTAssertEqual(layer, "mv")
       }
     }

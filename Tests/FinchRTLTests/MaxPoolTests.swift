@@ -51,7 +51,7 @@ final class MaxPoolTests: XCTestCase {
   ) throws -> (measured: Int, modelled: Int) {
     let g = try graph(cfg)
     let folding = LayerFolding(pe: cfg.pe, simd: 1)
-    let unit = try MaxPoolEmitter.instance(node: g.nodes[0], graph: g, folding: folding, name: "pool_0")
+    let unit = try RTLHarness.instance(g, folding)
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finch-maxpool-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir) }
     let sources = try VerilogLibrary.writeDesign([unit], to: dir)
@@ -77,7 +77,7 @@ final class MaxPoolTests: XCTestCase {
         measured = result.cycles[n * unit.outputWords - 1] - result.cycles[(n - 1) * unit.outputWords - 1]
       }
     }
-    let layer = try XCTUnwrap(HardwareLayer.layers(of: g).first)
+    let layer = try XCTUnwrap(try HardwareLayer.layers(of: g).first)
     return (measured, CycleModel.cycles(layer, folding))
   }
 
@@ -108,7 +108,7 @@ final class MaxPoolTests: XCTestCase {
       Config(h: 32, w: 32, c: 64, pe: 16, kernel: [2, 2], type: .uint(8)),
     ] {
       let g = try graph(cfg)
-      let unit = try MaxPoolEmitter.instance(node: g.nodes[0], graph: g, folding: LayerFolding(pe: cfg.pe), name: "pool_0")
+      let unit = try RTLHarness.instance(g, LayerFolding(pe: cfg.pe))
       try SWUMaxPoolLint.lint([unit], "\(cfg)")
     }
   }
@@ -116,12 +116,12 @@ final class MaxPoolTests: XCTestCase {
   func testOverlappingWindowsAndBadFoldingThrow() throws {
     let cfg = Config(h: 6, w: 6, c: 4, pe: 1, kernel: [3, 3], type: .int(4))
     let overlapping = try graph(cfg, strides: [2, 2])
-    XCTAssertThrowsError(try MaxPoolEmitter.instance(node: overlapping.nodes[0], graph: overlapping, folding: LayerFolding(pe: 1), name: "p")) {
+    XCTAssertThrowsError(try RTLHarness.instance(overlapping, LayerFolding(pe: 1))) {
       guard case RTLError.unsupported = $0 else { return XCTFail("\($0)") }
     }
     let g = try graph(cfg)
-    XCTAssertThrowsError(try MaxPoolEmitter.instance(node: g.nodes[0], graph: g, folding: LayerFolding(pe: 3), name: "p")) {
-      guard case RTLError.unsupported = $0 else { return XCTFail("\($0)") }
+    XCTAssertThrowsError(try RTLHarness.instance(g, LayerFolding(pe: 3))) {
+      guard case FinchCostError.invalidFolding = $0 else { return XCTFail("\($0)") }
     }
   }
 }

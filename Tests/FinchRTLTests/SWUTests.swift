@@ -91,7 +91,7 @@ final class SWUTests: XCTestCase {
   ) throws -> Run {
     let g = try graph(cfg)
     let folding = LayerFolding(pe: 1, simd: cfg.simd)
-    let unit = try SWUEmitter.instance(node: g.nodes[0], graph: g, folding: folding, name: "swu_0")
+    let unit = try RTLHarness.instance(g, folding)
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finch-swu-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir) }
     let sources = try VerilogLibrary.writeDesign([unit], to: dir)
@@ -115,7 +115,7 @@ final class SWUTests: XCTestCase {
       }
       if stall == 0 { cycles = (1...n).map { result.cycles[$0 * unit.outputWords - 1] } }
     }
-    let layer = try XCTUnwrap(HardwareLayer.layers(of: g).first)
+    let layer = try XCTUnwrap(try HardwareLayer.layers(of: g).first)
     let (oh, ow) = (outShape[1], outShape[2])
     let cf = cfg.c / cfg.simd
     return Run(
@@ -184,7 +184,7 @@ final class SWUTests: XCTestCase {
     ]
     for cfg in configs {
       let g = try graph(cfg)
-      let unit = try SWUEmitter.instance(node: g.nodes[0], graph: g, folding: LayerFolding(simd: cfg.simd), name: "swu_0")
+      let unit = try RTLHarness.instance(g, LayerFolding(simd: cfg.simd))
       try SWUMaxPoolLint.lint([unit], "\(cfg)")
     }
   }
@@ -192,12 +192,12 @@ final class SWUTests: XCTestCase {
   func testUnsupportedShapesThrow() throws {
     var cfg = Config(h: 6, w: 6, c: 4, simd: 1, kernel: [3, 3], strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1], type: .int(4))
     var g = try graph(cfg)
-    XCTAssertThrowsError(try SWUEmitter.instance(node: g.nodes[0], graph: g, folding: LayerFolding(simd: 3), name: "s")) {
-      guard case RTLError.unsupported = $0 else { return XCTFail("\($0)") }
+    XCTAssertThrowsError(try RTLHarness.instance(g, LayerFolding(simd: 3))) {
+      guard case FinchCostError.invalidFolding = $0 else { return XCTFail("\($0)") }
     }
     cfg.pads = [3, 0, 0, 0]
     g = try graph(cfg)
-    XCTAssertThrowsError(try SWUEmitter.instance(node: g.nodes[0], graph: g, folding: LayerFolding(simd: 2), name: "s")) {
+    XCTAssertThrowsError(try RTLHarness.instance(g, LayerFolding(simd: 2))) {
       guard case RTLError.unsupported = $0 else { return XCTFail("\($0)") }
     }
   }

@@ -24,12 +24,11 @@ final class SmallLayerTests: XCTestCase {
   }
 
   private func check(_ g: Graph, _ chain: [ModuleInstance], frames: Int, seed: UInt64, simulator: Simulation.Simulator = .verilator,
-                     stall: Int = 0, fifoDepths: [Int] = []) throws {
+                     stall: Int = 0) throws {
     var rng = SplitMix64(seed: seed)
     let inputs = (0..<frames).map { _ in randomInput(g.types["x"]!, &rng) }
     let expected = try inputs.map { try XCTUnwrap(try Interpreter(graph: g).run(["x": $0])["y"]) }
-    let got = try RTLHarness.run(chain, frames: inputs, outputShape: g.type(of: "y")!.shape, simulator: simulator, stall: stall,
-                                 fifoDepths: fifoDepths)
+    let got = try RTLHarness.run(chain, frames: inputs, outputShape: g.type(of: "y")!.shape, simulator: simulator, stall: stall)
     for (e, o) in zip(expected, got.outputs) { XCTAssertEqual(o.int64s, e.int64s, "seed \(seed) \(simulator) stall \(stall)") }
   }
 
@@ -49,7 +48,7 @@ final class SmallLayerTests: XCTestCase {
       var hw = m
       hw.channelsLast = true
       let g = try graph(.thresholding(hw), input: ValueType(shape: [1, 3, c], dataType: inType), constants: ["t": t])
-      let unit = try ThresholdingEmitter.instance(node: g.nodes[0], graph: g, folding: LayerFolding(pe: pe), name: "th")
+      let unit = try RTLHarness.instance(g, LayerFolding(pe: pe))
       try check(g, [unit], frames: 3, seed: UInt64(i))
       if i == 1 {
         try check(g, [unit], frames: 2, seed: 11, stall: 300)
@@ -61,7 +60,7 @@ final class SmallLayerTests: XCTestCase {
   func testLabelSelectKeepsLowerIndexOnTies() throws {
     for (labels, pe, k, type) in [(10, 1, 1, DataType.int(8)), (12, 3, 3, .uint(2)), (10, 2, 4, .int(3))] {
       let g = try graph(.labelSelect(k: k), input: ValueType(shape: [1, labels], dataType: type))
-      let unit = try LabelSelectEmitter.instance(node: g.nodes[0], graph: g, folding: LayerFolding(pe: pe), name: "top")
+      let unit = try RTLHarness.instance(g, LayerFolding(pe: pe))
       try check(g, [unit], frames: 6, seed: UInt64(labels * k), stall: k == 3 ? 300 : 0)
     }
   }
@@ -79,9 +78,9 @@ final class SmallLayerTests: XCTestCase {
       types: ["x": ValueType(shape: [1, 4, 6], dataType: .int(4))])
     try g.inferTypes()
     for (peA, peB) in [(2, 3), (6, 1), (3, 2)] {
-      let a = try ThresholdingEmitter.instance(node: g.nodes[0], graph: g, folding: LayerFolding(pe: peA), name: "a")
-      let b = try ThresholdingEmitter.instance(node: g.nodes[1], graph: g, folding: LayerFolding(pe: peB), name: "b")
-      try check(g, [a, b], frames: 2, seed: UInt64(peA), stall: 300, fifoDepths: [3, 2])
+      let chain = try RTLHarness.instances(g, [LayerFolding(pe: peA), LayerFolding(pe: peB)], fifoDepth: 3)
+      XCTAssertEqual(chain.map(\.module), ["finch_thresholding", "finch_dwc", "finch_fifo", "finch_thresholding"])
+      try check(g, chain, frames: 2, seed: UInt64(peA), stall: 300)
     }
   }
 }

@@ -64,9 +64,11 @@ public struct SynthesisReport: Codable, Sendable {
 /// Drives Yosys (and nextpnr-ice40 + icepack for iCE40 parts) on a design folder.
 public enum Synthesizer {
   /// Synthesizes the design whose sources are in `directory` for `part`, running there.
-  /// `estimates` gives the cost model's per-layer figures by instance name.
+  /// `names` maps instance names to the element names reports use (the
+  /// manifest's); `estimates` gives the cost model's per-element figures by those names.
   public static func run(
-    directory: URL, sources: [String], part: Part, inputWidth: Int, outputWidth: Int, estimates: [String: Resources], estimateTotals: Resources?
+    directory: URL, sources: [String], part: Part, inputWidth: Int, outputWidth: Int, names: [String: String],
+    estimates: [String: Resources], estimateTotals: Resources?
   ) throws(RTLError) -> SynthesisReport {
     try Command.require("yosys", package: "yosys")
     let start = Date()
@@ -113,7 +115,10 @@ public enum Synthesizer {
     }
     return SynthesisReport(
       part: part.name, tool: tool, totals: totals,
-      layers: perInstance.map { SynthesisReport.Layer(name: $0.name, module: $0.module, synthesized: $0.counts, estimate: estimates[$0.name]) },
+      layers: perInstance.map { i in
+        let name = names[i.name] ?? i.name
+        return SynthesisReport.Layer(name: name, module: i.module, synthesized: i.counts, estimate: estimates[name])
+      },
       estimate: estimateTotals, errorPct: error, fmaxMHz: fmax, bitstream: bitstream, seconds: Date().timeIntervalSince(start))
   }
 

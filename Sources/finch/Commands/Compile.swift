@@ -1,4 +1,5 @@
 import ArgumentParser
+import FinchCost
 import FinchIR
 import FinchONNX
 import FinchPasses

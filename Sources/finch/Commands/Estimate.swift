@@ -34,10 +34,10 @@ struct Estimate: ParsableCommand {
       let inputs = [model] + (target.folding.map { [$0] } ?? [])
       if let writeFolding { try OutputFile.check(writeFolding, what: "--write-folding file", inputs: inputs) }
       let graph = try CompiledModel.load(model, inputType: target.inputType)
-      let layers = HardwareLayer.layers(of: graph)
+      let layers = try HardwareLayer.layers(of: graph)
       guard !layers.isEmpty else { throw FinchCostError.noHardwareLayers }
       let folded = try target.fold(layers)
-      let estimate = target.estimate(layers, folded)
+      let estimate = try target.estimate(layers, folded)
       if let writeFolding {
         try OutputFile.write(try JSONReport.encode(NetworkFolding(layers, folded.foldings).config), to: writeFolding, what: "--write-folding file", inputs: inputs)
       }

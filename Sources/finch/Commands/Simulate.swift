@@ -49,7 +49,7 @@ struct Simulate: ParsableCommand {
       let written = try WrittenDesign(directory: dir.appendingPathComponent("rtl"))
       let graph = try ONNXImporter.load(path: dir.appendingPathComponent("compiled.onnx").path)
       let config = try CompiledModel.readFolding(dir.appendingPathComponent("folding.json").path)
-      let layers = HardwareLayer.layers(of: graph)
+      let layers = try HardwareLayer.layers(of: graph)
       let folding = try config.complete(in: layers)
       let design = try Design(graph: graph, folding: folding)
       let estimated = zip(layers, folding.foldings).map { CycleModel.cycles($0, $1) }.max() ?? 0

@@ -37,20 +37,12 @@ struct Synth: ParsableCommand {
       let work = dir.appendingPathComponent("synth")
       try? FileManager.default.removeItem(at: work)
       let sources = try written.copy(to: work)
-      // Estimate entries by instance name: layers by their identifier, the FIFO and width
-      // converter feeding layer i as the stitcher names them (fifo<i>_u, dwc<i>_u).
-      let position = Dictionary(manifest.layers.enumerated().map { ($1.instance, $0) }, uniquingKeysWith: { a, _ in a })
-      let perLayer = Dictionary(estimate.layers.compactMap { l -> (String, Resources)? in
-        let r = l.resources
-        guard l.op == "FIFO" || l.op == "DWC" else { return (verilogIdentifier(l.name), r) }
-        let consumer = String(l.name.dropFirst(l.op.count + 1))
-        guard let i = position[verilogIdentifier(consumer)] else { return nil }
-        return (l.op == "FIFO" ? "fifo\(i)_u" : "dwc\(i)_u", r)
-      }, uniquingKeysWith: { a, _ in a })
+      let names = Dictionary(manifest.layers.map { ($0.instance, $0.name) }, uniquingKeysWith: { a, _ in a })
+      let perElement = Dictionary(estimate.layers.map { ($0.name, $0.resources) }, uniquingKeysWith: { a, _ in a })
       Finch.progress("synthesizing for \(device.part.name) (\(device.part.family.rawValue)); this takes a while")
       let report = try Synthesizer.run(
         directory: work, sources: sources, part: device.part, inputWidth: manifest.input.wordBits, outputWidth: manifest.output.wordBits,
-        estimates: perLayer, estimateTotals: estimate.totals)
+        names: names, estimates: perElement, estimateTotals: estimate.totals)
       try JSONReport.encode(report).write(to: work.appendingPathComponent("report.json"))
       if json { try JSONReport.print(report) } else { print(Self.table(report)) }
     }
@@ -60,11 +52,11 @@ struct Synth: ParsableCommand {
   /// family decides the resource rules, whatever part the folder was built for).
   static func estimate(_ dir: URL, on device: Device, clockMHz: Double) throws -> FinchCost.Estimate {
     let graph = try CompiledModel.load(dir.path, inputType: nil)
-    let layers = HardwareLayer.layers(of: graph)
-    let foldings = try CompiledModel.readFolding(dir.appendingPathComponent("folding.json").path).complete(in: layers).foldings
+    let layers = try HardwareLayer.layers(of: graph)
+    let folding = try CompiledModel.readFolding(dir.appendingPathComponent("folding.json").path).complete(in: layers)
     return FinchCost.Estimate(
-      board: device.name, part: device.part.name, family: device.part.family, clockMHz: clockMHz, capacity: device.capacity, layers: layers,
-      foldings: foldings, targetFPS: nil)
+      board: device.name, part: device.part.name, family: device.part.family, clockMHz: clockMHz, capacity: device.capacity,
+      pipeline: try DataflowPipeline(layers: layers, folding: folding), targetFPS: nil)
   }
 
   static func table(_ r: SynthesisReport) -> String {

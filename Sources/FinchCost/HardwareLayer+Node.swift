@@ -1,0 +1,136 @@
+import FinchIR
+import FinchInterpreter
+
+extension HardwareLayer {
+  /// The facts of one hardware-layer node: the only place they are computed.
+  static func layer(_ node: Node, _ graph: Graph) throws(FinchCostError) -> HardwareLayer {
+    func fail(_ reason: String) -> FinchCostError { .invalidLayer(layer: node.name, reason: reason) }
+    guard let input = graph.type(of: node.inputs[0]), let output = graph.type(of: node.outputs[0]) else {
+      throw fail("its input or output has no type")
+    }
+    let inShape = input.shape.dims
+    var l: HardwareLayer
+    switch node.op {
+    case .mvau(let m):
+      l = HardwareLayer(name: node.name, kind: .mvau)
+      guard let w = graph.initializers[node.inputs[1]], w.shape.rank == 2 else { throw fail("weights must be a constant [MW, MH] tensor") }
+      (l.mw, l.mh) = (w.shape[0], w.shape[1])
+      l.vectors = inShape.dropLast().reduce(1, *)
+      l.xnor = m.xnor
+      let values = w.floats
+      guard values.allSatisfy({ $0 == $0.rounded() && abs($0) <= 0x1p53 }) else { throw fail("weights must be integers within ±2^53") }
+      l.weights = values.map { Int64($0) }
+      l.weightType = try weightType(graph.type(of: node.inputs[1])?.dataType, values: l.weights, xnor: m.xnor, fail)
+      l.weightBits = l.weightType.bitWidth
+      if m.xnor {
+        l.accumulatorRange = 0...Int64(l.mw)
+      } else {
+        guard let range = dotProductRange(input: input.dataType, weights: values, fanIn: l.mw, outputs: l.mh, columnMajor: false),
+          range.min >= -0x1p53, range.max <= 0x1p53
+        else { throw fail("the accumulator of \(input.dataType) inputs over \(l.mw) columns exceeds 53 bits") }
+        l.accumulatorRange = Int64(range.min)...Int64(range.max)
+      }
+      l.accumulatorBits = bits(Double(l.accumulatorRange.lowerBound), Double(l.accumulatorRange.upperBound))
+      if node.inputs.count > 2 {
+        guard let t = graph.initializers[node.inputs[2]], t.shape.rank == 2, t.shape[0] == l.mh, t.shape[1] >= 1 else {
+          throw fail("thresholds must be a constant [\(l.mh), B] tensor with B >= 1")
+        }
+        l.thresholds = t.shape[1]
+        l.thresholdValues = try clamped(t, to: l.accumulatorRange, fail)
+        (l.outScale, l.outBias) = (m.outScale, m.outBias)
+      }
+    case .swu(let u):
+      l = HardwareLayer(name: node.name, kind: .swu)
+      l.channels = inShape[3]
+      l.kernel = u.kernel
+      l.stride = u.strides
+      l.dilation = u.dilations
+      l.pads = u.pads
+      l.inputDims = [inShape[1] + u.pads[0] + u.pads[2], inShape[2] + u.pads[1] + u.pads[3]]
+      l.outputDims = [output.shape[1], output.shape[2]]
+      if u.pads.contains(where: { $0 > 0 }) {
+        guard input.dataType.allows(Double(u.padValue)) else { throw fail("pad value \(u.padValue) is not a \(input.dataType) value") }
+        l.padValue = Int64(u.padValue)
+      }
+    case .thresholding:
+      l = HardwareLayer(name: node.name, kind: .thresholding)
+      l.channels = inShape.last ?? 1
+      l.vectors = inShape.dropLast().reduce(1, *)
+      guard let t = graph.initializers[node.inputs[1]], t.shape.rank == 2 else { throw fail("thresholds must be a constant [C, B] tensor") }
+      l.thresholds = t.shape[1]
+      l.sharedThresholds = t.shape[0] == 1
+      if input.dataType.bitWidth <= maxTableInputBits {
+        l.levels = try levelTable(node.op, thresholds: t, input: input.dataType, channels: l.channels, fail)
+      }
+    case .streamingMaxPool(let k, let s):
+      l = HardwareLayer(name: node.name, kind: .streamingMaxPool)
+      l.channels = inShape[3]
+      l.kernel = k
+      l.stride = s
+      l.inputDims = [inShape[1], inShape[2]]
+      l.outputDims = [output.shape[1], output.shape[2]]
+    case .labelSelect(let k):
+      l = HardwareLayer(name: node.name, kind: .labelSelect)
+      l.channels = inShape.last ?? 1
+      l.vectors = inShape.dropLast().reduce(1, *)
+      l.k = k
+    default:
+      throw fail("\(node.op.typeName) is not a hardware layer")
+    }
+    l.inputType = input.dataType
+    l.inputBits = input.dataType.bitWidth
+    l.signedInput = input.dataType.isSigned && input.dataType != .bipolar
+    l.outputType = l.kind == .labelSelect ? .smallestInteger(min: 0, max: Double(max(l.channels - 1, 1))) : output.dataType
+    l.outputBits = l.outputType.bitWidth
+    l.inputElements = input.shape.elementCount
+    l.outputElements = output.shape.elementCount
+    return l
+  }
+
+  /// The weights' datatype: the graph's when it is an integer type holding
+  /// every weight, else the smallest integer type that does.
+  private static func weightType(
+    _ declared: DataType?, values: [Int64], xnor: Bool, _ fail: (String) -> FinchCostError
+  ) throws(FinchCostError) -> DataType {
+    let (lo, hi) = (values.min() ?? 0, values.max() ?? 0)
+    if let t = declared, t.isInteger {
+      guard values.allSatisfy({ t.allows(Double($0)) }) else { throw fail("weights in [\(lo), \(hi)] do not fit their type \(t)") }
+      return t
+    }
+    if xnor, values.allSatisfy({ $0 == 1 || $0 == -1 }) { return .bipolar }
+    return .smallestInteger(min: Double(lo), max: Double(hi))
+  }
+
+  /// Thresholds `[C, B]` clamped to `range.lowerBound ... range.upperBound + 1`, rounded up.
+  private static func clamped(
+    _ t: Tensor, to range: ClosedRange<Int64>, _ fail: (String) -> FinchCostError
+  ) throws(FinchCostError) -> [[Int64]] {
+    let steps = t.shape[1], values = t.floats
+    guard !values.contains(where: \.isNaN) else { throw fail("NaN thresholds") }
+    let (lo, hi) = (range.lowerBound, range.upperBound)
+    return (0..<t.shape[0]).map { c in
+      (0..<steps).map { j in
+        let v = Double(values[c * steps + j]).rounded(.up)
+        return v <= Double(lo) ? lo : v > Double(hi) ? hi + 1 : Int64(v)
+      }
+    }
+  }
+
+  /// The output of `op` for every input encoding of `input` and every channel,
+  /// computed by the reference interpreter so the hardware cannot disagree with it.
+  private static func levelTable(
+    _ op: Op, thresholds: Tensor, input: DataType, channels: Int, _ fail: (String) -> FinchCostError
+  ) throws(FinchCostError) -> [[Int64]] {
+    let format = StreamFormat(dataType: input, elementsPerWord: 1)
+    var levels: [[Int64]] = []
+    for v in 0..<(1 << input.bitWidth) {
+      let probe = Tensor(shape: [1, channels], floats: [Float](repeating: Float(format.decode(UInt64(v))), count: channels))
+      do {
+        levels.append(try Kernels.evaluate(op, [probe, thresholds])[0].int64s)
+      } catch {
+        throw fail(error.reason)
+      }
+    }
+    return levels
+  }
+}
