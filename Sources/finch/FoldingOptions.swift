@@ -34,34 +34,11 @@ struct FoldingOptions: ParsableArguments {
     if let t = inputType, DataType(finnName: t) == nil { throw ValidationError("'\(t)' is not a FINN datatype (e.g. UINT8, INT4, BIPOLAR)") }
   }
 
-  /// The device, its clock, and the foldings of `layers` for these options.
-  func fold(_ layers: [HardwareLayer]) throws -> (device: Device, clockMHz: Double, solver: FoldingSolver, foldings: [LayerFolding]) {
+  /// `layers` folded for these options (``FoldingChoice`` holds the policy).
+  func choose(_ layers: [HardwareLayer]) throws -> FoldingChoice {
     let device = try DeviceCatalogue.bundled().device(named: board)
-    let clockMHz = clock ?? device.clockMHz
-    let pinned = try folding.map { path throws in try CompiledModel.readFolding(path).pinned(in: layers) } ?? [:]
-    let solver = FoldingSolver(layers: layers, capacity: device.capacity, family: device.part.family, pinned: pinned)
-    if let budget {
-      guard let f = solver.solve(budget: budget) else {
-        let smallest = solver.foldings(targetCycles: Int.max)
-        let need = solver.total(smallest)
-        let memory = device.part.family == .ice40 ? "\(need.ebr) EBR" : "\(need.bram18) BRAM18"
-        throw FinchCostError.invalidTarget(
-          "even the smallest folding needs \(need.lut) LUT, \(need.ff) FF, \(need.dsp) DSP, \(memory): "
-            + "more than \(Int(budget * 100))% of \(device.part.name)")
-      }
-      return (device, clockMHz, solver, f)
-    }
-    if let fps { return (device, clockMHz, solver, solver.solve(targetCycles: try TargetLimits.cyclesPerFrame(clockMHz: clockMHz, fps: fps))) }
-    let target = pinned.keys.map { CycleModel.cycles(layers[$0], solver.options($0).first?.folding ?? LayerFolding()) }.max() ?? 0
-    return (device, clockMHz, solver, solver.solve(targetCycles: target))
-  }
-
-  /// The estimate of `layers` folded as `foldings`.
-  func estimate(
-    _ layers: [HardwareLayer], _ f: (device: Device, clockMHz: Double, solver: FoldingSolver, foldings: [LayerFolding])
-  ) throws -> FinchCost.Estimate {
-    FinchCost.Estimate(
-      board: f.device.name, part: f.device.part.name, family: f.device.part.family, clockMHz: f.clockMHz, capacity: f.device.capacity,
-      pipeline: try DataflowPipeline(layers: layers, folding: NetworkFolding(layers, f.foldings)), targetFPS: fps)
+    let target: FoldingTarget = fps.map { .framesPerSecond($0) } ?? budget.map { .budget($0) } ?? .pinned
+    let pinned = try folding.map { path throws in try CompiledModel.readFolding(path) }
+    return try FoldingChoice(layers: layers, device: device, clockMHz: clock, target: target, pinned: pinned)
   }
 }

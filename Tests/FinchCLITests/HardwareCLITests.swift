@@ -48,6 +48,15 @@ final class HardwareCLITests: XCTestCase {
     XCTAssertGreaterThan(totals["lut"] ?? 0, 100)
     XCTAssertEqual(s["part"] as? String, "xczu3eg")
     XCTAssertNotNil(s["error_pct"])
+    // Synthesis and the estimate name every element (layers, FIFOs, width converters) alike: the join leaves nothing unmatched.
+    let estimated = try XCTUnwrap(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/estimates.json"))) as? [String: Any])
+    let estimateNames = try XCTUnwrap(estimated["layers"] as? [[String: Any]]).compactMap { $0["name"] as? String }
+    let synthRows = try XCTUnwrap(s["layers"] as? [[String: Any]])
+    XCTAssertEqual(Set(synthRows.compactMap { $0["name"] as? String }), Set(estimateNames))
+    XCTAssertEqual(synthRows.count, estimateNames.count)
+    XCTAssertTrue(synthRows.allSatisfy { $0["estimate"] != nil }, "\(synthRows)")
+    XCTAssertTrue(estimateNames.contains { $0.hasPrefix("fifo_") }, "\(estimateNames)")
     XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/synth/report.json"))
 
     // An edited or missing design file is refused, naming it.

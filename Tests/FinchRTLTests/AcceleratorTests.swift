@@ -27,6 +27,9 @@ final class AcceleratorTests: XCTestCase {
       for (label, fps, frames, stall) in [("small", small, 100, 0), ("large", large, 100, 0), ("large+stall", large, 8, 307)] {
         let foldings = solver.solve(targetCycles: Int(100e6 / fps))
         let design = try Design(graph: graph, folding: NetworkFolding(layers, foldings))
+        let estimate = Estimate(
+          board: "ultra96", part: "xczu3eg", family: .xc7, clockMHz: 100, capacity: solver.capacity, pipeline: design.pipeline, targetFPS: nil)
+        XCTAssertEqual(design.manifest.layers.map(\.name), estimate.layers.map(\.name), "\(name) \(label): estimate and design name elements alike")
         let estimated = zip(layers, foldings).map { CycleModel.cycles($0, $1) }.max()!
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finch-accel-\(name)-\(label)-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }

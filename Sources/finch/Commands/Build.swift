@@ -43,10 +43,8 @@ struct Build: ParsableCommand {
       try compilation.requireLowered(allowHostOps: false)
       let layers = try HardwareLayer.layers(of: compilation.graph)
       Finch.progress("[2/3] folding \(layers.count) layers for \(target.board)")
-      let folded = try target.fold(layers)
-      let (device, clockMHz) = (folded.device, folded.clockMHz)
-      let folding = try NetworkFolding(layers, folded.foldings)
-      let estimate = try target.estimate(layers, folded)
+      let choice = try target.choose(layers)
+      let (device, clockMHz, folding, estimate) = (choice.device, choice.clockMHz, choice.folding, choice.estimate)
       Finch.progress("[3/3] generating RTL")
       let design = try Design(graph: compilation.graph, folding: folding)
       try OutputFolder.write(to: output, command: "build", version: Finch.version, inputs: inputs) { dir in

@@ -35,16 +35,15 @@ struct Estimate: ParsableCommand {
       if let writeFolding { try OutputFile.check(writeFolding, what: "--write-folding file", inputs: inputs) }
       let graph = try CompiledModel.load(model, inputType: target.inputType)
       let layers = try HardwareLayer.layers(of: graph)
-      guard !layers.isEmpty else { throw FinchCostError.noHardwareLayers }
-      let folded = try target.fold(layers)
-      let estimate = try target.estimate(layers, folded)
+      let choice = try target.choose(layers)
+      let estimate = choice.estimate
       if let writeFolding {
-        try OutputFile.write(try JSONReport.encode(NetworkFolding(layers, folded.foldings).config), to: writeFolding, what: "--write-folding file", inputs: inputs)
+        try OutputFile.write(try JSONReport.encode(choice.folding.config), to: writeFolding, what: "--write-folding file", inputs: inputs)
       }
       if json {
         try JSONReport.print(estimate)
       } else {
-        print(Self.table(estimate, fastestFPS: folded.clockMHz * 1e6 / Double(max(folded.solver.fastestCycles, 1)), requested: target.fps))
+        print(Self.table(estimate, fastestFPS: choice.fastestFPS, requested: target.fps))
       }
     }
   }
