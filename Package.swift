@@ -30,6 +30,7 @@ let package = Package(
     .library(name: "FinchReport", targets: ["FinchReport"]),
     .library(name: "FinchRTL", targets: ["FinchRTL"]),
     .library(name: "FinchCPU", targets: ["FinchCPU"]),
+    .library(name: "FinchDriver", targets: ["FinchDriver"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -40,7 +41,7 @@ let package = Package(
     .target(name: "FinchInterpreter", dependencies: ["FinchIR"]),
     .target(name: "FinchPasses", dependencies: ["FinchIR", "FinchInterpreter"]),
     .target(name: "FinchCost", dependencies: ["FinchIR", "FinchInterpreter"], resources: [.copy("Resources/devices.json")]),
-    .target(name: "FinchReport", dependencies: ["FinchIR", "FinchCost"]),
+    .target(name: "FinchReport", dependencies: ["FinchIR", "FinchCost", "FinchRTL"]),
     .target(name: "FinchCPU", dependencies: ["FinchIR", "FinchInterpreter", "CFinchCPUID", "FinchCPUAVX2", "FinchCPUAVX512"]),
     .target(name: "CFinchCPUID"),
     .target(name: "FinchCPUAVX2", swiftSettings: avx2Flags),
@@ -54,10 +55,16 @@ let package = Package(
       ],
       exclude: ["Schema"]
     ),
+    // The driver: one compile path, build folders and their tools, inference
+    // sessions; what the CLI's commands call, and a library users can call.
+    .target(
+      name: "FinchDriver",
+      dependencies: ["FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses", "FinchCost", "FinchReport", "FinchRTL", "FinchCPU"]
+    ),
     .executableTarget(
       name: "finch",
       dependencies: [
-        "FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses", "FinchCost", "FinchReport", "FinchRTL", "FinchCPU",
+        "FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses", "FinchCost", "FinchReport", "FinchRTL", "FinchCPU", "FinchDriver",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -11,6 +11,15 @@ extension FoldingConfig {
     public var ignored: [String]
   }
 
+  /// Loads a folding file, telling `warning` what it holds that Finch does not use.
+  public static func load(path: String, warning: (String) -> Void) throws(FinchCostError) -> FoldingConfig {
+    let loaded = try load(path: path)
+    if !loaded.ignored.isEmpty {
+      warning("folding file \(path): ignoring what Finch does not use: \(loaded.ignored.joined(separator: ", "))")
+    }
+    return loaded.config
+  }
+
   /// Reads the folding file at `path`, in either form.
   public static func load(path: String) throws(FinchCostError) -> Loaded {
     let data: Data

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FinchCost
+import FinchDriver
 import FinchIR
 import FinchONNX
 import FinchPasses
@@ -56,47 +57,16 @@ struct Compile: ParsableCommand {
   func run() throws {
     try Finch.reportingErrors {
       try OutputFolder.check(output, inputs: [model])
-      let compilation = try Compilation.run(
-        model: model, inputType: inputType, printAfter: Set(printAfter), printAll: printAll, printToStandardError: json)
+      let printed = Set(printAfter)
+      let compilation = try Compilation(model: model, inputType: inputType.flatMap(DataType.init(finnName:))) { pass, graph in
+        if printAll || printed.contains(pass) { Finch.status("// after \(pass)\n\(graph.text)", toStandardError: json) }
+      }
       try compilation.requireLowered(allowHostOps: allowHostOps)
       try OutputFolder.write(to: output, command: "compile", version: Finch.version, inputs: [model]) { dir in
         try compilation.write(into: dir)
       }
       if json { return try JSONReport.print(Result(folder: output, summary: compilation.summary)) }
-      print(Self.report(compilation.summary, folder: output))
-    }
-  }
-
-  /// A short human-readable account of the compiled model.
-  static func report(_ s: CompileSummary, folder: String) -> String {
-    var lines = ["compiled \(s.model) -> \(folder)", "hardware layers (stream order):"]
-    for l in s.layers {
-      let attrs = l.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.map(String.init).joined(separator: "x"))" }
-      var detail = "\(l.inputType) -> \(l.outputType)"
-      if let w = l.weightType { detail += ", weights \(w)" }
-      if let a = l.accumulatorType { detail += ", acc \(a)" }
-      if l.thresholds > 0 { detail += ", \(l.thresholds) thresholds" }
-      if l.xnor == true { detail += ", XNOR" }
-      lines.append("  \(l.op.padding(toLength: 16, withPad: " ", startingAt: 0)) \(l.name): \(attrs.joined(separator: " ")); \(detail)")
-    }
-    for (title, nodes) in [("host prologue", s.host.prologue), ("host epilogue", s.host.epilogue), ("left on host (--allow-host-ops)", s.unlowered)]
-    where !nodes.isEmpty {
-      lines.append("\(title): " + nodes.map { "\($0.name) (\($0.op): \($0.reason))" }.joined(separator: ", "))
-    }
-    return lines.joined(separator: "\n")
-  }
-}
-
-/// Why `finch compile` stopped.
-enum CompileError: Error, CustomStringConvertible {
-  case notLowered([HardwarePartition.HostNode])
-
-  var description: String {
-    switch self {
-    case .notLowered(let nodes):
-      return "\(nodes.count) node\(nodes.count == 1 ? "" : "s") cannot run in hardware and are not simple host pre- or post-processing: "
-        + nodes.map { "'\($0.name)' (\($0.op)): \($0.reason)" }.joined(separator: "; ")
-        + " (pass --allow-host-ops to run them on the host)"
+      print(TextReport.compile(compilation.summary, folder: output))
     }
   }
 }

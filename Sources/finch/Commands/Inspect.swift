@@ -36,31 +36,7 @@ struct Inspect: ParsableCommand {
       let summary = graph.summary
       if json { return try JSONReport.print(Result(summary: summary, text: graph.text)) }
       print(graph.text)
-      print(Self.table(summary))
+      print(TextReport.graphSummary(summary))
     }
-  }
-
-  /// The per-layer table and totals as aligned text.
-  static func table(_ s: GraphSummary) -> String {
-    let rows = s.layers.filter { $0.macs > 0 }
-    let nameWidth = max(5, rows.map(\.name.count).max() ?? 0)
-    var lines = [
-      "layer".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  op                      MACs   weights  type       param bits"
-    ]
-    for r in rows {
-      lines.append(
-        r.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  "
-          + r.op.padding(toLength: 18, withPad: " ", startingAt: 0) + pad(r.macs, 10) + pad(r.weights, 10) + "  "
-          + (r.weightType ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0) + pad(r.parameterBits, 12))
-    }
-    lines.append("total: \(s.totalMACs) MACs, \(s.totalWeights) weights, \(s.totalParameterBits) parameter bits "
-      + "(\(String(format: "%.1f", Double(s.totalParameterBits) / 8192)) KiB)")
-    lines.append("ops: " + s.opCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
-    return lines.joined(separator: "\n")
-  }
-
-  private static func pad(_ n: Int, _ width: Int) -> String {
-    let s = String(n)
-    return String(repeating: " ", count: max(0, width - s.count)) + s
   }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import FinchIR
 import FinchONNX
 import FinchReport
+import FinchDriver
 import Foundation
 
 /// `finch run`: executes a model on NumPy inputs.
@@ -63,6 +64,7 @@ struct Run: ParsableCommand {
       let inputs = [model, input] + (labels.map { [$0] } ?? [])
       if let output { try OutputFile.check(output, inputs: inputs, allowStandardOutput: true) }
       let session = try InferenceSession(model: model, backend: backend, threads: threads, maxBatch: 64)
+      if let warning = session.warning { Finch.progress("warning: \(warning)") }
       let x = try NPY.read(path: input)
       let y: Tensor
       do { y = try session.run(x) } catch { throw RunError.failed(input, "\(error)") }

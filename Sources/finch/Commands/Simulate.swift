@@ -1,5 +1,6 @@
 import ArgumentParser
 import FinchCost
+import FinchDriver
 import FinchIR
 import FinchONNX
 import FinchRTL
@@ -44,29 +45,11 @@ struct Simulate: ParsableCommand {
 
   func run() throws {
     try Finch.reportingErrors {
-      try OutputFolder.requireWritten(by: "build", folder)
-      let dir = URL(fileURLWithPath: folder)
-      let written = try WrittenDesign(directory: dir.appendingPathComponent("rtl"))
-      let graph = try ONNXImporter.load(path: dir.appendingPathComponent("compiled.onnx").path)
-      let config = try CompiledModel.readFolding(dir.appendingPathComponent("folding.json").path)
-      let layers = try HardwareLayer.layers(of: graph)
-      let folding = try config.complete(in: layers)
-      let design = try Design(graph: graph, folding: folding)
-      let estimated = zip(layers, folding.foldings).map { CycleModel.cycles($0, $1) }.max() ?? 0
-      let samples = try NPY.read(path: input ?? dir.appendingPathComponent("inputs.npy").path)
-      let batch = samples.firstSamples(frames)
-      let report = try AcceleratorCheck(graph: graph, design: design).run(
-        samples: batch, directory: dir.appendingPathComponent("sim"), simulator: Simulation.Simulator(rawValue: simulator)!,
-        stall: Int((stall * 1024).rounded()), estimatedCyclesPerFrame: estimated, written: written)
-      if json {
-        try JSONReport.print(report)
-      } else {
-        print(String(format: "%d frames in %@: %d mismatches", report.frames, report.simulator, report.mismatches))
-        print(String(format: "%.1f cycles/frame in steady state (cycle model %d, %+.1f%%); first frame after %d cycles",
-                     report.cyclesPerFrame, report.estimatedCyclesPerFrame,
-                     100 * (report.cyclesPerFrame / Double(max(report.estimatedCyclesPerFrame, 1)) - 1), report.firstFrameLatencyCycles))
-        print(String(format: "simulation: %.0f cycles/s (build %.1f s)", report.simCyclesPerSecond, report.buildSeconds))
-      }
+      let build = try BuildFolder(folder)
+      let samples = try NPY.read(path: input ?? build.path(BuildFolder.inputs).path)
+      let report = try build.simulate(
+        samples: samples.firstSamples(frames), simulator: Simulation.Simulator(rawValue: simulator)!, stall: Int((stall * 1024).rounded()))
+      if json { try JSONReport.print(report) } else { print(TextReport.simulation(report)) }
       if report.mismatches > 0 { throw ExitCode.failure }
     }
   }

@@ -1,4 +1,3 @@
-import ArgumentParser
 import Dispatch
 import FinchCPU
 import FinchIR
@@ -7,49 +6,56 @@ import FinchInterpreter
 import FinchPasses
 import Foundation
 
-/// Where `finch run` and `finch bench` execute a model.
-enum InferenceBackend: String, CaseIterable, ExpressibleByArgument {
+/// Where a model runs.
+public enum InferenceBackend: String, CaseIterable, Sendable {
   /// The compiled plan with bit-packed and integer GEMM kernels.
   case cpu
   /// The reference interpreter on the imported graph.
   case interpreter
 }
 
-/// A model prepared for one backend.
-struct InferenceSession {
-  let backend: InferenceBackend
-  let threads: Int
+/// A model prepared for one backend: what `finch run` and `finch bench` use,
+/// and the entry point for running Finch as a library.
+public struct InferenceSession: Sendable {
+  public let backend: InferenceBackend
+  public let threads: Int
   /// The graph that runs: compiled for the CPU backend, as imported for the interpreter.
-  let graph: Graph
+  public let graph: Graph
   /// The CPU plan (nil for the interpreter).
-  let plan: CPUPlan?
+  public let plan: CPUPlan?
+  /// Why the CPU backend runs the imported graph node by node (compilation failed), if it does.
+  public let warning: String?
   /// Operations per sample: 2 per multiply-accumulate of the network's matrix layers.
-  var operationsPerSample: Int { 2 * graph.summary.totalMACs }
+  public var operationsPerSample: Int { 2 * graph.summary.totalMACs }
 
-  /// Imports `model` and prepares it. The CPU backend compiles it; where compilation
-  /// fails it plans the imported graph (every node then runs through the interpreter's
-  /// kernels) and says so on standard error. The interpreter runs the imported graph.
-  init(model: String, backend: InferenceBackend, threads: Int, maxBatch: Int) throws {
+  /// Imports `model` and prepares it. The CPU backend compiles it (``Compilation``);
+  /// where compilation fails it plans the imported graph (every node then runs
+  /// through the interpreter's kernels) and says so in ``warning``. The
+  /// interpreter runs the imported graph.
+  public init(model: String, backend: InferenceBackend, threads: Int, maxBatch: Int) throws {
     let imported = try ONNXImporter.load(path: model)
     self.backend = backend
     self.threads = threads
     switch backend {
     case .cpu:
       var compiled = imported
-      do { try Pipeline.compile.run(on: &compiled) } catch {
-        FileHandle.standardError.write(Data("warning: \(model): not compiled (\(error)); the CPU backend runs the imported graph node by node\n".utf8))
-        compiled = imported
+      do {
+        compiled = try Compilation(graph: imported, model: model, recordingStages: false).graph
+        warning = nil
+      } catch {
+        warning = "\(model): not compiled (\(error)); the CPU backend runs the imported graph node by node"
       }
       plan = try CPUPlan(graph: compiled, maxBatch: maxBatch, threads: threads)
       graph = compiled
     case .interpreter:
       plan = nil
       graph = imported
+      warning = nil
     }
   }
 
   /// Runs a batch (`[N, ...]` or one sample) and returns the first output.
-  func run(_ batch: Tensor) throws -> Tensor {
+  public func run(_ batch: Tensor) throws -> Tensor {
     guard let name = graph.outputs.first else { throw CPUPlanError.unsupportedGraph("the graph has no output") }
     let outputs: [String: Tensor]
     if let plan {
@@ -62,7 +68,7 @@ struct InferenceSession {
   }
 
   /// Random inputs for `samples` samples: integers spread over the input's type, or floats in [-1, 1].
-  func randomBatch(samples: Int) throws -> Tensor {
+  public func randomBatch(samples: Int) throws -> Tensor {
     guard let name = graph.inputs.first, let type = graph.types[name] else {
       throw CPUPlanError.unsupportedGraph("the model needs one typed input")
     }
@@ -71,7 +77,7 @@ struct InferenceSession {
     let count = dims.reduce(1, *)
     guard Double(count) * 4 <= CPUPlan.maxActivationBytes else {
       throw CPUPlanError.unsupportedGraph(
-        "a batch of \(samples) inputs of \(type) is \(count * 4 >> 20) MiB, over the \(Int(CPUPlan.maxActivationBytes) >> 20) MiB limit; use a smaller batch")
+        "a batch of \(samples) inputs of \(type) is \((count * 4) >> 20) MiB, over the \(Int(CPUPlan.maxActivationBytes) >> 20) MiB limit; use a smaller batch")
     }
     var state: UInt64 = 0x9E37_79B9_7F4A_7C15
     let dt = type.dataType

@@ -1,0 +1,48 @@
+import FinchCost
+import FinchIR
+import FinchReport
+import FinchRTL
+import Foundation
+
+extension BuildFolder {
+  /// Simulates the design as `build` wrote it on `samples` (raw model inputs,
+  /// one frame each) in `sim/`, checking every output against the interpreter.
+  public func simulate(samples: Tensor, simulator: Simulation.Simulator, stall: Int) throws -> AcceleratorCheck.Report {
+    let written = try writtenDesign()
+    let graph = try graph()
+    let layers = try HardwareLayer.layers(of: graph)
+    let design = try Design(graph: graph, folding: try folding(of: layers))
+    let estimated = design.pipeline.elements.compactMap { e -> Int? in
+      guard case .layer(let i) = e.kind else { return nil }
+      return CycleModel.cycles(layers[i], design.pipeline.folding.foldings[i])
+    }.max() ?? 0
+    return try AcceleratorCheck(graph: graph, design: design).run(
+      samples: samples, directory: path(Self.sim), simulator: simulator, stall: stall, estimatedCyclesPerFrame: estimated, written: written)
+  }
+
+  /// Synthesizes the design as `build` wrote it for `device` (default: the
+  /// one it was built for) in `synth/`, beside the cost model's estimate for
+  /// that device, joined element by element by name; writes `synth/report.json`.
+  public func synthesize(on device: Device? = nil, progress: (String) -> Void = { _ in }) throws -> SynthesisReport {
+    let built = try estimate()
+    let device = try device ?? DeviceCatalogue.bundled().device(named: built.part)
+    let graph = try graph()
+    let layers = try HardwareLayer.layers(of: graph)
+    let estimate = Estimate(
+      board: device.name, part: device.part.name, family: device.part.family, clockMHz: built.clockMHz, capacity: device.capacity,
+      pipeline: try DataflowPipeline(layers: layers, folding: try folding(of: layers)), targetFPS: nil)
+    let written = try writtenDesign()
+    let manifest = written.manifest
+    let work = path(Self.synth)
+    try? FileManager.default.removeItem(at: work)
+    let sources = try written.copy(to: work)
+    progress("synthesizing for \(device.part.name) (\(device.part.family.rawValue)); this takes a while")
+    let report = try Synthesizer.run(
+      directory: work, sources: sources, part: device.part, inputWidth: manifest.input.wordBits, outputWidth: manifest.output.wordBits,
+      names: Dictionary(manifest.layers.map { ($0.instance, $0.name) }, uniquingKeysWith: { a, _ in a }),
+      estimates: Dictionary(estimate.layers.map { ($0.name, $0.resources) }, uniquingKeysWith: { a, _ in a }),
+      estimateTotals: estimate.totals)
+    try JSONReport.encode(report).write(to: work.appendingPathComponent("report.json"))
+    return report
+  }
+}

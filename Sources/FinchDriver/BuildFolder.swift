@@ -1,0 +1,90 @@
+import FinchCost
+import FinchIR
+import FinchONNX
+import FinchRTL
+import FinchReport
+import Foundation
+
+/// A `finch build` output folder: its layout, writing it whole, and reading it back.
+///
+/// ```
+/// DIR/finch-output.json    marker (written by, version, command "build")
+///     compiled.onnx         the compiled graph (hardware layers in the `finch` domain)
+///     streamlined.onnx      the graph before lowering
+///     summary.json          hardware layers and host work (CompileSummary)
+///     stages/NN-<pass>.txt  the graph after import and after every pass
+///     folding.json          the folding (Finch's form); folding_config.json: FINN's form
+///     estimates.json        cycles and resources per element (Estimate)
+///     rtl/                  the design: Verilog, memory files, manifest.json
+///     sim/                  where `finch simulate` runs (testbench, simulator build)
+///     synth/                where `finch synth` runs (netlist, logs, report.json)
+///     inputs.npy labels.npy reference samples, when the model had them beside it
+/// ```
+public struct BuildFolder: Sendable {
+  public static let compiledGraph = "compiled.onnx"
+  public static let streamlinedGraph = "streamlined.onnx"
+  public static let summary = "summary.json"
+  public static let stages = "stages"
+  public static let folding = "folding.json"
+  public static let finnFolding = "folding_config.json"
+  public static let estimate = "estimates.json"
+  public static let rtl = "rtl"
+  public static let sim = "sim"
+  public static let synth = "synth"
+  public static let inputs = "inputs.npy"
+  public static let labels = "labels.npy"
+  /// Reference files copied from beside the model: (suffix of the model's base name, name in the folder).
+  static let referenceFiles = [(".in.npy", inputs), (".labels.npy", labels)]
+
+  /// The folder.
+  public let url: URL
+
+  /// Opens a folder `finch build` wrote; anything else is refused.
+  public init(_ path: String) throws(OutputError) {
+    try OutputFolder.requireWritten(by: "build", path)
+    url = URL(fileURLWithPath: path)
+  }
+
+  /// The file or folder `name` inside.
+  public func path(_ name: String) -> URL { url.appendingPathComponent(name) }
+
+  /// The compiled graph.
+  public func graph() throws -> Graph { try ONNXImporter.load(path: path(Self.compiledGraph).path) }
+
+  /// The folding of `layers` (the compiled graph's), checked against them.
+  public func folding(of layers: [HardwareLayer]) throws -> NetworkFolding {
+    try FoldingConfig.load(path: path(Self.folding).path).config.complete(in: layers)
+  }
+
+  /// The estimate written at build time.
+  public func estimate() throws -> Estimate {
+    try JSONDecoder().decode(Estimate.self, from: Data(contentsOf: path(Self.estimate)))
+  }
+
+  /// The design in `rtl/`, checked unedited and complete.
+  public func writtenDesign() throws(RTLError) -> WrittenDesign { try WrittenDesign(directory: path(Self.rtl)) }
+
+  /// Writes a whole build into `output` (new, empty, or a folder Finch wrote):
+  /// the compilation, the folding in both forms, the estimate, the design, and
+  /// the model's reference samples. Nothing is written unless every file is.
+  public static func write(
+    to output: String, model: String, compilation: Compilation, choice: FoldingChoice, design: Design, inputs: [String], version: String
+  ) throws -> BuildFolder {
+    try OutputFolder.write(to: output, command: "build", version: version, inputs: inputs) { dir in
+      try compilation.write(into: dir)
+      try JSONReport.encode(choice.folding.config).write(to: dir.appendingPathComponent(folding))
+      try choice.folding.config.finnJSON(for: choice.pipeline.layers).write(to: dir.appendingPathComponent(finnFolding))
+      try JSONReport.encode(choice.estimate).write(to: dir.appendingPathComponent(estimate))
+      try design.write(to: dir.appendingPathComponent(rtl))
+      try FileManager.default.createDirectory(at: dir.appendingPathComponent(sim), withIntermediateDirectories: true)
+      let base = URL(fileURLWithPath: model).deletingPathExtension()
+      for (suffix, name) in referenceFiles {
+        let source = URL(fileURLWithPath: base.path + suffix)
+        if FileManager.default.fileExists(atPath: source.path) {
+          try FileManager.default.copyItem(at: source, to: dir.appendingPathComponent(name))
+        }
+      }
+    }
+    return try BuildFolder(output)
+  }
+}

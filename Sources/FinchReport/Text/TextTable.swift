@@ -1,0 +1,25 @@
+import Foundation
+
+/// The one formatter behind every text table Finch prints: rows of cells as
+/// columns two spaces apart, the first `leftColumns` left-aligned and the rest
+/// right-aligned (numbers), trailing spaces trimmed.
+public enum TextTable {
+  /// `rows` (the first is usually the header) as aligned text.
+  public static func align(_ rows: [[String]], leftColumns: Int = 1) -> String {
+    let widths = (0..<(rows.map(\.count).max() ?? 0)).map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
+    return rows.map { row in
+      row.enumerated().map { c, cell in
+        let pad = String(repeating: " ", count: widths[c] - cell.count)
+        return c < leftColumns ? cell + pad : pad + cell
+      }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+    }.joined(separator: "\n")
+  }
+
+  /// A number without a needless ".0".
+  public static func number(_ v: Double) -> String { Int(exactly: v).map(String.init) ?? String(v) }
+
+  /// `used` of `total` with its share in %.
+  public static func share(_ used: Int, _ total: Int) -> String {
+    total == 0 ? "\(used)/0" : "\(used)/\(total) (\(String(format: "%.1f", 100 * Double(used) / Double(total)))%)"
+  }
+}

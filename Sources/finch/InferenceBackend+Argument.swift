@@ -1,0 +1,5 @@
+import ArgumentParser
+import FinchDriver
+
+/// `--backend cpu|interpreter`.
+extension InferenceBackend: ExpressibleByArgument {}
