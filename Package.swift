@@ -92,6 +92,7 @@ let package = Package(
     .testTarget(name: "FinchReportTests", dependencies: ["FinchReport", "FinchCost", "FinchTestSupport"]),
     .testTarget(name: "FinchRTLTests", dependencies: ["FinchRTL", "FinchPasses", "FinchInterpreter", "FinchTestSupport"]),
     .testTarget(name: "FinchCPUTests", dependencies: ["FinchCPU", "FinchInterpreter", "FinchPasses", "FinchONNX", "FinchTestSupport"]),
+    .testTarget(name: "FinchDriverTests", dependencies: ["FinchDriver", "FinchCost", "FinchRTL", "FinchTestSupport"]),
     .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchCPU", "FinchTestSupport", "FinchFuzzSupport"]),
   ],
   swiftLanguageModes: [.v6]
