@@ -126,7 +126,7 @@ extension HardwareLayer {
     for v in 0..<(1 << input.bitWidth) {
       let probe = Tensor(shape: [1, channels], floats: [Float](repeating: Float(format.decode(UInt64(v))), count: channels))
       do {
-        levels.append(try Kernels.evaluate(op, [probe, thresholds])[0].int64s)
+        levels.append(try Semantics.evaluate(op, [probe, thresholds])[0].int64s)
       } catch {
         throw fail(error.reason)
       }

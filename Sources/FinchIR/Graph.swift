@@ -75,9 +75,6 @@ public struct Graph: Sendable {
   /// The type of `value`: inferred, or read off its initializer.
   public func type(of value: String) -> ValueType? {
     if let t = types[value] { return t }
-    if let c = initializers[value] {
-      return ValueType(shape: c.shape, elementType: c.elementType, dataType: c.elementType == .int64 ? .int(64) : .float32)
-    }
-    return nil
+    return initializers[value].map { ValueType(of: $0) }
   }
 }

@@ -3,6 +3,10 @@
 public enum ElementType: String, Hashable, Sendable {
   case float32
   case int64
+
+  /// The datatype of values in this container when nothing narrower is known:
+  /// `INT64` for integers, `FLOAT32` for floats.
+  public var impliedDataType: DataType { self == .int64 ? .int(64) : .float32 }
 }
 
 /// A dense row-major tensor with its shape.

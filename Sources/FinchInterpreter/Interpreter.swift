@@ -1,7 +1,7 @@
 import FinchIR
 
-/// The reference executor: runs a graph node by node with obviously-right kernels
-/// that follow ONNX and QONNX semantics exactly. Every backend is checked against it.
+/// The reference executor: runs a graph node by node with the obviously-right
+/// op definitions of ``Semantics``, which follow ONNX and QONNX exactly. Every backend is checked against it.
 ///
 /// Arithmetic is IEEE single precision like the reference (NumPy/ONNX Runtime)
 /// except that dot products (MatMul, Gemm, Conv) accumulate in double precision
@@ -53,7 +53,7 @@ public struct Interpreter: Sendable {
       }
       let outputs: [Tensor]
       do {
-        outputs = try Kernels.evaluate(node.op, args)
+        outputs = try Semantics.evaluate(node.op, args)
       } catch {
         throw .nodeFailed(node: node.name, op: node.op.typeName, reason: error.reason)
       }
@@ -63,8 +63,8 @@ public struct Interpreter: Sendable {
   }
 }
 
-/// A kernel's complaint about its inputs; the interpreter adds the node's name.
-public struct KernelError: Error, Sendable {
+/// Why an op cannot be evaluated on its inputs; the interpreter adds the node's name.
+public struct EvaluationError: Error, Sendable {
   /// What is wrong, in words.
   public var reason: String
   public init(_ reason: String) { self.reason = reason }

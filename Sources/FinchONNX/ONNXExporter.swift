@@ -122,7 +122,7 @@ private struct GraphWriter {
   func annotation(_ name: String) throws(ONNXError) -> Onnx_TensorAnnotation? {
     guard !name.isEmpty else { return nil }
     let type = try type(name)
-    guard type.dataType != (type.elementType == .int64 ? .int(64) : .float32) else { return nil }
+    guard type.dataType != type.elementType.impliedDataType else { return nil }
     var entry = Onnx_StringStringEntryProto()
     entry.key = "finn_datatype"
     entry.value = type.dataType.finnName

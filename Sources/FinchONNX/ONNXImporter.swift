@@ -96,10 +96,7 @@ struct GraphBuilder {
     foldBudget = Self.baseFoldBudget + 2 * graph.initializers.values.reduce(0) { $0 + $1.count }
     for node in try sorted(proto.node) { try add(node) }
     try checkDeclaredOutputs(proto.output)
-    let used = Set(graph.nodes.flatMap(\.inputs)).union(graph.outputs)
-    graph.initializers = graph.initializers.filter { used.contains($0.key) }
-    let live = used.union(graph.inputs).union(graph.nodes.flatMap(\.outputs))
-    graph.types = graph.types.filter { live.contains($0.key) }
+    graph.removeDeadValues()
     do { try graph.verify() } catch { throw .invalidGraph(file: file, error) }
     return graph
   }
@@ -203,14 +200,10 @@ struct GraphBuilder {
     switch mapped {
     case .constant(let tensor, let dataType):
       guard let out = proto.output.first else { return }
-      graph.initializers[out] = tensor
-      graph.types[out] = ValueType(shape: tensor.shape, elementType: tensor.elementType, dataType: dataType)
+      graph.addConstant(out, tensor, dataType: dataType)
       return
     case .op(let op, let inputs, let extra):
-      for (k, t) in extra {
-        graph.initializers[k] = t
-        graph.types[k] = ValueType(shape: t.shape, elementType: t.elementType, dataType: t.elementType == .int64 ? .int(64) : .float32)
-      }
+      for (k, t) in extra { graph.addConstant(k, t) }
       node = Node(name: name, op: op, inputs: inputs, outputs: proto.output)
     }
     let infos: [InputInfo?] = node.inputs.map { n in
@@ -239,7 +232,7 @@ struct GraphBuilder {
       foldBudget -= size
       let values: [Tensor]
       do {
-        values = try Kernels.evaluate(node.op, node.inputs.map { $0.isEmpty ? nil : graph.initializers[$0] })
+        values = try Semantics.evaluate(node.op, node.inputs.map { $0.isEmpty ? nil : graph.initializers[$0] })
       } catch {
         throw reader.fail("inputs", error.reason)
       }

@@ -126,14 +126,14 @@ private struct Rewriter {
   }
 
   func evaluate(_ node: Node, _ op: Op, _ args: [Tensor?]) throws(ONNXError) -> Tensor {
-    do { return try Kernels.evaluate(op, args)[0] } catch { throw fail(node, "inputs", error.reason) }
+    do { return try Semantics.evaluate(op, args)[0] } catch { throw fail(node, "inputs", error.reason) }
   }
 
   func constantBits(_ node: Node) throws(ONNXError) -> Int {
     guard node.inputs.count >= 4, let t = graph.initializers[node.inputs[3]] else {
       throw fail(node, "bit width", "must be a constant to write \(formatName)")
     }
-    do { return try Kernels.bitWidth(t, "bit width") } catch { throw fail(node, "bit width", error.reason) }
+    do { return try Semantics.bitWidth(t, "bit width") } catch { throw fail(node, "bit width", error.reason) }
   }
 
   /// A scale (or zero point) that broadcasts against a value of rank `rank`, as
@@ -163,13 +163,13 @@ private struct Rewriter {
     let x = args[0]!, scale = args[1]!
     var levels: Tensor
     if case .quant(let q) = node.op, args.count >= 4 {
-      do { levels = try Kernels.quantLevels(x, scale: scale, zeroPoint: args[2]!, bitWidth: args[3]!, q) } catch {
+      do { levels = try Semantics.quantLevels(x, scale: scale, zeroPoint: args[2]!, bitWidth: args[3]!, q) } catch {
         throw fail(node, "inputs", error.reason)
       }
       levels = try evaluate(node, .binary(.sub), [levels, args[2]!])
     } else {
       do {
-        levels = try Kernels.quantLevels(
+        levels = try Semantics.quantLevels(
           x, scale: scale, zeroPoint: Tensor(scalar: 0), bitWidth: Tensor(scalar: 1), Quant(signed: true, narrow: false, rounding: .round))
       } catch { throw fail(node, "inputs", error.reason) }
     }
@@ -213,7 +213,7 @@ private struct Rewriter {
     }
     guard let xType = graph.type(of: node.inputs[0]) else { throw fail(node, "x", "has no type") }
     let rank = Swift.max(xType.shape.rank, scale.shape.rank)
-    let (lo, hi) = Kernels.integerRange(bits: bits, signed: q.signed, narrow: q.narrow)
+    let (lo, hi) = Semantics.integerRange(bits: bits, signed: q.signed, narrow: q.narrow)
     let type: DataType = q.signed ? .int(8) : .uint(8)
     let full = Double(lo) == type.min && Double(hi) == type.max
     let (s, axis) = try perAxis(node, scale, rank: rank)
@@ -266,7 +266,7 @@ private struct Rewriter {
       default:
         throw fail(node, "rounding_mode", "\(q.rounding.rawValue) has no standard ONNX op; only ROUND, FLOOR and CEIL can be written")
       }
-      let (lo, hi) = Kernels.integerRange(bits: bits, signed: q.signed, narrow: q.narrow)
+      let (lo, hi) = Semantics.integerRange(bits: bits, signed: q.signed, narrow: q.narrow)
       let a = constant("\(node.name)_min", Tensor(scalar: lo))
       let b = constant("\(node.name)_max", Tensor(scalar: hi))
       v = emit(node, "clip", .clip, [v, a, b])

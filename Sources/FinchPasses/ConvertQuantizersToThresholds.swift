@@ -46,24 +46,24 @@ public struct ConvertQuantizersToThresholds: Pass {
     var outType: DataType
     var scale: String?
     var zeroPoint: Float
-    var integerLevels: (Tensor) throws(KernelError) -> Tensor
+    var integerLevels: (Tensor) throws(EvaluationError) -> Tensor
   }
 
   private func levels(of node: Node, _ graph: Graph) -> Levels? {
     switch node.op {
     case .quant(let q):
       guard let scale = graph.initializers[node.inputs[1]], let zp = graph.initializers[node.inputs[2]], zp.count == 1,
-        let bitsTensor = graph.initializers[node.inputs[3]], let bits = try? Kernels.bitWidth(bitsTensor, "bit width")
+        let bitsTensor = graph.initializers[node.inputs[3]], let bits = try? Semantics.bitWidth(bitsTensor, "bit width")
       else { return nil }
       let z = zp.floats[0]
       let unitScale = scale.floats.allSatisfy { $0 == 1 }
-      let compute: (Tensor) throws(KernelError) -> Tensor = { x throws(KernelError) in
-        try Kernels.quantLevels(x, scale: scale, zeroPoint: zp, bitWidth: bitsTensor, q)
+      let compute: (Tensor) throws(EvaluationError) -> Tensor = { x throws(EvaluationError) in
+        try Semantics.quantLevels(x, scale: scale, zeroPoint: zp, bitWidth: bitsTensor, q)
       }
       if bits == 1 && q.signed {
         return Levels(lowest: -1, count: 1, step: 2, outType: .bipolar, scale: unitScale ? nil : node.inputs[1], zeroPoint: z, integerLevels: compute)
       }
-      let (lo, hi) = Kernels.integerRange(bits: bits, signed: q.signed, narrow: q.narrow)
+      let (lo, hi) = Semantics.integerRange(bits: bits, signed: q.signed, narrow: q.narrow)
       guard let count = Int(exactly: hi - lo), count <= Self.maxLevels, let lowest = Int64(exactly: lo) else { return nil }
       let type = z == 0 ? (q.signed ? DataType.int(bits) : .smallestInteger(min: 0, max: Double(hi)))
         : .smallestInteger(min: Double(lo - z), max: Double(hi - z))
@@ -75,11 +75,11 @@ public struct ConvertQuantizersToThresholds: Pass {
       return Levels(
         lowest: -1, count: 1, step: 2, outType: .bipolar, scale: scale.floats.allSatisfy { $0 == 1 } ? nil : node.inputs[1],
         zeroPoint: 0,
-        integerLevels: { x throws(KernelError) in Tensor(shape: x.shape, floats: x.floats.map { $0 >= 0 ? 1 : -1 }) })
+        integerLevels: { x throws(EvaluationError) in Tensor(shape: x.shape, floats: x.floats.map { $0 >= 0 ? 1 : -1 }) })
     case .unary(.sign):
       return Levels(
         lowest: -1, count: 2, step: 1, outType: .int(2), scale: nil, zeroPoint: 0,
-        integerLevels: { x throws(KernelError) in try Kernels.evaluate(.unary(.sign), [x])[0] })
+        integerLevels: { x throws(EvaluationError) in try Semantics.evaluate(.unary(.sign), [x])[0] })
     default:
       return nil
     }
@@ -137,10 +137,10 @@ public struct ConvertQuantizersToThresholds: Pass {
       for (node, d) in chain {
         var args = node.inputs.map { $0.isEmpty ? nil : graph.initializers[$0] }
         args[d] = t
-        t = try Kernels.evaluate(node.op, args)[0]
+        t = try Semantics.evaluate(node.op, args)[0]
       }
       let q = try levels.integerLevels(t)
-      guard q.shape == probeShape else { throw KernelError("the activation chain broadcasts beyond one value per channel") }
+      guard q.shape == probeShape else { throw EvaluationError("the activation chain broadcasts beyond one value per channel") }
       return try q.floats.map { v in
         guard let level = Int64(exactly: v) else { throw NonIntegerLevel() }
         return (level - levels.lowest) / levels.step
@@ -151,7 +151,7 @@ public struct ConvertQuantizersToThresholds: Pass {
       found = try ThresholdSearch.search(
         channels: channels, range: Int64(xType.dataType.min)...Int64(xType.dataType.max), levels: levels.count, lowest: 0,
         level: evaluate)
-    } catch let error as KernelError {
+    } catch let error as EvaluationError {
       throw .failed(pass: name, node: quantizer.name, reason: error.reason)
     } catch is NonIntegerLevel {
       return false

@@ -14,7 +14,7 @@ public struct FoldConstants: Pass {
       let args = node.inputs.map { $0.isEmpty ? nil : graph.initializers[$0] }
       guard zip(node.inputs, args).allSatisfy({ $0.0.isEmpty || $0.1 != nil }) else { continue }
       let values: [Tensor]
-      do { values = try Kernels.evaluate(node.op, args) } catch { throw .failed(pass: name, node: node.name, reason: error.reason) }
+      do { values = try Semantics.evaluate(node.op, args) } catch { throw .failed(pass: name, node: node.name, reason: error.reason) }
       graph.nodes.removeAll { $0.name == node.name }
       for (out, value) in zip(node.outputs, values) where !out.isEmpty {
         graph.addConstant(out, value, dataType: graph.types[out]?.dataType)

@@ -53,9 +53,9 @@ public struct FoldWeightQuantizers: Pass {
       switch node.op {
       case .quant(let q):
         guard let zp = args[2], let bits = args[3], zp.floats.allSatisfy({ $0 == 0 }) else { return nil }
-        return try Kernels.quantLevels(x, scale: scale, zeroPoint: zp, bitWidth: bits, q)
+        return try Semantics.quantLevels(x, scale: scale, zeroPoint: zp, bitWidth: bits, q)
       case .bipolarQuant:
-        return try Kernels.quantLevels(
+        return try Semantics.quantLevels(
           x, scale: scale, zeroPoint: Tensor(scalar: 0), bitWidth: Tensor(scalar: 1), Quant(signed: true, narrow: false, rounding: .round))
       default:
         return nil
@@ -67,7 +67,7 @@ public struct FoldWeightQuantizers: Pass {
 
   /// The datatype the quantizer declares for its integer levels.
   private func integerWeightType(_ node: Node, _ graph: Graph) -> DataType {
-    guard case .quant(let q) = node.op, let bits = graph.initializers[node.inputs[3]].flatMap({ try? Kernels.bitWidth($0, "bit width") }) else {
+    guard case .quant(let q) = node.op, let bits = graph.initializers[node.inputs[3]].flatMap({ try? Semantics.bitWidth($0, "bit width") }) else {
       return .bipolar
     }
     if bits == 1 { return q.signed ? .bipolar : .binary }

@@ -136,8 +136,7 @@ private struct Generator {
     inputs += extraInputs
     for (i, p) in params.enumerated() {
       let pname = "\(name)_param\(i)"
-      graph.initializers[pname] = p
-      graph.types[pname] = ValueType(shape: p.shape, elementType: p.elementType, dataType: p.elementType == .int64 ? .int(64) : .float32)
+      graph.addConstant(pname, p)
       inputs.append(pname)
     }
     let out = output ?? "\(name)_out0"
@@ -186,7 +185,7 @@ private struct Generator {
     let rounding: RoundingMode = rng.chance(0.85) ? .round : rng.pick([.floor, .ceil, .halfUp, .halfDown, .up, .down])
     let q = Quant(signed: signed, narrow: narrow, rounding: rounding)
     if bits == 1 && signed { return Quantizer(op: .quant(q), bits: 1, lo: -1, hi: 1) }
-    let (lo, hi) = Kernels.integerRange(bits: bits, signed: signed, narrow: narrow)
+    let (lo, hi) = Semantics.integerRange(bits: bits, signed: signed, narrow: narrow)
     return Quantizer(op: .quant(q), bits: bits, lo: Double(lo), hi: Double(hi))
   }
 

@@ -28,7 +28,7 @@ final class QuantSemanticsTests: XCTestCase {
           for mode in RoundingMode.allCases {
             for (scale, zp) in [(Float(1), Float(0)), (0.5, 0), (1, 1), (0.25, -2)] {
               let q = Quant(signed: signed, narrow: narrow, rounding: mode)
-              let y = try Kernels.quant(
+              let y = try Semantics.quant(
                 x, scale: Tensor(scalar: scale), zeroPoint: Tensor(scalar: zp), bitWidth: Tensor(scalar: Float(bits)), q)
               for (i, v) in grid.enumerated() {
                 let expected = reference(Double(v), Double(scale), Double(zp), bits, signed, narrow, mode)
@@ -55,7 +55,7 @@ final class QuantSemanticsTests: XCTestCase {
 
   func testRoundIsHalfToEvenOnEveryTie() throws {
     let ties = (-20...19).map { Float($0) + 0.5 }
-    let y = try Kernels.quant(
+    let y = try Semantics.quant(
       Tensor(shape: [ties.count], floats: ties), scale: Tensor(scalar: 1), zeroPoint: Tensor(scalar: 0),
       bitWidth: Tensor(scalar: 8), Quant(signed: true, narrow: false, rounding: .round))
     for (t, v) in zip(ties, y.floats) {
@@ -67,23 +67,23 @@ final class QuantSemanticsTests: XCTestCase {
   func testPerChannelScaleBroadcasts() throws {
     let x = Tensor(shape: [2, 3], floats: [0.4, 1.4, 2.6, -0.4, -1.4, -2.6])
     let scale = Tensor(shape: [2, 1], floats: [1, 0.5])
-    let y = try Kernels.quant(
+    let y = try Semantics.quant(
       x, scale: scale, zeroPoint: Tensor(scalar: 0), bitWidth: Tensor(scalar: 4), Quant(signed: true, narrow: false, rounding: .round))
     XCTAssertEqual(y.floats, [0, 1, 3, -0.5, -1.5, -2.5])
   }
 
   func testBipolarQuantIsSignWithZeroPositive() throws {
-    let y = try Kernels.bipolarQuant(Tensor(shape: [4], floats: [-2, -0.0, 0, 3]), scale: Tensor(scalar: 0.5))
+    let y = try Semantics.bipolarQuant(Tensor(shape: [4], floats: [-2, -0.0, 0, 3]), scale: Tensor(scalar: 0.5))
     XCTAssertEqual(y.floats, [-0.5, 0.5, 0.5, 0.5])
   }
 
   func testMultiThresholdCountsPerChannelInBothLayouts() throws {
     let thresholds = Tensor(shape: [2, 3], floats: [0, 1, 2, 10, 20, 30])
     let nchw = Tensor(shape: [1, 2, 2], floats: [1, 2, 15, 30])
-    let a = try Kernels.multiThreshold(nchw, thresholds: thresholds, MultiThreshold(outScale: 2, outBias: -1, outType: .int(3)))
+    let a = try Semantics.multiThreshold(nchw, thresholds: thresholds, MultiThreshold(outScale: 2, outBias: -1, outType: .int(3)))
     XCTAssertEqual(a.floats, [3, 5, 1, 5])
     let nhwc = Tensor(shape: [1, 2, 2], floats: [1, 15, 2, 30])
-    let b = try Kernels.multiThreshold(nhwc, thresholds: thresholds, MultiThreshold(outType: .uint(2), channelsLast: true))
+    let b = try Semantics.multiThreshold(nhwc, thresholds: thresholds, MultiThreshold(outType: .uint(2), channelsLast: true))
     XCTAssertEqual(b.floats, [2, 1, 3, 3])
   }
 
@@ -92,13 +92,13 @@ final class QuantSemanticsTests: XCTestCase {
     let xs = (-128...127).map(Float.init)
     let one = Tensor(scalar: 1)
     let args: [Tensor?] = [one, Tensor(scalar: 0), Tensor(scalar: 8), Tensor(scalar: 16), Tensor(scalar: 4)]
-    let y = try Kernels.trunc(Tensor(shape: [xs.count], floats: xs), args: args, Trunc(signed: true, narrow: false, rounding: .floor))
+    let y = try Semantics.trunc(Tensor(shape: [xs.count], floats: xs), args: args, Trunc(signed: true, narrow: false, rounding: .floor))
     for (x, v) in zip(xs, y.floats) { XCTAssertEqual(v, (x / 16).rounded(.down) * 16, "x=\(x)") }
   }
 
   func testXnorPopcountCountsAgreements() throws {
     let x = Tensor(shape: [1, 4], floats: [1, 0, 1, 1])
     let w = Tensor(shape: [4, 2], floats: [1, 0, 0, 1, 1, 1, 0, 0])
-    XCTAssertEqual(try Kernels.xnorPopcountMatMul(x, w).floats, [3, 1])
+    XCTAssertEqual(try Semantics.xnorPopcountMatMul(x, w).floats, [3, 1])
   }
 }

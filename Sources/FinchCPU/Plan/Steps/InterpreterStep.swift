@@ -39,7 +39,7 @@ final class InterpreterStep: PlanStep, @unchecked Sendable {
         }
       }
       let results: [Tensor]
-      do { results = try Kernels.evaluate(op, args) } catch { throw .nodeFailed(node: node, reason: error.reason) }
+      do { results = try Semantics.evaluate(op, args) } catch { throw .nodeFailed(node: node, reason: error.reason) }
       for (result, out) in zip(results, outputs) {
         out?.buffer.load(result, samples: 0..<1, at: sample)
       }

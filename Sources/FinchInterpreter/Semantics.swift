@@ -1,11 +1,14 @@
 import FinchIR
 
-/// The interpreter's kernels: one function per op family, pure functions of tensors.
-public enum Kernels {
+/// The definition of every op: one obviously-right function per op family, pure
+/// functions of tensors, following ONNX and QONNX exactly. The interpreter runs
+/// them node by node; passes and the importer fold constants with them; every
+/// backend is checked against them. (The CPU backend's fast kernels are FinchCPU's.)
+public enum Semantics {
   /// Applies `op` to `args` (nil for omitted optional inputs) and returns its outputs.
-  public static func evaluate(_ op: Op, _ args: [Tensor?]) throws(KernelError) -> [Tensor] {
-    func arg(_ i: Int) throws(KernelError) -> Tensor {
-      guard i < args.count, let t = args[i] else { throw KernelError("missing input \(i)") }
+  public static func evaluate(_ op: Op, _ args: [Tensor?]) throws(EvaluationError) -> [Tensor] {
+    func arg(_ i: Int) throws(EvaluationError) -> Tensor {
+      guard i < args.count, let t = args[i] else { throw EvaluationError("missing input \(i)") }
       return t
     }
     func optional(_ i: Int) -> Tensor? { i < args.count ? args[i] : nil }
@@ -54,13 +57,13 @@ public enum Kernels {
   }
 
   /// The output shape of a shape-only op, via the IR's type inference.
-  static func outputShape(_ op: Op, _ args: [Tensor]) throws(KernelError) -> Shape {
+  static func outputShape(_ op: Op, _ args: [Tensor]) throws(EvaluationError) -> Shape {
     let infos = args.map { InputInfo(type: ValueType(shape: $0.shape, elementType: $0.elementType), constant: $0) }
     do {
       return try op.outputTypes(node: "", inputs: infos)[0].shape
     } catch {
-      if case .invalidNode(_, _, let reason) = error { throw KernelError(reason) }
-      throw KernelError(error.description)
+      if case .invalidNode(_, _, let reason) = error { throw EvaluationError(reason) }
+      throw EvaluationError(error.description)
     }
   }
 }
@@ -104,9 +107,9 @@ struct BroadcastIndexer {
 }
 
 /// Applies `f` elementwise over the NumPy broadcast of `a` and `b`.
-func broadcastMap(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) throws(KernelError) -> Tensor {
+func broadcastMap(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) throws(EvaluationError) -> Tensor {
   guard let shape = Shape.broadcast(a.shape, b.shape) else {
-    throw KernelError("shapes \(a.shape) and \(b.shape) do not broadcast")
+    throw EvaluationError("shapes \(a.shape) and \(b.shape) do not broadcast")
   }
   let av = a.floats, bv = b.floats
   if a.shape == shape && b.shape == shape {

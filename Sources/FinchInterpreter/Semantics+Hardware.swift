@@ -1,10 +1,10 @@
 import FinchIR
 
-extension Kernels {
+extension Semantics {
   /// A matrix-vector-activation unit: integer dot products, then thresholds.
-  static func mvau(_ x: Tensor, weights w: Tensor, thresholds: Tensor?, _ m: MVAU) throws(KernelError) -> Tensor {
+  static func mvau(_ x: Tensor, weights w: Tensor, thresholds: Tensor?, _ m: MVAU) throws(EvaluationError) -> Tensor {
     let (mw, mh) = (w.shape[0], w.shape[1])
-    guard x.shape.rank >= 1, x.shape[-1] == mw else { throw KernelError("input \(x.shape) does not end in MW = \(mw)") }
+    guard x.shape.rank >= 1, x.shape[-1] == mw else { throw EvaluationError("input \(x.shape) does not end in MW = \(mw)") }
     let rows = x.count / max(mw, 1)
     let xv = x.int64s, wv = w.int64s
     let t = thresholds?.int64s ?? []
@@ -34,7 +34,7 @@ extension Kernels {
   }
 
   /// A sliding window unit: NHWC im2col with the channel fastest, then kx, then ky.
-  static func swu(_ x: Tensor, _ u: SWU) throws(KernelError) -> Tensor {
+  static func swu(_ x: Tensor, _ u: SWU) throws(EvaluationError) -> Tensor {
     let outShape = try outputShape(.swu(u), [x])
     let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (oh, ow) = (outShape[1], outShape[2])
@@ -59,7 +59,7 @@ extension Kernels {
   }
 
   /// Streaming max-pool on NHWC input.
-  static func streamingMaxPool(_ x: Tensor, kernel: [Int], strides: [Int]) throws(KernelError) -> Tensor {
+  static func streamingMaxPool(_ x: Tensor, kernel: [Int], strides: [Int]) throws(EvaluationError) -> Tensor {
     let outShape = try outputShape(.streamingMaxPool(kernel: kernel, strides: strides), [x])
     let (h, w, c) = (x.shape[1], x.shape[2], x.shape[3])
     let (oh, ow) = (outShape[1], outShape[2])
@@ -82,7 +82,7 @@ extension Kernels {
   }
 
   /// Label select: indices of the `k` largest values along the last axis.
-  static func labelSelect(_ x: Tensor, k: Int) throws(KernelError) -> Tensor {
+  static func labelSelect(_ x: Tensor, k: Int) throws(EvaluationError) -> Tensor {
     try topK(x, TopK(k: k, axis: -1, largest: true, sorted: true))[1]
   }
 }

@@ -1,8 +1,8 @@
 import FinchIR
 
-extension Kernels {
+extension Semantics {
   /// ONNX `MatMul` with NumPy semantics, batched and broadcast over leading axes.
-  static func matMul(_ a: Tensor, _ b: Tensor) throws(KernelError) -> Tensor {
+  static func matMul(_ a: Tensor, _ b: Tensor) throws(EvaluationError) -> Tensor {
     let outShape = try outputShape(.matMul, [a, b])
     let a2 = a.shape.rank == 1 ? Shape([1] + a.shape.dims) : a.shape
     let b2 = b.shape.rank == 1 ? Shape(b.shape.dims + [1]) : b.shape
@@ -30,8 +30,8 @@ extension Kernels {
   }
 
   /// ONNX `Gemm`: `alpha · op(A) · op(B) + beta · C`.
-  static func gemm(_ a: Tensor, _ b: Tensor, _ c: Tensor?, _ g: Gemm) throws(KernelError) -> Tensor {
-    guard a.shape.rank == 2, b.shape.rank == 2 else { throw KernelError("Gemm needs 2-D inputs") }
+  static func gemm(_ a: Tensor, _ b: Tensor, _ c: Tensor?, _ g: Gemm) throws(EvaluationError) -> Tensor {
+    guard a.shape.rank == 2, b.shape.rank == 2 else { throw EvaluationError("Gemm needs 2-D inputs") }
     let at = g.transA ? try transpose(a, perm: [1, 0]) : a
     let bt = g.transB ? try transpose(b, perm: [1, 0]) : b
     var y = try matMul(at, bt)
@@ -44,7 +44,7 @@ extension Kernels {
   }
 
   /// ONNX `Conv` in 2-D (NCHW), with groups, padding, strides and dilations.
-  static func conv(_ x: Tensor, weights w: Tensor, bias: Tensor?, _ c: Conv) throws(KernelError) -> Tensor {
+  static func conv(_ x: Tensor, weights w: Tensor, bias: Tensor?, _ c: Conv) throws(EvaluationError) -> Tensor {
     var args = [x, w]
     if let bias { args.append(bias) }
     let outShape = try outputShape(.conv(c), args)

@@ -1,9 +1,9 @@
 import FinchIR
 import Foundation
 
-extension Kernels {
+extension Semantics {
   /// Broadcasting `Add`, `Sub`, `Mul`, `Div`, `Pow` in float32.
-  static func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws(KernelError) -> Tensor {
+  static func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws(EvaluationError) -> Tensor {
     switch op {
     case .add: return try broadcastMap(a, b, +)
     case .sub: return try broadcastMap(a, b, -)
@@ -34,8 +34,8 @@ extension Kernels {
   }
 
   /// ONNX `Clip` with optional scalar bounds.
-  static func clip(_ x: Tensor, min lo: Tensor?, max hi: Tensor?) throws(KernelError) -> Tensor {
-    guard (lo?.count ?? 1) == 1, (hi?.count ?? 1) == 1 else { throw KernelError("min and max must be scalars") }
+  static func clip(_ x: Tensor, min lo: Tensor?, max hi: Tensor?) throws(EvaluationError) -> Tensor {
+    guard (lo?.count ?? 1) == 1, (hi?.count ?? 1) == 1 else { throw EvaluationError("min and max must be scalars") }
     let l = lo?.floats.first ?? -.infinity, h = hi?.floats.first ?? .infinity
     let clipped = Tensor(shape: x.shape, floats: x.floats.map { $0.isNaN ? $0 : Swift.min(Swift.max($0, l), h) })
     return x.elementType == .int64 ? cast(clipped, to: .int64) : clipped
@@ -45,11 +45,11 @@ extension Kernels {
   /// per channel `s = scale / sqrt(var + eps)`, `t = bias - mean · s`, `y = x · s + t`.
   static func batchNormalization(
     _ x: Tensor, scale: Tensor, bias: Tensor, mean: Tensor, variance: Tensor, epsilon: Float
-  ) throws(KernelError) -> Tensor {
-    guard x.shape.rank >= 2 else { throw KernelError("input needs a channel axis") }
+  ) throws(EvaluationError) -> Tensor {
+    guard x.shape.rank >= 2 else { throw EvaluationError("input needs a channel axis") }
     let c = x.shape[1]
     guard [scale, bias, mean, variance].allSatisfy({ $0.count == c }) else {
-      throw KernelError("parameters must have \(c) values, one per channel")
+      throw EvaluationError("parameters must have \(c) values, one per channel")
     }
     let sv = scale.floats, bv = bias.floats, mv = mean.floats, vv = variance.floats
     let s = (0..<c).map { sv[$0] * (1 / (vv[$0] + epsilon).squareRoot()) }
@@ -65,8 +65,8 @@ extension Kernels {
   }
 
   /// ONNX `Softmax` (opset 13) along one axis.
-  static func softmax(_ x: Tensor, axis: Int) throws(KernelError) -> Tensor {
-    guard let a = x.shape.normalizedAxis(axis) else { throw KernelError("axis \(axis) out of range") }
+  static func softmax(_ x: Tensor, axis: Int) throws(EvaluationError) -> Tensor {
+    guard let a = x.shape.normalizedAxis(axis) else { throw EvaluationError("axis \(axis) out of range") }
     let n = x.shape[a], inner = x.shape.dims[(a + 1)...].reduce(1, *), outer = x.count / Swift.max(n * inner, 1)
     var v = x.floats
     for o in 0..<outer {

@@ -1,18 +1,18 @@
 import FinchIR
 
-extension Kernels {
+extension Semantics {
   /// ONNX `Reshape`.
-  static func reshape(_ x: Tensor, shape: Tensor, allowZero: Bool) throws(KernelError) -> Tensor {
+  static func reshape(_ x: Tensor, shape: Tensor, allowZero: Bool) throws(EvaluationError) -> Tensor {
     x.reshaped(try outputShape(.reshape(allowZero: allowZero), [x, shape]))
   }
 
   /// ONNX `Flatten`.
-  static func flatten(_ x: Tensor, axis: Int) throws(KernelError) -> Tensor {
+  static func flatten(_ x: Tensor, axis: Int) throws(EvaluationError) -> Tensor {
     x.reshaped(try outputShape(.flatten(axis: axis), [x]))
   }
 
   /// ONNX `Transpose`.
-  static func transpose(_ x: Tensor, perm: [Int]) throws(KernelError) -> Tensor {
+  static func transpose(_ x: Tensor, perm: [Int]) throws(EvaluationError) -> Tensor {
     let outShape = try outputShape(.transpose(perm: perm), [x])
     let inStrides = x.shape.strides
     let permuted = Shape(outShape.dims)
@@ -24,8 +24,8 @@ extension Kernels {
   }
 
   /// ONNX `Concat`.
-  static func concat(_ parts: [Tensor], axis: Int) throws(KernelError) -> Tensor {
-    guard let first = parts.first else { throw KernelError("needs at least one input") }
+  static func concat(_ parts: [Tensor], axis: Int) throws(EvaluationError) -> Tensor {
+    guard let first = parts.first else { throw EvaluationError("needs at least one input") }
     let outShape = try outputShape(.concat(axis: axis), parts)
     let a = first.shape.normalizedAxis(axis) ?? 0
     let outer = first.shape.dims[..<a].reduce(1, *)
@@ -51,7 +51,7 @@ extension Kernels {
   }
 
   /// ONNX `Pad` in constant mode.
-  static func pad(_ x: Tensor, pads: [Int], value: Float) throws(KernelError) -> Tensor {
+  static func pad(_ x: Tensor, pads: [Int], value: Float) throws(EvaluationError) -> Tensor {
     let outShape = try outputShape(.pad(pads: pads, value: value), [x])
     let r = x.shape.rank
     var out = [Float](repeating: value, count: outShape.elementCount)
@@ -63,13 +63,13 @@ extension Kernels {
   }
 
   /// ONNX `Gather` with int64 indices (negative indices count from the end).
-  static func gather(_ x: Tensor, indices: Tensor, axis: Int) throws(KernelError) -> Tensor {
+  static func gather(_ x: Tensor, indices: Tensor, axis: Int) throws(EvaluationError) -> Tensor {
     let outShape = try outputShape(.gather(axis: axis), [x, indices])
     let a = x.shape.normalizedAxis(axis) ?? 0
     let n = x.shape[a], inner = x.shape.dims[(a + 1)...].reduce(1, *), outer = x.shape.dims[..<a].reduce(1, *)
     var source: [Int] = []
     let idx = indices.int64s
-    for i in idx where i < -Int64(n) || i >= Int64(n) { throw KernelError("index \(i) out of range for axis of size \(n)") }
+    for i in idx where i < -Int64(n) || i >= Int64(n) { throw EvaluationError("index \(i) out of range for axis of size \(n)") }
     for o in 0..<outer {
       for i in idx {
         let j = Int(i < 0 ? i + Int64(n) : i)

@@ -1,8 +1,8 @@
 import FinchIR
 
-extension Kernels {
+extension Semantics {
   /// ONNX `ArgMax`: the index of the largest value (the first, or the last with `selectLast`).
-  static func argMax(_ x: Tensor, axis: Int, keepDims: Bool, selectLast: Bool) throws(KernelError) -> Tensor {
+  static func argMax(_ x: Tensor, axis: Int, keepDims: Bool, selectLast: Bool) throws(EvaluationError) -> Tensor {
     let op = Op.argMax(axis: axis, keepDims: keepDims, selectLastIndex: selectLast)
     let outShape = try outputShape(op, [x])
     let a = x.shape.normalizedAxis(axis) ?? 0
@@ -23,7 +23,7 @@ extension Kernels {
   }
 
   /// ONNX `TopK`: the `k` largest (or smallest) values and their indices; ties keep the lower index first.
-  static func topK(_ x: Tensor, _ t: TopK) throws(KernelError) -> [Tensor] {
+  static func topK(_ x: Tensor, _ t: TopK) throws(EvaluationError) -> [Tensor] {
     let outShape = try outputShape(.topK(t), [x])
     let a = x.shape.normalizedAxis(t.axis) ?? 0
     let n = x.shape[a], inner = x.shape.dims[(a + 1)...].reduce(1, *), outer = x.shape.dims[..<a].reduce(1, *)

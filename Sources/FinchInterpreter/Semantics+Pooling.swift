@@ -1,8 +1,8 @@
 import FinchIR
 
-extension Kernels {
+extension Semantics {
   /// ONNX `MaxPool` (`max: true`) or `AveragePool` in 2-D (NCHW).
-  static func pool(_ x: Tensor, _ p: Pool, max isMax: Bool) throws(KernelError) -> Tensor {
+  static func pool(_ x: Tensor, _ p: Pool, max isMax: Bool) throws(EvaluationError) -> Tensor {
     let outShape = try outputShape(isMax ? .maxPool(p) : .averagePool(p), [x])
     let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (oh, ow) = (outShape[2], outShape[3])
@@ -37,7 +37,7 @@ extension Kernels {
   }
 
   /// ONNX `GlobalAveragePool`: the mean over all spatial positions.
-  static func globalAveragePool(_ x: Tensor) throws(KernelError) -> Tensor {
+  static func globalAveragePool(_ x: Tensor) throws(EvaluationError) -> Tensor {
     let outShape = try outputShape(.globalAveragePool, [x])
     let planes = x.shape[0] * x.shape[1], size = x.count / Swift.max(planes, 1)
     let xv = x.floats
