@@ -1,22 +1,6 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// The SIMD kernel modules are compiled for one instruction set each; FinchCPU
-// calls into them only after CPUFeatures has found that ISA at run time. Off
-// x86_64 they compile to nothing and only the portable kernels exist.
-#if arch(x86_64)
-  let avx2Flags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mpopcnt"])]
-  let avx512Flags: [SwiftSetting] = [
-    .unsafeFlags([
-      "-Xcc", "-mavx2", "-Xcc", "-mpopcnt", "-Xcc", "-mavx512f", "-Xcc", "-mavx512bw", "-Xcc", "-mavx512vl",
-      "-Xcc", "-mavx512vpopcntdq", "-Xcc", "-mavx512vnni",
-    ])
-  ]
-#else
-  let avx2Flags: [SwiftSetting] = []
-  let avx512Flags: [SwiftSetting] = []
-#endif
-
 let package = Package(
   name: "Finch",
   platforms: [.macOS(.v15)],
@@ -42,10 +26,13 @@ let package = Package(
     .target(name: "FinchPasses", dependencies: ["FinchIR", "FinchInterpreter"]),
     .target(name: "FinchCost", dependencies: ["FinchIR", "FinchInterpreter"], resources: [.copy("Resources/devices.json")]),
     .target(name: "FinchReport", dependencies: ["FinchIR", "FinchCost", "FinchRTL"]),
-    .target(name: "FinchCPU", dependencies: ["FinchIR", "FinchInterpreter", "CFinchCPUID", "FinchCPUAVX2", "FinchCPUAVX512"]),
+    .target(name: "FinchCPU", dependencies: ["FinchIR", "FinchInterpreter", "CFinchCPUID", "CFinchCPUKernels"]),
     .target(name: "CFinchCPUID"),
-    .target(name: "FinchCPUAVX2", swiftSettings: avx2Flags),
-    .target(name: "FinchCPUAVX512", swiftSettings: avx512Flags),
+    // The SIMD kernels, in C: each function carries its instruction set as a
+    // target attribute (no compiler flags, so Finch builds as a dependency);
+    // FinchCPU calls one only after CPUFeatures has found that ISA at run time.
+    // Off x86_64 the target is empty and only the portable kernels exist.
+    .target(name: "CFinchCPUKernels"),
     .target(name: "FinchRTL", dependencies: ["FinchIR", "FinchCost", "FinchInterpreter"], resources: [.copy("Resources/verilog")]),
     .target(
       name: "FinchONNX",

@@ -1,6 +1,5 @@
 #if arch(x86_64)
-  import FinchCPUAVX2
-  import FinchCPUAVX512
+  import CFinchCPUKernels
 #endif
 
 /// Binary GEMM on packed ±1 rows (bit 1 = +1, bit 0 = -1): for every pair of an
@@ -25,12 +24,12 @@ public enum BinaryGEMM {
     switch isa {
     case .avx512:
       #if arch(x86_64)
-        AVX512Kernels.packSigns(source, rows: rows, columns: columns, stride: sourceStride, into: destination, words: words)
+        finch_avx512_pack_signs(source, rows, columns, sourceStride, destination, words)
         return
       #endif
     case .avx2:
       #if arch(x86_64)
-        AVX2Kernels.packSigns(source, rows: rows, columns: columns, stride: sourceStride, into: destination, words: words)
+        finch_avx2_pack_signs(source, rows, columns, sourceStride, destination, words)
         return
       #endif
     case .portable: break
@@ -86,11 +85,11 @@ public enum BinaryGEMM {
         PortableKernels.binaryMatches(a: a, rows: m, words: words, panels: panels, columns: n, bits: bits, c: c, ldc: ldc)
       case .avx2:
         #if arch(x86_64)
-          AVX2Kernels.binaryMatches(a: a, rows: m, words: words, panels: panels, columns: n, bits: bits, c: c, ldc: ldc)
+          finch_avx2_binary_matches(a, m, words, panels, n, bits, c, ldc)
         #endif
       case .avx512:
         #if arch(x86_64)
-          AVX512Kernels.binaryMatches(a: a, rows: m, words: words, panels: panels, columns: n, bits: bits, c: c, ldc: ldc)
+          finch_avx512_binary_matches(a, m, words, panels, n, bits, c, ldc)
         #endif
       }
     }

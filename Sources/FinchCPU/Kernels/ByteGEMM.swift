@@ -1,5 +1,5 @@
 #if arch(x86_64)
-  import FinchCPUAVX512
+  import CFinchCPUKernels
 #endif
 
 /// Integer GEMM for 8-bit activations (held in Int16, signed or unsigned) and
@@ -16,7 +16,7 @@ public struct ByteWeightPanels: Sendable {
   public let depth: Int
   /// Added to every activation to make it a byte (128 for signed activations, 0 for unsigned).
   public let activationOffset: Int16
-  /// Panels of depth quads (see `AVX512Kernels.byteMultiply`).
+  /// Panels of depth quads (see `finch_avx512_byte_multiply` in CFinchCPUKernels).
   let storage: [Int8]
   /// `activationOffset · Σ_p b_j[p]` per row, padded to the panel width.
   let columnSums: [Int32]
@@ -57,9 +57,9 @@ public struct ByteWeightPanels: Sendable {
     #if arch(x86_64)
       storage.withUnsafeBufferPointer { panels in
         columnSums.withUnsafeBufferPointer { sums in
-          AVX512Kernels.byteMultiply(
-            a: a, rows: m, lda: lda, offset: activationOffset, panels: panels.baseAddress!, columns: rows, depth: depth,
-            columnSums: sums.baseAddress!, scratch: scratch.assumingMemoryBound(to: UInt8.self), c: c, ldc: ldc)
+          finch_avx512_byte_multiply(
+            a, m, lda, activationOffset, panels.baseAddress!, rows, depth, sums.baseAddress!,
+            scratch.assumingMemoryBound(to: UInt8.self), c, ldc)
         }
       }
     #endif

@@ -1,6 +1,5 @@
 #if arch(x86_64)
-  import FinchCPUAVX2
-  import FinchCPUAVX512
+  import CFinchCPUKernels
 #endif
 
 /// Integer GEMM for 1- to 8-bit (and up to 16-bit) operands held in 16-bit
@@ -48,11 +47,11 @@ public enum IntegerGEMM {
         PortableKernels.integerMultiply(a: a, rows: m, lda: lda, panels: panels, columns: n, depth: depth, c: c, ldc: ldc)
       case .avx2:
         #if arch(x86_64)
-          AVX2Kernels.integerMultiply(a: a, rows: m, lda: lda, panels: panels, columns: n, depth: depth, c: c, ldc: ldc)
+          finch_avx2_integer_multiply(a, m, lda, panels, n, depth, c, ldc)
         #endif
       case .avx512:
         #if arch(x86_64)
-          AVX512Kernels.integerMultiply(a: a, rows: m, lda: lda, panels: panels, columns: n, depth: depth, c: c, ldc: ldc)
+          finch_avx512_integer_multiply(a, m, lda, panels, n, depth, c, ldc)
         #endif
       }
     }

@@ -1,5 +1,5 @@
 #if arch(x86_64)
-  import FinchCPUAVX512
+  import CFinchCPUKernels
 #endif
 
 /// Table look-up of 16-bit values: `out[i] = table[values[i] - offset]`, with
@@ -13,7 +13,7 @@ public enum TableLookup {
   ) {
     #if arch(x86_64)
       if isa == .avx512 && table.count == 256 {
-        AVX512Kernels.lookup256(table.baseAddress!, values, count: count, offset: offset, into: out)
+        finch_avx512_lookup256(table.baseAddress!, values, count, offset, out)
         return
       }
     #endif

@@ -1,7 +1,7 @@
 import FinchIR
 
 #if arch(x86_64)
-  import FinchCPUAVX512
+  import CFinchCPUKernels
 #endif
 
 /// Integer thresholds per output channel, applied to 32-bit accumulators:
@@ -62,7 +62,7 @@ struct ThresholdEpilogue: @unchecked Sendable {
       if steps == 1 && vectorSelect {
         let (low, high) = (Int16(truncatingIfNeeded: outBias), Int16(truncatingIfNeeded: outScale &+ outBias))
         stepMajor.withUnsafeBufferPointer { t in
-          AVX512Kernels.selectAtLeast(acc, rows: rows, t.baseAddress!, count: n, low: low, high: high, into: out)
+          finch_avx512_select_at_least(acc, rows, t.baseAddress!, n, low, high, out)
         }
         return
       }
