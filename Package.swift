@@ -71,7 +71,7 @@ let package = Package(
     .testTarget(name: "FinchIRTests", dependencies: ["FinchIR", "FinchTestSupport"]),
     .testTarget(
       name: "FinchONNXTests",
-      dependencies: ["FinchONNX", "FinchTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+      dependencies: ["FinchONNX", "FinchPasses", "FinchTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
     ),
     .testTarget(name: "FinchInterpreterTests", dependencies: ["FinchInterpreter", "FinchONNX", "FinchTestSupport"]),
     .testTarget(name: "FinchPassesTests", dependencies: ["FinchPasses", "FinchCost", "FinchONNX", "FinchTestSupport"]),

@@ -28,6 +28,12 @@ extension Graph {
     types = types.filter { live.contains($0.key) }
   }
 
+  /// Makes every reader of `old` (and the graph outputs) read `new` instead.
+  public mutating func replaceUses(of old: String, with new: String) {
+    for i in nodes.indices { nodes[i].inputs = nodes[i].inputs.map { $0 == old ? new : $0 } }
+    outputs = outputs.map { $0 == old ? new : $0 }
+  }
+
   /// Whether every element of `value` is a known constant equal to `x`.
   public func isConstant(_ value: String, allEqualTo x: Float) -> Bool {
     initializers[value]?.floats.allSatisfy { $0 == x } ?? false

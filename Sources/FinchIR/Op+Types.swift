@@ -55,7 +55,7 @@ extension Op {
     /// A constant bit width: one integer in ``Quant/bitWidths``.
     func bitWidth(_ i: Int, _ what: String) throws(IRError) -> Int {
       let bits = try constant(i, what)
-      guard bits.count == 1, let b = Quant.bitWidth(bits.floats[0]) else {
+      guard let b = Quant.bitWidth(of: bits) else {
         throw fail("\(what) must be one integer in \(Quant.bitWidths) (Finch's limit for quantizers), got \(bits.floats.prefix(3))")
       }
       return b
@@ -81,7 +81,7 @@ extension Op {
       _ = try broadcast(x.type.shape, try broadcast(scale.type.shape, zp.type.shape))
       var dt = DataType.float32
       if allOnes(scale.constant) && allZeros(zp.constant) {
-        dt = b == 1 && q.signed ? .bipolar : (q.signed ? .int(b) : (b == 1 ? .binary : .uint(b)))
+        dt = Quant.levelType(bits: b, signed: q.signed)
       }
       return [float(try broadcast(x.type.shape, scale.type.shape), dt)]
     case .bipolarQuant:

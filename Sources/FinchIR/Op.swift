@@ -165,6 +165,26 @@ public struct Quant: Hashable, Sendable {
     guard let b = Int(exactly: value), bitWidths.contains(b) else { return nil }
     return b
   }
+
+  /// The bit width a scalar tensor holds, when it is one integer in ``bitWidths``, else nil.
+  public static func bitWidth(of tensor: Tensor) -> Int? {
+    tensor.count == 1 ? bitWidth(tensor.floats[0]) : nil
+  }
+
+  /// The integer levels of a QONNX quantizer (`Quant`, `Trunc`) of `bits` bits:
+  /// QONNX's `min_int`/`max_int`, with `narrow` dropping the lowest level.
+  public static func integerRange(bits: Int, signed: Bool, narrow: Bool) -> (min: Float, max: Float) {
+    let top = Float(sign: .plus, exponent: signed ? bits - 1 : bits, significand: 1)
+    if signed { return (narrow ? -top + 1 : -top, top - 1) }
+    return (0, top - (narrow ? 2 : 1))
+  }
+
+  /// The datatype of the integer levels of a quantizer with zero point 0:
+  /// `BIPOLAR` for one signed bit, else `INT<bits>`, `BINARY` or `UINT<bits>`.
+  public static func levelType(bits: Int, signed: Bool) -> DataType {
+    if signed { return bits == 1 ? .bipolar : .int(bits) }
+    return bits == 1 ? .binary : .uint(bits)
+  }
 }
 
 /// Attributes of QONNX `Trunc`.

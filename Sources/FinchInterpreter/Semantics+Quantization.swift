@@ -2,19 +2,9 @@ import FinchIR
 import Foundation
 
 extension Semantics {
-  /// The integer range of a QONNX quantizer (`min_int`/`max_int`).
-  public static func integerRange(bits: Int, signed: Bool, narrow: Bool) -> (min: Float, max: Float) {
-    let b = Float(bits)
-    if signed {
-      let lo = -Float.pow2(b - 1)
-      return (narrow ? lo + 1 : lo, Float.pow2(b - 1) - 1)
-    }
-    return (0, Float.pow2(b) - (narrow ? 2 : 1))
-  }
-
   /// Reads a scalar bit width in ``Quant/bitWidths``.
-  public static func bitWidth(_ t: Tensor, _ what: String) throws(EvaluationError) -> Int {
-    guard t.count == 1, let b = Quant.bitWidth(t.floats[0]) else {
+  static func bitWidth(_ t: Tensor, _ what: String) throws(EvaluationError) -> Int {
+    guard let b = Quant.bitWidth(of: t) else {
       throw EvaluationError("\(what) must be one integer in \(Quant.bitWidths), got \(t.floats.prefix(3))")
     }
     return b
@@ -38,7 +28,7 @@ extension Semantics {
     if b == 1 && q.signed {
       return Tensor(shape: y.shape, floats: y.floats.map { $0 >= 0 ? 1 : -1 })
     }
-    let (lo, hi) = integerRange(bits: b, signed: q.signed, narrow: q.narrow)
+    let (lo, hi) = Quant.integerRange(bits: b, signed: q.signed, narrow: q.narrow)
     return Tensor(shape: y.shape, floats: y.floats.map { q.rounding.apply(Swift.min(Swift.max($0, lo), hi)) })
   }
 
@@ -67,7 +57,7 @@ extension Semantics {
     }
     let ratio = Tensor(shape: scaleRatio.shape, floats: scaleRatio.floats.map { Float.pow2(Float(log2(Double($0))).rounded(.toNearestOrEven)) })
     y = try broadcastMap(y, ratio, /)
-    let (lo, hi) = integerRange(bits: b, signed: t.signed, narrow: t.narrow)
+    let (lo, hi) = Quant.integerRange(bits: b, signed: t.signed, narrow: t.narrow)
     y = Tensor(shape: y.shape, floats: y.floats.map { t.rounding.apply(Swift.min(Swift.max($0, lo), hi)) })
     y = try broadcastMap(y, try broadcastMap(zp, ratio, /), -)
     return try broadcastMap(y, outScale, *)

@@ -53,7 +53,7 @@ public struct ConvertQuantizersToThresholds: Pass {
     switch node.op {
     case .quant(let q):
       guard let scale = graph.initializers[node.inputs[1]], let zp = graph.initializers[node.inputs[2]], zp.count == 1,
-        let bitsTensor = graph.initializers[node.inputs[3]], let bits = try? Semantics.bitWidth(bitsTensor, "bit width")
+        let bitsTensor = graph.initializers[node.inputs[3]], let bits = Quant.bitWidth(of: bitsTensor)
       else { return nil }
       let z = zp.floats[0]
       let unitScale = scale.floats.allSatisfy { $0 == 1 }
@@ -63,9 +63,9 @@ public struct ConvertQuantizersToThresholds: Pass {
       if bits == 1 && q.signed {
         return Levels(lowest: -1, count: 1, step: 2, outType: .bipolar, scale: unitScale ? nil : node.inputs[1], zeroPoint: z, integerLevels: compute)
       }
-      let (lo, hi) = Semantics.integerRange(bits: bits, signed: q.signed, narrow: q.narrow)
+      let (lo, hi) = Quant.integerRange(bits: bits, signed: q.signed, narrow: q.narrow)
       guard let count = Int(exactly: hi - lo), count <= Self.maxLevels, let lowest = Int64(exactly: lo) else { return nil }
-      let type = z == 0 ? (q.signed ? DataType.int(bits) : .smallestInteger(min: 0, max: Double(hi)))
+      let type = z == 0 ? Quant.levelType(bits: bits, signed: q.signed)
         : .smallestInteger(min: Double(lo - z), max: Double(hi - z))
       return Levels(
         lowest: lowest, count: count, step: 1, outType: type, scale: unitScale ? nil : node.inputs[1], zeroPoint: z,

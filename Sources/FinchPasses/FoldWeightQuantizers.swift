@@ -67,11 +67,10 @@ public struct FoldWeightQuantizers: Pass {
 
   /// The datatype the quantizer declares for its integer levels.
   private func integerWeightType(_ node: Node, _ graph: Graph) -> DataType {
-    guard case .quant(let q) = node.op, let bits = graph.initializers[node.inputs[3]].flatMap({ try? Semantics.bitWidth($0, "bit width") }) else {
+    guard case .quant(let q) = node.op, let bits = graph.initializers[node.inputs[3]].flatMap(Quant.bitWidth(of:)) else {
       return .bipolar
     }
-    if bits == 1 { return q.signed ? .bipolar : .binary }
-    return q.signed ? .int(bits) : .uint(bits)
+    return Quant.levelType(bits: bits, signed: q.signed)
   }
 
   /// For a scale that is scalar or varies only along the output channels of

@@ -104,11 +104,3 @@ public struct RemoveTransposes: Pass {
     }
   }
 }
-
-extension Graph {
-  /// Makes every reader of `old` (and the graph outputs) read `new` instead.
-  mutating func replaceUses(of old: String, with new: String) {
-    for i in nodes.indices { nodes[i].inputs = nodes[i].inputs.map { $0 == old ? new : $0 } }
-    outputs = outputs.map { $0 == old ? new : $0 }
-  }
-}

@@ -185,7 +185,7 @@ private struct Generator {
     let rounding: RoundingMode = rng.chance(0.85) ? .round : rng.pick([.floor, .ceil, .halfUp, .halfDown, .up, .down])
     let q = Quant(signed: signed, narrow: narrow, rounding: rounding)
     if bits == 1 && signed { return Quantizer(op: .quant(q), bits: 1, lo: -1, hi: 1) }
-    let (lo, hi) = Semantics.integerRange(bits: bits, signed: signed, narrow: narrow)
+    let (lo, hi) = Quant.integerRange(bits: bits, signed: signed, narrow: narrow)
     return Quantizer(op: .quant(q), bits: bits, lo: Double(lo), hi: Double(hi))
   }
 

@@ -20,7 +20,7 @@ final class ThresholdTiesTests: XCTestCase {
     var narrow: Bool
     var quant: Quant { Quant(signed: signed, narrow: narrow, rounding: .round) }
     var range: (lo: Int, hi: Int) {
-      let (lo, hi) = Semantics.integerRange(bits: bits, signed: signed, narrow: narrow)
+      let (lo, hi) = Quant.integerRange(bits: bits, signed: signed, narrow: narrow)
       return (Int(lo), Int(hi))
     }
     var description: String { "\(bits)-bit \(signed ? "signed" : "unsigned")\(narrow ? " narrow" : "")" }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FinchIR
 import FinchONNX
+import FinchPasses
 import FinchReport
 import Foundation
 
@@ -53,8 +54,8 @@ struct Export: ParsableCommand {
       var graph = try ONNXImporter.load(path: model)
       switch format {
       case .qonnx: break
-      case .qdq: graph = try StandardONNX.qdq(graph)
-      case .float: graph = try StandardONNX.float(graph)
+      case .qdq: try Pipeline.qdq.run(on: &graph)
+      case .float: try Pipeline.floatONNX.run(on: &graph)
       }
       try OutputFile.write(try ONNXExporter.encode(graph), to: output, inputs: [model], allowStandardOutput: true)
       if json { return try JSONReport.print(Result(model: model, output: output, format: format.rawValue, nodes: graph.nodes.count)) }

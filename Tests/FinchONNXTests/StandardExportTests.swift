@@ -1,12 +1,25 @@
 @testable import FinchONNX
 import FinchIR
 import FinchInterpreter
+import FinchPasses
 import FinchTestSupport
 import XCTest
 
-/// `StandardONNX.qdq`/`float` give standard ONNX (no QONNX ops) that computes
-/// what the QONNX model computes, bit for bit.
-final class StandardONNXTests: XCTestCase {
+/// The `qdq` and `floatONNX` pipelines give standard ONNX (no QONNX ops) that
+/// computes what the QONNX model computes, bit for bit.
+final class StandardExportTests: XCTestCase {
+  private func qdq(_ g: Graph) throws -> Graph {
+    var g = g
+    try Pipeline.qdq.run(on: &g)
+    return g
+  }
+
+  private func float(_ g: Graph) throws -> Graph {
+    var g = g
+    try Pipeline.floatONNX.run(on: &g)
+    return g
+  }
+
   /// Exports, re-imports, checks only standard ops remain, and returns the re-imported graph.
   private func roundTrip(_ g: Graph, _ label: String) throws -> Graph {
     let data = try ONNXExporter.encode(g)
@@ -47,14 +60,14 @@ final class StandardONNXTests: XCTestCase {
 
   func testFloatExportOfEveryFixtureIsBitExact() throws {
     for fixture in Fixture.all {
-      try check(fixture, { g in try StandardONNX.float(g) }, signedZero: true, "float")
+      try check(fixture, float, signedZero: true, "float")
     }
   }
 
   func testQDQExportOfTFCW2A2IsExact() throws {
     let fixture = try XCTUnwrap(Fixture.all.first { $0.name == "tfc_w2a2" })
-    try check(fixture, { g in try StandardONNX.qdq(g) }, signedZero: false, "qdq")
-    let g = try StandardONNX.qdq(try fixture.model())
+    try check(fixture, qdq, signedZero: false, "qdq")
+    let g = try qdq(try fixture.model())
     XCTAssertTrue(g.nodes.contains { if case .quantizeLinear = $0.op { true } else { false } })
     XCTAssertTrue(g.nodes.contains { if case .dequantizeLinear = $0.op { true } else { false } })
   }
@@ -62,7 +75,7 @@ final class StandardONNXTests: XCTestCase {
   func testQDQRefusesBipolarModelsNamingTheNode() throws {
     for fixture in Fixture.all where fixture.name.contains("w1a1") {
       let graph = try fixture.model()
-      XCTAssertThrowsError(try StandardONNX.qdq(graph), fixture.name) { error in
+      XCTAssertThrowsError(try qdq(graph), fixture.name) { error in
         let text = "\(error)"
         XCTAssertTrue(text.contains("sign()") && text.contains("--format float"), text)
         let named = graph.nodes.contains { node in
@@ -132,10 +145,10 @@ final class StandardONNXTests: XCTestCase {
     for scale: Float in [1, 0.5, 0.1, 3] {
       let x = Self.probes(scale: 1)
       let g = try single(.bipolarQuant, [Tensor(scalar: scale)], n: x.count)
-      let f = try StandardONNX.float(g)
+      let f = try float(g)
       XCTAssertFalse(f.nodes.contains { $0.op == .bipolarQuant })
       try compare(g, f, x, signedZero: true, "BipolarQuant scale \(scale)")
-      XCTAssertThrowsError(try StandardONNX.qdq(g)) { XCTAssertTrue("\($0)".contains("'q' (BipolarQuant)"), "\($0)") }
+      XCTAssertThrowsError(try qdq(g)) { XCTAssertTrue("\($0)".contains("node 'q': BipolarQuant"), "\($0)") }
     }
   }
 
@@ -149,12 +162,12 @@ final class StandardONNXTests: XCTestCase {
               let label = "Quant bits \(bits) signed \(signed) narrow \(narrow) \(rounding.rawValue) scale \(scale) zp \(zp)"
               let x = Self.probes(scale: scale)
               let g = try single(.quant(q), [Tensor(scalar: scale), Tensor(scalar: zp), Tensor(scalar: Float(bits))], n: x.count)
-              try compare(g, try StandardONNX.float(g), x, signedZero: true, "float \(label)")
+              try compare(g, try float(g), x, signedZero: true, "float \(label)")
               let expressible = rounding == .round && zp == 0 && !(bits == 1 && signed)
               if expressible {
-                try compare(g, try StandardONNX.qdq(g), x, signedZero: false, "qdq \(label)")
+                try compare(g, try qdq(g), x, signedZero: false, "qdq \(label)")
               } else {
-                XCTAssertThrowsError(try StandardONNX.qdq(g), "qdq \(label)")
+                XCTAssertThrowsError(try qdq(g), "qdq \(label)")
               }
             }
           }
@@ -177,7 +190,7 @@ final class StandardONNXTests: XCTestCase {
     try g.inferTypes()
     let x = Tensor(shape: [2, 4], floats: [1, -2, 3, 0.5, -1, 0.25, 2, -3])
     let want = try XCTUnwrap(try Interpreter(graph: g).run(["x": x])["y"])
-    for (label, h) in [("float", try StandardONNX.float(g)), ("qdq", try StandardONNX.qdq(g))] {
+    for (label, h) in [("float", try float(g)), ("qdq", try qdq(g))] {
       let back = try roundTrip(h, label)
       XCTAssertFalse(back.nodes.contains { $0.op.typeName == "Quant" })
       assertBitExact(try XCTUnwrap(try Interpreter(graph: back).run(["x": x])["y"]), want, label)
