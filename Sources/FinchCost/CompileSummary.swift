@@ -40,13 +40,13 @@ public struct CompileSummary: Codable, Sendable {
   /// Nodes that could not be put in hardware (only with `--allow-host-ops`).
   public var unlowered: [HardwarePartition.HostNode]
 
-  /// Summarizes a compiled graph: its hardware layers as ``HardwareLayer`` describes them.
-  public init(model: String, graph: Graph) throws(FinchCostError) {
+  /// Summarizes a compiled graph whose hardware layers are `layers` (``HardwareLayer/layers(of:)``).
+  public init(model: String, graph: Graph, layers: [HardwareLayer]) {
     let partition = HardwarePartition(graph)
     self.model = model
     host = Host(prologue: partition.prologue, epilogue: partition.epilogue)
     unlowered = partition.unlowered
-    layers = try HardwareLayer.layers(of: graph).map(Layer.init)
+    self.layers = layers.map(Layer.init)
   }
 }
 

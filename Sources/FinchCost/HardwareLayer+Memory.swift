@@ -48,7 +48,8 @@ extension HardwareLayer {
   }
 
   /// The thresholding layer's level memory at `folding`, one output element per word.
-  public func levelMemory(_ folding: LayerFolding) -> [BitWord] {
+  public func levelMemory(_ folding: LayerFolding) throws(FinchCostError) -> [BitWord] {
+    let levels = try levels()
     let pe = folding.pe
     let groups = sharedThresholds ? 1 : channels / pe
     let format = StreamFormat(dataType: outputType, elementsPerWord: 1)

@@ -52,16 +52,14 @@ extension HardwareLayer {
         guard input.dataType.allows(Double(u.padValue)) else { throw fail("pad value \(u.padValue) is not a \(input.dataType) value") }
         l.padValue = Int64(u.padValue)
       }
-    case .thresholding:
+    case .thresholding(let m):
       l = HardwareLayer(name: node.name, kind: .thresholding)
       l.channels = inShape.last ?? 1
       l.vectors = inShape.dropLast().reduce(1, *)
       guard let t = graph.initializers[node.inputs[1]], t.shape.rank == 2 else { throw fail("thresholds must be a constant [C, B] tensor") }
       l.thresholds = t.shape[1]
       l.sharedThresholds = t.shape[0] == 1
-      if input.dataType.bitWidth <= maxTableInputBits {
-        l.levels = try levelTable(node.op, thresholds: t, input: input.dataType, channels: l.channels, fail)
-      }
+      (l.thresholding, l.thresholdTensor) = (m, t)
     case .streamingMaxPool(let k, let s):
       l = HardwareLayer(name: node.name, kind: .streamingMaxPool)
       l.channels = inShape[3]
@@ -116,21 +114,26 @@ extension HardwareLayer {
     }
   }
 
-  /// The output of `op` for every input encoding of `input` and every channel,
-  /// computed by the reference interpreter so the hardware cannot disagree with it.
-  private static func levelTable(
-    _ op: Op, thresholds: Tensor, input: DataType, channels: Int, _ fail: (String) -> FinchCostError
-  ) throws(FinchCostError) -> [[Int64]] {
-    let format = StreamFormat(dataType: input, elementsPerWord: 1)
-    var levels: [[Int64]] = []
-    for v in 0..<(1 << input.bitWidth) {
-      let probe = Tensor(shape: [1, channels], floats: [Float](repeating: Float(format.decode(UInt64(v))), count: channels))
-      do {
-        levels.append(try Semantics.evaluate(op, [probe, thresholds])[0].int64s)
-      } catch {
-        throw fail(error.reason)
-      }
+  /// Thresholding: the output for every input encoding of ``inputType`` and
+  /// every channel (`[v][channel]`), computed by the reference interpreter so
+  /// the hardware cannot disagree with it. Inputs of at most
+  /// ``maxTableInputBits`` bits; tabulated when asked (compiling does not need it).
+  public func levels() throws(FinchCostError) -> [[Int64]] {
+    guard let m = thresholding, let thresholds = thresholdTensor else { throw .invalidLayer(layer: name, reason: "not a thresholding layer") }
+    guard inputType.bitWidth <= Self.maxTableInputBits else {
+      throw .invalidLayer(layer: name, reason: "\(inputType.bitWidth)-bit inputs; level tables take at most \(Self.maxTableInputBits)")
     }
-    return levels
+    let input = inputType
+    let format = StreamFormat(dataType: input, elementsPerWord: 1)
+    let count = 1 << input.bitWidth
+    // One probe row per input encoding, every channel holding that value.
+    let values = (0..<count).flatMap { v in [Float](repeating: Float(format.decode(UInt64(v))), count: channels) }
+    let out: [Int64]
+    do {
+      out = try Semantics.evaluate(.thresholding(m), [Tensor(shape: [count, channels], floats: values), thresholds])[0].int64s
+    } catch {
+      throw .invalidLayer(layer: name, reason: error.reason)
+    }
+    return (0..<count).map { v in Array(out[(v * channels)..<((v + 1) * channels)]) }
   }
 }

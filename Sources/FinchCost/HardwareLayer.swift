@@ -54,11 +54,12 @@ public struct HardwareLayer: Sendable, Equatable {
   public var thresholdValues: [[Int64]] = []
   /// MVAU with thresholds: output level `outScale · count + outBias`.
   public var outScale = 1, outBias = 0
-  /// Thresholding: the output for every input encoding (`levels[v][channel]`),
-  /// when the input has at most ``maxTableInputBits`` bits (else empty).
-  public var levels: [[Int64]] = []
+  /// Thresholding: its attributes and thresholds (`[C or 1, B]`), from which
+  /// ``levels()`` tabulates the output of every input value.
+  public var thresholding: MultiThreshold?
+  public var thresholdTensor: Tensor?
 
-  /// The widest thresholding input whose output table ``levels`` holds.
+  /// The widest thresholding input ``levels()`` tabulates.
   public static let maxTableInputBits = 12
 
   public init(name: String, kind: Kind) {

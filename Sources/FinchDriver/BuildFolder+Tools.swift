@@ -11,13 +11,10 @@ extension BuildFolder {
     let written = try writtenDesign()
     let graph = try graph()
     let layers = try HardwareLayer.layers(of: graph)
-    let design = try Design(graph: graph, folding: try folding(of: layers))
-    let estimated = design.pipeline.elements.compactMap { e -> Int? in
-      guard case .layer(let i) = e.kind else { return nil }
-      return CycleModel.cycles(layers[i], design.pipeline.folding.foldings[i])
-    }.max() ?? 0
-    return try AcceleratorCheck(graph: graph, design: design).run(
-      samples: samples, directory: path(Self.sim), simulator: simulator, stall: stall, estimatedCyclesPerFrame: estimated, written: written)
+    let folding = try folding(of: layers)
+    let estimated = zip(layers, folding.foldings).map { CycleModel.cycles($0, $1) }.max() ?? 0
+    return try AcceleratorCheck(graph: graph, written: written).run(
+      samples: samples, directory: path(Self.sim), simulator: simulator, stall: stall, estimatedCyclesPerFrame: estimated)
   }
 
   /// Synthesizes the design as `build` wrote it for `device` (default: the

@@ -47,13 +47,13 @@ extension BuildFolder {
     progress("[1/3] compiling \(request.model)")
     let compilation = try Compilation(model: request.model, inputType: request.inputType)
     try compilation.requireLowered(allowHostOps: false)
-    let layers = try HardwareLayer.layers(of: compilation.graph)
+    let layers = compilation.layers
     progress("[2/3] folding \(layers.count) layers for \(request.board)")
     let device = try DeviceCatalogue.bundled().device(named: request.board)
     let pinned = try request.foldingFile.map { path throws in try FoldingConfig.load(path: path, warning: warning) }
     let choice = try FoldingChoice(layers: layers, device: device, clockMHz: request.clockMHz, target: request.target, pinned: pinned)
     progress("[3/3] generating RTL")
-    let design = try Design(graph: compilation.graph, folding: choice.folding)
+    let design = try Design(graph: compilation.graph, pipeline: choice.pipeline)
     let folder = try write(
       to: request.output, model: request.model, compilation: compilation, choice: choice, design: design, inputs: request.inputs,
       version: version)

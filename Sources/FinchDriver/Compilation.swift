@@ -20,6 +20,8 @@ public struct Compilation: Sendable {
   public var graph: Graph
   /// The graph after import and after every pass that changed it.
   public var stages: [Stage]
+  /// The hardware layers, in stream order.
+  public var layers: [HardwareLayer]
   /// Hardware layers and host work, as `finch compile` reports them.
   public var summary: CompileSummary
   /// The graph after streamlining, before lowering to hardware layers.
@@ -42,7 +44,8 @@ public struct Compilation: Sendable {
     try Pipeline.lower.run(on: &graph, observe: record)
     self.graph = graph
     self.stages = stages
-    summary = try CompileSummary(model: model, graph: graph)
+    layers = try HardwareLayer.layers(of: graph)
+    summary = CompileSummary(model: model, graph: graph, layers: layers)
   }
 
   /// Imports and compiles the model at `path`, declaring its inputs `inputType` when given.

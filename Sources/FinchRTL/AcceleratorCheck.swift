@@ -32,20 +32,36 @@ public struct AcceleratorCheck: Sendable {
   }
 
   public var graph: Graph
-  public var design: Design
+  /// The design's streams: which values it consumes and produces, and their packing.
+  public var manifest: Design.Manifest
+  /// What is simulated: a design written afresh, or one a build wrote.
+  private let source: Source
 
-  public init(graph: Graph, design: Design) {
-    self.graph = graph
-    self.design = design
+  private enum Source: Sendable {
+    case design(Design)
+    case written(WrittenDesign)
   }
 
-  /// Simulates `samples` (a batch of raw model inputs, one frame per sample) in
-  /// `directory`: the design as `written` (a build's checked `rtl/`), or
-  /// written there afresh from ``design``.
+  /// Checks `design`, made from `graph` (written afresh where it simulates).
+  public init(graph: Graph, design: Design) {
+    self.graph = graph
+    manifest = design.manifest
+    source = .design(design)
+  }
+
+  /// Checks the design a build wrote (its checked `rtl/`), streams as its manifest says.
+  public init(graph: Graph, written: WrittenDesign) {
+    self.graph = graph
+    manifest = written.manifest
+    source = .written(written)
+  }
+
+  /// Simulates `samples` (a batch of raw model inputs, one frame per sample) in `directory`.
   public func run(
-    samples: Tensor, directory: URL, simulator: Simulation.Simulator, stall: Int, estimatedCyclesPerFrame: Int,
-    written: WrittenDesign? = nil
+    samples: Tensor, directory: URL, simulator: Simulation.Simulator, stall: Int, estimatedCyclesPerFrame: Int
   ) throws -> Report {
+    let input = try manifest.input.format(), output = try manifest.output.format()
+    let outputShape = Shape(manifest.output.shape)
     guard let inputName = graph.inputs.first, let inputType = graph.types[inputName] else {
       throw RTLError.unsupported(layer: graph.name, reason: "the graph has no typed input")
     }
@@ -53,26 +69,27 @@ public struct AcceleratorCheck: Sendable {
     var hardwareInputs: [Tensor] = [], expected: [Tensor] = []
     for sample in try Interpreter.split(samples, into: inputType, name: inputName) {
       let values = try interpreter.runAll([inputName: sample])
-      guard let x = values[design.inputValue], let y = values[design.outputValue] else {
+      guard let x = values[manifest.input.value], let y = values[manifest.output.value] else {
         throw RTLError.unsupported(layer: graph.name, reason: "the interpreter did not compute the accelerator's input or output")
       }
       hardwareInputs.append(x)
       expected.append(y)
     }
-    let sources = try written?.copy(to: directory) ?? design.write(to: directory)
-    var sim = Simulation(
-      directory: directory, sources: sources, inputWidth: design.chain[0].input.wordBits,
-      outputWidth: design.chain[design.chain.count - 1].output.wordBits)
+    let sources: [String]
+    switch source {
+    case .design(let design): sources = try design.write(to: directory)
+    case .written(let written): sources = try written.copy(to: directory)
+    }
+    var sim = Simulation(directory: directory, sources: sources, inputWidth: input.wordBits, outputWidth: output.wordBits)
     sim.simulator = simulator
     sim.stall = stall
-    let input = design.chain[0].input, output = design.chain[design.chain.count - 1].output
-    let perFrame = design.chain[design.chain.count - 1].outputWords
+    let perFrame = manifest.output.wordsPerFrame
     let words = try hardwareInputs.flatMap { frame throws -> [String] in try input.words(frame) }
     let result = try sim.run(input: words, outputCount: perFrame * hardwareInputs.count)
     var mismatches = 0
     var firstMismatch: Int?
     for f in expected.indices {
-      let got = try output.tensor(fromWords: Array(result.words[(f * perFrame)..<((f + 1) * perFrame)]), shape: design.outputShape)
+      let got = try output.tensor(fromWords: Array(result.words[(f * perFrame)..<((f + 1) * perFrame)]), shape: outputShape)
       if got.int64s != expected[f].int64s {
         mismatches += 1
         firstMismatch = firstMismatch ?? f

@@ -23,15 +23,20 @@ public struct Design: Sendable {
   public init(
     graph: Graph, folding: NetworkFolding, fifoDepth: (@Sendable (HardwareLayer, LayerFolding) -> Int)? = nil
   ) throws(RTLError) {
-    let nodes = graph.nodes.filter(\.op.isHardwareLayer)
-    guard let first = nodes.first, let last = nodes.last else {
-      throw .unsupported(layer: graph.name, reason: "the graph has no hardware layers")
-    }
     let pipeline: DataflowPipeline
     do {
       pipeline = try DataflowPipeline(layers: try HardwareLayer.layers(of: graph), folding: folding, fifoDepth: fifoDepth ?? StreamGlue.fifoDepth)
     } catch {
       throw .layer(error)
+    }
+    try self.init(graph: graph, pipeline: pipeline)
+  }
+
+  /// Places `pipeline`, made from `graph`'s hardware layers.
+  public init(graph: Graph, pipeline: DataflowPipeline) throws(RTLError) {
+    let nodes = graph.nodes.filter(\.op.isHardwareLayer)
+    guard let first = nodes.first, let last = nodes.last, nodes.map(\.name) == pipeline.layers.map(\.name) else {
+      throw .unsupported(layer: graph.name, reason: "the graph's hardware layers are not the pipeline's")
     }
     self.pipeline = pipeline
     chain = try pipeline.elements.map { (e: DataflowPipeline.Element) throws(RTLError) in try Self.instance(e, pipeline) }
@@ -80,6 +85,14 @@ public struct Design: Sendable {
       enum CodingKeys: String, CodingKey {
         case value, shape, datatype
         case elementBits = "element_bits", elementsPerWord = "elements_per_word", wordBits = "word_bits", wordsPerFrame = "words_per_frame"
+      }
+
+      /// The stream's packing.
+      public func format() throws(RTLError) -> StreamFormat {
+        guard let dataType = DataType(finnName: datatype), elementsPerWord >= 1 else {
+          throw .invalidStream("the manifest's stream '\(value)' has datatype '\(datatype)' and \(elementsPerWord) elements per word")
+        }
+        return StreamFormat(dataType: dataType, elementsPerWord: elementsPerWord)
       }
     }
     /// One placed element: its name in every report, its instance and module.

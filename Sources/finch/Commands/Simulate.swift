@@ -14,7 +14,7 @@ struct Simulate: ParsableCommand {
     discussion: """
       Inputs are raw model inputs: the host prologue runs in software exactly as in `finch run`. \
       Simulates the RTL in DIR/rtl exactly as `finch build` wrote it (refused if a file was edited or \
-      is missing); the design regenerated from compiled.onnx and folding.json gives the stream packing. \
+      is missing); its manifest gives the stream packing. \
       Reports frames checked, mismatches, steady-state cycles per frame against the cycle model, \
       the first frame's latency and the simulation speed. Exit status 1 if any output mismatches.
       """)
