@@ -30,8 +30,12 @@ public struct ValueType: Hashable, Sendable, CustomStringConvertible {
     self.dataType = dataType
   }
 
+  /// `INT4[1,64]`: the datatype and the shape. The container is the one the
+  /// datatype implies (int64 for `INT64`, float32 for every other datatype)
+  /// unless it is named after a slash: `INT8/int64[3]`, `INT64/float32[2]`.
   public var description: String {
-    elementType == .int64 && dataType == .int(64) ? "INT64\(shape)" : "\(dataType)\(shape)"
+    let implied: ElementType = dataType == .int(64) ? .int64 : .float32
+    return elementType == implied ? "\(dataType)\(shape)" : "\(dataType)/\(elementType.rawValue)\(shape)"
   }
 }
 
@@ -40,7 +44,7 @@ public struct ValueType: Hashable, Sendable, CustomStringConvertible {
 /// A value is a graph input, an initializer (a constant tensor) or the output of
 /// exactly one node. `types` holds the inferred type of every value once
 /// ``inferTypes()`` has run.
-public struct Graph: Sendable {
+public struct Graph: Equatable, Sendable {
   public var name: String
   /// Names of the values fed at run time, in order.
   public var inputs: [String]

@@ -12,6 +12,8 @@ public enum IRError: Error, Hashable, Sendable, CustomStringConvertible {
   case invalidGraph(String)
   /// A value fed to a graph input is not a value of the input's declared datatype.
   case invalidInputValue(input: String, index: Int, value: Double, dataType: DataType)
+  /// Printed IR that ``Graph/init(parsing:)`` cannot read, at a 1-based line and column.
+  case syntax(line: Int, column: Int, reason: String)
 
   public var description: String {
     switch self {
@@ -22,6 +24,7 @@ public enum IRError: Error, Hashable, Sendable, CustomStringConvertible {
     case .invalidGraph(let reason): return reason
     case .invalidInputValue(let input, let index, let value, let dataType):
       return "input value \(value) at flat index \(index) is not a \(dataType) value, as the model's input \(input) requires"
+    case .syntax(let line, let column, let reason): return "line \(line), column \(column): \(reason)"
     }
   }
 }

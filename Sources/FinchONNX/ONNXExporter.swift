@@ -8,10 +8,11 @@ import SwiftProtobuf
 /// Standard ops are written at ONNX opset 17, so values Finch holds as attributes
 /// (Squeeze/Unsqueeze axes, Pad pads and value, TopK's `K`) become constant inputs
 /// named after their node. QONNX/FINN ops go in the `qonnx.custom_op.general`
-/// domain. Datatypes that differ from what the storage implies (`UINT8` inputs,
+/// domain, hardware layers in `finch`, and `opset_import` declares every domain
+/// used. Datatypes that differ from what the storage implies (`UINT8` inputs,
 /// `BIPOLAR` activations, `INT4` weights) are written as `finn_datatype`
 /// quantization annotations; output order is deterministic, so equal graphs give
-/// equal bytes.
+/// equal bytes. The producer is "finch" at ``FinchVersion/current``.
 public enum ONNXExporter {
   /// The domain of QONNX/FINN custom ops.
   static let customDomain = "qonnx.custom_op.general"
@@ -34,15 +35,26 @@ public enum ONNXExporter {
     var model = Onnx_ModelProto()
     model.irVersion = 8
     model.producerName = "finch"
-    model.opsetImport = [("", Int64(17)), (customDomain, 2)].map { domain, version in
-      var opset = Onnx_OperatorSetIdProto()
-      opset.domain = domain
-      opset.version = version
-      return opset
-    }
+    model.producerVersion = FinchVersion.current
+    model.docString = "Written by Finch \(FinchVersion.current) from graph '\(graph.name)'."
     var writer = GraphWriter(graph: graph, file: file)
     model.graph = try writer.proto()
+    model.opsetImport = opsets(of: model.graph)
     do { return try model.serializedBytes() } catch { throw .io(file: file, reason: "cannot serialize the model: \(error)") }
+  }
+
+  /// Opset 17 of the standard domain, then every other domain a node of `graph`
+  /// uses, by name: a checker (onnx.checker) accepts a custom-domain op only
+  /// when its domain is declared.
+  static func opsets(of graph: Onnx_GraphProto) -> [Onnx_OperatorSetIdProto] {
+    let versions = [customDomain: Int64(2), OpMapper.hardwareDomain: 1]
+    let domains = [""] + Set(graph.node.map(\.domain)).subtracting([""]).sorted()
+    return domains.map { domain in
+      var opset = Onnx_OperatorSetIdProto()
+      opset.domain = domain
+      opset.version = domain.isEmpty ? 17 : versions[domain] ?? 1
+      return opset
+    }
   }
 }
 
@@ -50,8 +62,8 @@ public enum ONNXExporter {
 private struct GraphWriter {
   let graph: Graph
   let file: String
-  /// Every value name in use, so that added constants get fresh names.
-  var taken: Set<String>
+  /// The graph with the constants added so far, so that each added name is fresh.
+  var names: Graph
   /// Constants added for inputs Finch holds as attributes, in node order.
   var added: [Onnx_TensorProto] = []
   /// Outputs of `QuantizeLinear`, which ONNX types as integers.
@@ -60,7 +72,7 @@ private struct GraphWriter {
   init(graph: Graph, file: String) {
     self.graph = graph
     self.file = file
-    taken = Set(graph.inputs + graph.initializers.keys + graph.nodes.flatMap { $0.inputs + $0.outputs })
+    names = graph
     quantized = Set(graph.nodes.filter { if case .quantizeLinear = $0.op { true } else { false } }.flatMap(\.outputs))
   }
 
@@ -134,17 +146,17 @@ private struct GraphWriter {
 
   /// Adds a constant input named after `node`, fresh among all values.
   mutating func constant(_ node: Node, _ suffix: String, _ value: Tensor) -> String {
-    var name = "\(node.name)_\(suffix)", n = 0
-    while taken.contains(name) {
-      n += 1
-      name = "\(node.name)_\(suffix)_\(n)"
-    }
-    taken.insert(name)
+    let name = names.freshName("\(node.name)_\(suffix)")
+    names.addConstant(name, value)
     added.append(Onnx_TensorProto(name: name, tensor: value))
     return name
   }
 
-  /// The node in its opset-17 (or QONNX) form.
+  /// The node in its opset-17 (or QONNX) form: the attributes of FinchIR's
+  /// table (``Op/attributes``), except those opset 17 takes as inputs (Squeeze
+  /// and Unsqueeze axes, Pad pads and value, TopK's `K`) or does not have
+  /// (QuantizeLinear's out_dtype, given by its zero point; AveragePool
+  /// dilations), and Cast's `to` as an ONNX element code.
   mutating func node(_ node: Node) throws(ONNXError) -> Onnx_NodeProto {
     var proto = Onnx_NodeProto()
     proto.name = node.name
@@ -155,78 +167,37 @@ private struct GraphWriter {
     proto.output = node.outputs
     let x = Array(node.inputs.prefix(1))
     func ints(_ v: [Int]) -> Tensor { Tensor(shape: [v.count], int64s: v.map { Int64($0) }) }
-    func quantizer(_ signed: Bool, _ narrow: Bool, _ rounding: RoundingMode) -> [(String, AttributeValue)] {
-      [("signed", .bool(signed)), ("narrow", .bool(narrow)), ("rounding_mode", .string(rounding.rawValue))]
-    }
-    func window(_ kernel: [Int], _ strides: [Int], _ pads: [Int]) -> [(String, AttributeValue)] {
-      [("kernel_shape", .ints(kernel)), ("strides", .ints(strides)), ("pads", .ints(pads))]
-    }
-    let attributes: [(String, AttributeValue)]
+    var attributes = node.op.attributes
     switch node.op {
-    case .quant(let q): attributes = quantizer(q.signed, q.narrow, q.rounding)
-    case .trunc(let t): attributes = quantizer(t.signed, t.narrow, t.rounding)
-    case .multiThreshold(let m):
-      attributes = [("out_dtype", .string(m.outType.finnName)), ("out_scale", .float(m.outScale)), ("out_bias", .float(m.outBias)),
-                    ("data_layout", .string(m.channelsLast ? "NHWC" : "NCHW"))]
-    case .quantizeLinear(let q): attributes = [("axis", .int(q.axis))]
-    case .dequantizeLinear(let axis), .softmax(let axis), .flatten(let axis), .concat(let axis), .gather(let axis):
-      attributes = [("axis", .int(axis))]
-    case .gemm(let g):
-      attributes = [("alpha", .float(g.alpha)), ("beta", .float(g.beta)), ("transA", .bool(g.transA)), ("transB", .bool(g.transB))]
-    case .conv(let c):
-      attributes = window(c.kernel, c.strides, c.pads) + [("dilations", .ints(c.dilations)), ("group", .int(c.group))]
-    case .batchNormalization(let epsilon): attributes = [("epsilon", .float(epsilon))]
-    case .maxPool(let p):
-      attributes = window(p.kernel, p.strides, p.pads) + [("dilations", .ints(p.dilations)), ("ceil_mode", .bool(p.ceilMode))]
+    case .quantizeLinear: attributes.removeAll { $0.name == "out_dtype" }
     case .averagePool(let p):
       guard p.dilations.allSatisfy({ $0 == 1 }) else {
         throw .invalidNode(
           file: file, node: node.name, op: proto.opType, field: "dilations", reason: "AveragePool dilations need opset 19; Finch writes opset 17")
       }
-      attributes = window(p.kernel, p.strides, p.pads) + [("ceil_mode", .bool(p.ceilMode)), ("count_include_pad", .bool(p.countIncludePad))]
-    case .reshape(let allowZero): attributes = [("allowzero", .bool(allowZero))]
-    case .transpose(let perm): attributes = [("perm", .ints(perm))]
+      attributes.removeAll { $0.name == "dilations" }
     case .squeeze(let axes), .unsqueeze(let axes):
       if !axes.isEmpty { proto.input = x + [constant(node, "axes", ints(axes))] }
       attributes = []
     case .pad(let pads, let value):
       proto.input = x + [constant(node, "pads", ints(pads)), constant(node, "value", Tensor(scalar: value))]
-      attributes = [("mode", .string("constant"))]
-    case .cast(let to): attributes = [("to", .int(Int(ONNXElement(to).rawValue)))]
-    case .argMax(let axis, let keepDims, let last):
-      attributes = [("axis", .int(axis)), ("keepdims", .bool(keepDims)), ("select_last_index", .bool(last))]
+      attributes = [Attribute("mode", .string("constant"))]
+    case .cast(let to): attributes = [Attribute("to", .int(Int(ONNXElement(to).rawValue)))]
     case .topK(let t):
       proto.input = x + [constant(node, "K", ints([t.k]))]
-      attributes = [("axis", .int(t.axis)), ("largest", .bool(t.largest)), ("sorted", .bool(t.sorted))]
-    case .mvau(let m):
-      attributes = [("xnor", .bool(m.xnor))]
-        + (m.outType.map { [("out_dtype", .string($0.finnName)), ("out_scale", .int(m.outScale)), ("out_bias", .int(m.outBias))] } ?? [])
-    case .swu(let u):
-      attributes = window(u.kernel, u.strides, u.pads) + [("dilations", .ints(u.dilations)), ("pad_value", .float(u.padValue))]
-    case .thresholding(let m):
-      attributes = [("out_dtype", .string(m.outType.finnName)), ("out_scale", .float(m.outScale)), ("out_bias", .float(m.outBias))]
-    case .streamingMaxPool(let kernel, let strides): attributes = [("kernel_shape", .ints(kernel)), ("strides", .ints(strides))]
-    case .labelSelect(let k): attributes = [("k", .int(k))]
-    case .bipolarQuant, .xnorPopcountMatMul, .matMul, .binary, .unary, .clip, .globalAveragePool, .identity, .shape:
-      attributes = []
+      attributes.removeAll { $0.name == "k" }
+    default: break
     }
-    proto.attribute = attributes.map { Onnx_AttributeProto(name: $0.0, value: $0.1) }
+    proto.attribute = attributes.map(Onnx_AttributeProto.init)
     return proto
   }
 }
 
-/// A typed ONNX attribute value.
-private enum AttributeValue {
-  case int(Int), float(Float), ints([Int]), string(String)
-
-  static func bool(_ b: Bool) -> AttributeValue { .int(b ? 1 : 0) }
-}
-
 extension Onnx_AttributeProto {
-  fileprivate init(name: String, value: AttributeValue) {
+  fileprivate init(_ attribute: Attribute) {
     self.init()
-    self.name = name
-    switch value {
+    name = attribute.name
+    switch attribute.value {
     case .int(let v):
       type = .int
       i = Int64(v)
