@@ -308,23 +308,18 @@ private struct IRParser {
     guard items.count == t.shape.elementCount else {
       throw error("constant '\(name)' has \(items.count) values; its shape \(t.shape) needs \(t.shape.elementCount)", column: c)
     }
+    func read<T>(_ make: (Substring) -> T?, _ what: String) throws(IRError) -> [T] {
+      var v: [T] = []
+      v.reserveCapacity(items.count)
+      for item in items {
+        guard let x = make(item) else { throw error("'\(item)' in constant '\(name)' is not \(what)", column: c) }
+        v.append(x)
+      }
+      return v
+    }
     switch t.elementType {
-    case .float32:
-      var v: [Float] = []
-      v.reserveCapacity(items.count)
-      for item in items {
-        guard let x = Float(item) else { throw error("'\(item)' in constant '\(name)' is not a float", column: c) }
-        v.append(x)
-      }
-      return Tensor(shape: t.shape, floats: v)
-    case .int64:
-      var v: [Int64] = []
-      v.reserveCapacity(items.count)
-      for item in items {
-        guard let x = Int64(item) else { throw error("'\(item)' in constant '\(name)' is not a 64-bit integer", column: c) }
-        v.append(x)
-      }
-      return Tensor(shape: t.shape, int64s: v)
+    case .float32: return Tensor(shape: t.shape, floats: try read({ Float($0) }, "a float"))
+    case .int64: return Tensor(shape: t.shape, int64s: try read({ Int64($0) }, "a 64-bit integer"))
     }
   }
 

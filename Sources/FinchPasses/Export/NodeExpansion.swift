@@ -11,6 +11,24 @@ struct NodeExpansion {
   /// Where the next new node goes (the node itself stands there).
   private var position: Int
 
+  /// Replaces every node that `matches` selects (in node order, against the graph
+  /// as edited so far) by what `write` emits, then re-infers types. Whether any
+  /// node was replaced.
+  static func expandAll(
+    in graph: inout Graph, pass: String, where matches: (Node, Graph) -> Bool,
+    _ write: (inout NodeExpansion, inout Graph) throws(PassError) -> Void
+  ) throws(PassError) -> Bool {
+    var changed = false
+    for node in graph.nodes where matches(node, graph) {
+      var e = NodeExpansion(node, in: graph, pass: pass)
+      try write(&e, &graph)
+      e.finish(in: &graph)
+      changed = true
+    }
+    if changed { try graph.refreshTypes(after: pass) }
+    return changed
+  }
+
   init(_ node: Node, in graph: Graph, pass: String) {
     self.node = node
     self.pass = pass
@@ -66,13 +84,16 @@ struct NodeExpansion {
 }
 
 extension Node {
+  /// Whether the node is a `Quant` or `BipolarQuant`.
+  var isQuantOrBipolarQuant: Bool {
+    switch op {
+    case .quant, .bipolarQuant: return true
+    default: return false
+    }
+  }
+
   /// Whether the node is a `Quant` or `BipolarQuant` on constant weights (every input a constant).
   func isWeightQuantizer(in graph: Graph) -> Bool {
-    switch op {
-    case .quant, .bipolarQuant:
-      return !inputs.isEmpty && inputs.allSatisfy { !$0.isEmpty && graph.initializers[$0] != nil }
-    default:
-      return false
-    }
+    isQuantOrBipolarQuant && !inputs.isEmpty && inputs.allSatisfy { !$0.isEmpty && graph.initializers[$0] != nil }
   }
 }

@@ -11,20 +11,9 @@ public struct WriteQuantizersAsFloatOps: Pass {
   public init() {}
 
   public func run(on graph: inout Graph) throws(PassError) -> Bool {
-    var changed = false
-    for node in graph.nodes {
-      switch node.op {
-      case .quant, .bipolarQuant:
-        var e = NodeExpansion(node, in: graph, pass: name)
-        try write(&e, in: &graph)
-        e.finish(in: &graph)
-        changed = true
-      default:
-        continue
-      }
+    try NodeExpansion.expandAll(in: &graph, pass: name, where: { node, _ in node.isQuantOrBipolarQuant }) { e, g throws(PassError) in
+      try write(&e, in: &g)
     }
-    if changed { try graph.refreshTypes(after: name) }
-    return changed
   }
 
   /// `y = 2·[x >= 0] - 1` exactly: `Sign(Sign(x) + 0.5)` (Sign(±0) = 0 gives +1).
