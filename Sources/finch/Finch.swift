@@ -1,10 +1,11 @@
 import ArgumentParser
+import FinchIR
 import Foundation
 
 /// The `finch` command: a compiler for quantized neural networks.
 @main
 struct Finch: ParsableCommand {
-  static let version = "0.1.0"
+  static let version = FinchVersion.current
 
   static let configuration = CommandConfiguration(
     commandName: "finch",
