@@ -15,6 +15,7 @@ let package = Package(
     .library(name: "FinchRTL", targets: ["FinchRTL"]),
     .library(name: "FinchCPU", targets: ["FinchCPU"]),
     .library(name: "FinchDriver", targets: ["FinchDriver"]),
+    .library(name: "FinchOffload", targets: ["FinchOffload"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -33,6 +34,7 @@ let package = Package(
     // FinchCPU calls one only after CPUFeatures has found that ISA at run time.
     // Off x86_64 the target is empty and only the portable kernels exist.
     .target(name: "CFinchCPUKernels"),
+    .target(name: "FinchOffload", dependencies: ["FinchIR", "FinchCost"]),
     .target(name: "FinchRTL", dependencies: ["FinchIR", "FinchCost", "FinchInterpreter"], resources: [.copy("Resources/verilog")]),
     .target(
       name: "FinchONNX",
@@ -79,6 +81,7 @@ let package = Package(
     .testTarget(name: "FinchReportTests", dependencies: ["FinchReport", "FinchCost", "FinchTestSupport"]),
     .testTarget(name: "FinchRTLTests", dependencies: ["FinchRTL", "FinchPasses", "FinchInterpreter", "FinchTestSupport"]),
     .testTarget(name: "FinchCPUTests", dependencies: ["FinchCPU", "FinchInterpreter", "FinchPasses", "FinchONNX", "FinchTestSupport"]),
+    .testTarget(name: "FinchOffloadTests", dependencies: ["FinchOffload", "FinchCost", "FinchPasses", "FinchTestSupport"]),
     .testTarget(name: "FinchDriverTests", dependencies: ["FinchDriver", "FinchCost", "FinchRTL", "FinchTestSupport"]),
     .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchCPU", "FinchTestSupport", "FinchFuzzSupport"]),
   ],

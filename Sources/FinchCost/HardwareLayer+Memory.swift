@@ -10,10 +10,11 @@
 ///   the thresholds are shared, else `C/PE`) and input encoding `v`, the output
 ///   level of channel `g·PE + p` in the output type's encoding.
 extension HardwareLayer {
-  /// The MVAU's weight memory at `folding`.
-  public func weightMemory(_ folding: LayerFolding) -> [BitWord] {
+  /// The MVAU's weight memory at `folding`; `laneBits` (at least the weight
+  /// type's width) widens every lane, as an offload engine's fixed lanes need.
+  public func weightMemory(_ folding: LayerFolding, laneBits: Int? = nil) -> [BitWord] {
     let (pe, simd) = (folding.pe, folding.simd)
-    let wBits = weightType.bitWidth
+    let wBits = max(laneBits ?? 0, weightType.bitWidth)
     let format = StreamFormat(dataType: weightType, elementsPerWord: 1)
     var words: [BitWord] = []
     words.reserveCapacity((mh / pe) * (mw / simd))
@@ -31,10 +32,11 @@ extension HardwareLayer {
     return words
   }
 
-  /// The MVAU's threshold memory at `folding` (empty without thresholds).
-  public func thresholdMemory(_ folding: LayerFolding) -> [BitWord] {
+  /// The MVAU's threshold memory at `folding` (empty without thresholds);
+  /// `fieldBits` (at least ``thresholdBits``) widens every threshold field.
+  public func thresholdMemory(_ folding: LayerFolding, fieldBits: Int? = nil) -> [BitWord] {
     guard thresholds > 0 else { return [] }
-    let (pe, tBits) = (folding.pe, thresholdBits)
+    let (pe, tBits) = (folding.pe, max(fieldBits ?? 0, thresholdBits))
     let mask: UInt64 = tBits >= 64 ? .max : (1 << UInt64(tBits)) - 1
     return (0..<(mh / pe)).map { n in
       var word = BitWord(bits: pe * thresholds * tBits)

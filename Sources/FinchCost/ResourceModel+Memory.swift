@@ -45,7 +45,7 @@ extension ResourceModel {
   /// - iCE40: EBRs when the RAM holds more than 64 bits per EBR (plus 8 for an
   ///   asynchronous read); otherwise one flip-flop per bit, `5/6` LUT per bit of
   ///   read mux and `3/2` LUT per word of write decode.
-  static func ram(width: Int, depth: Int, asyncRead: Bool = false, on family: DeviceFamily) -> Resources {
+  public static func ram(width: Int, depth: Int, asyncRead: Bool = false, on family: DeviceFamily) -> Resources {
     let depth = max(depth, 1), width = max(width, 1)
     switch family {
     case .xc7, .xcup:

@@ -1,0 +1,135 @@
+import FinchCost
+import FinchIR
+
+/// Turns a compiled graph's layer list into a ``Schedule`` for one engine
+/// (Docs/offload.md §5): groups layers into engine calls (SWU+MVAU a conv,
+/// MVAU alone an FC, a following max-pool fused into the conv), checks each
+/// group against the engine's limits, tiles output channels to the buffers,
+/// lays out memory and computes every call's register values. Layers the
+/// engine cannot run go to the CPU with the reason, or are an error when
+/// ``cpuFallback`` is off.
+public struct ScheduleCompiler: Sendable {
+  public var engine: EngineConfiguration
+  /// Whether a layer beyond the engine runs on the CPU (true) or is an error.
+  public var cpuFallback: Bool
+
+  public init(engine: EngineConfiguration, cpuFallback: Bool = true) {
+    self.engine = engine
+    self.cpuFallback = cpuFallback
+  }
+
+  /// The schedule of a compiled graph.
+  public func schedule(_ graph: Graph) throws(FinchOffloadError) -> Schedule {
+    let partition = HardwarePartition(graph)
+    guard partition.unlowered.isEmpty else { throw .notLowered(nodes: partition.unlowered.map(\.name)) }
+    let layers: [HardwareLayer]
+    do { layers = try HardwareLayer.layers(of: graph) } catch { throw .layerFacts(error) }
+    return try schedule(layers, prologue: partition.prologue, epilogue: partition.epilogue)
+  }
+
+  /// The schedule of a layer list (in stream order), with the host work around it.
+  public func schedule(
+    _ layers: [HardwareLayer], prologue: [HardwarePartition.HostNode] = [], epilogue: [HardwarePartition.HostNode] = []
+  ) throws(FinchOffloadError) -> Schedule {
+    guard let first = layers.first else { throw .layerFacts(.noHardwareLayers) }
+    let input = layout(inputOf: first, buffer: 0)
+    var current = input
+    var steps: [Step] = [], calls: [EngineCall] = [], cpu: [CPULayer] = []
+    var i = 0
+    func addCPU(_ group: [HardwareLayer], _ reason: String) {
+      let last = group[group.count - 1]
+      let out = layout(outputOf: last, buffer: (steps.count + 1) % 2)
+      steps.append(Step(kind: .cpu, layers: group.map(\.name), calls: [], input: current, output: out))
+      cpu += group.map { CPULayer(name: $0.name, op: $0.kind.rawValue, reason: reason) }
+      current = out
+    }
+    while i < layers.count {
+      let l = layers[i]
+      var swu: HardwareLayer?, mvau: HardwareLayer
+      switch l.kind {
+      case .swu where i + 1 < layers.count && layers[i + 1].kind == .mvau:
+        (swu, mvau) = (l, layers[i + 1])
+        i += 2
+      case .mvau:
+        mvau = l
+        i += 1
+      default:
+        let reason = Self.cpuReason(l)
+        guard cpuFallback else { throw .unsupportedLayer(layer: l.name, op: l.kind.rawValue, reason: reason) }
+        addCPU([l], reason)
+        i += 1
+        continue
+      }
+      var pool: HardwareLayer?
+      if swu != nil, i < layers.count, layers[i].kind == .streamingMaxPool {
+        pool = layers[i]
+        i += 1
+      }
+      let group = [swu, mvau, pool].compactMap { $0 }
+      do {
+        let planned = try plan(swu: swu, mvau: mvau, pool: pool, input: current, firstCall: calls.count, buffer: (steps.count + 1) % 2)
+        steps.append(Step(kind: .engine, layers: group.map(\.name), calls: planned.calls.map(\.index), input: current, output: planned.output))
+        calls += planned.calls
+        current = planned.output
+      } catch {
+        guard cpuFallback else { throw error }
+        addCPU(group, error.description)
+      }
+    }
+    let memory = allocate(&calls, steps: steps, input: input)
+    return Schedule(engine: engine, memory: memory, input: input, steps: steps, calls: calls, cpuLayers: cpu, prologue: prologue, epilogue: epilogue)
+  }
+
+  /// Why a layer of this kind never runs on the engine.
+  static func cpuReason(_ l: HardwareLayer) -> String {
+    switch l.kind {
+    case .thresholding: return "a thresholding layer alone: the engine thresholds only the accumulators of its own MVAU"
+    case .labelSelect: return "label select is not an engine operation"
+    case .streamingMaxPool: return "the engine fuses a max-pool only directly after a convolution"
+    case .swu: return "a sliding window not followed by an MVAU"
+    case .mvau: return "an MVAU"
+    }
+  }
+
+  // MARK: - Layouts
+
+  /// Bits one element of `type` takes in an activation buffer: the engine's
+  /// activation lane when the type fits it, else the type's own width.
+  func elementBits(_ type: DataType) -> Int { type.bitWidth <= engine.activationBits ? engine.activationBits : type.bitWidth }
+
+  func makeLayout(buffer: Int, height: Int, width: Int, channels: Int, elementBits: Int) -> ActivationLayout {
+    let padded = roundUp(channels, engine.channelQuantum)
+    return ActivationLayout(
+      buffer: buffer, height: height, width: width, channels: channels, paddedChannels: padded, elementBits: elementBits,
+      pixelWords: divUp(padded * elementBits, engine.memoryWordBits))
+  }
+
+  /// The layout of a layer's input tensor.
+  func layout(inputOf l: HardwareLayer, buffer: Int) -> ActivationLayout {
+    let bits = elementBits(l.inputType)
+    switch l.kind {
+    case .swu:
+      let (h, w) = (l.inputDims[0] - l.pads[0] - l.pads[2], l.inputDims[1] - l.pads[1] - l.pads[3])
+      return makeLayout(buffer: buffer, height: h, width: w, channels: l.channels, elementBits: bits)
+    case .streamingMaxPool:
+      return makeLayout(buffer: buffer, height: l.inputDims[0], width: l.inputDims[1], channels: l.channels, elementBits: bits)
+    case .mvau: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.mw, elementBits: bits)
+    case .thresholding, .labelSelect: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.channels, elementBits: bits)
+    }
+  }
+
+  /// The layout of a layer's output tensor when the CPU writes it.
+  func layout(outputOf l: HardwareLayer, buffer: Int) -> ActivationLayout {
+    let bits = elementBits(l.outputType)
+    switch l.kind {
+    case .swu:
+      let (oh, ow) = (l.outputDims[0], l.outputDims[1])
+      return makeLayout(buffer: buffer, height: oh, width: ow, channels: l.outputElements / max(oh * ow, 1), elementBits: bits)
+    case .streamingMaxPool:
+      return makeLayout(buffer: buffer, height: l.outputDims[0], width: l.outputDims[1], channels: l.channels, elementBits: bits)
+    case .mvau: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.mh, elementBits: bits)
+    case .thresholding: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.channels, elementBits: bits)
+    case .labelSelect: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.k, elementBits: bits)
+    }
+  }
+}
