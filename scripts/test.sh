@@ -10,6 +10,10 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 swift build -c release --build-tests -Xswiftc -enable-testing
 status=0
+# DependencyBuildTests builds Finch as a versioned dependency of a small package
+# (scripts/test-as-dependency.sh): a debug build of its own, about 80 s, so only here.
+export FINCH_DEPENDENCY_TEST=1
+echo "test.sh: FINCH_DEPENDENCY_TEST=1: DependencyBuildTests also builds Finch as a package dependency (about 80 s)"
 swift test -c release --skip-build -Xswiftc -enable-testing --disable-swift-testing 2>&1 | tee "$log" || status=$?
 # A bounded fuzzing slice after the suite, when asked for (.ci/run asks):
 # FINCH_FUZZ_SECONDS per parser target (scripts/fuzz.sh); a crash fails the run.
