@@ -1,0 +1,93 @@
+import FinchCost
+
+/// Chooses an engine for a network and a device (Docs/offload.md §8): lane
+/// widths and geometry limits just large enough for every layer the engine
+/// can run, then the PE, SIMD and buffer depths (powers of two) with the most
+/// frames/s whose resources fit `budget` of the part, never leaving more
+/// layers to the CPU than the largest engine would. Ties go to fewer resources
+/// (the sum of the shares of the part used). Deterministic.
+public struct EngineSizeSolver: Sendable {
+  public var layers: [HardwareLayer]
+  public var part: Part
+  public var clockMHz: Double
+  public var bandwidthGBps: Double
+  /// Fraction of each of the part's resources the engine may use.
+  public var budget: Double
+  public var memoryWordBits: Int
+
+  public init(layers: [HardwareLayer], part: Part, clockMHz: Double, bandwidthGBps: Double, budget: Double = 0.8, memoryWordBits: Int = 64) {
+    (self.layers, self.part, self.clockMHz, self.bandwidthGBps, self.budget, self.memoryWordBits) = (
+      layers, part, clockMHz, bandwidthGBps, budget, memoryWordBits
+    )
+  }
+
+  /// A board's part, clock and bandwidth.
+  public init(layers: [HardwareLayer], board: Board, catalogue: DeviceCatalogue, budget: Double = 0.8) throws(FinchOffloadError) {
+    let part: Part
+    do { part = try catalogue.part(of: board) } catch { throw .layerFacts(error) }
+    self.init(layers: layers, part: part, clockMHz: board.clockMHz, bandwidthGBps: board.bandwidthGBps, budget: budget)
+  }
+
+  /// The chosen engine with its estimate and resources.
+  public struct Choice: Sendable {
+    public var engine: EngineConfiguration
+    public var schedule: Schedule
+    public var estimate: OffloadEstimate
+    public var resources: Resources
+  }
+
+  /// PE and SIMD candidates (powers of two).
+  public static let lanes = [1, 2, 4, 8, 16, 32, 64]
+  /// Weight buffer depth candidates.
+  public static let depths = (6...16).map { 1 << $0 }
+
+  public func solve() throws(FinchOffloadError) -> Choice {
+    guard budget > 0, budget <= 1 else { throw .noEngineFits("the budget must be in (0, 1], not \(budget)") }
+    let mvaus = layers.filter { $0.kind == .mvau }
+    let swus = layers.filter { $0.kind == .swu }
+    guard !mvaus.isEmpty else { throw .noEngineFits("the network has no MVAU layers") }
+    // Lane widths and limits that admit every layer of the engine's kinds.
+    let w = mvaus.map { $0.weightType == .bipolar ? 1 : $0.weightBits }.max() ?? 1
+    let engineInputs = mvaus.map(\.inputBits).filter { $0 <= 8 }
+    let a = min(8, max(engineInputs.max() ?? 1, mvaus.filter { $0.thresholds > 0 }.map(\.outputBits).max() ?? 1))
+    let t = min(32, (mvaus.map { $0.accumulatorRegisterBits }.max() ?? 2) + 1)
+    let k = min(15, max(1, swus.flatMap { $0.kernel + $0.stride }.max() ?? 1, layers.filter { $0.kind == .streamingMaxPool }.flatMap(\.kernel).max() ?? 1))
+    let size = min(4095, max(1, swus.flatMap(\.inputDims).max() ?? 1))
+    let channels = max(swus.map(\.channels).max() ?? 1, divUp(mvaus.map(\.mw).max() ?? 1, k * k))
+    let maxNF = mvaus.map(\.mh).max() ?? 1
+    let catalogueCapacity = Resources(lut: part.luts, ff: part.ffs, dsp: part.dsps, bram18: part.bram18, uram: part.uram, ebr: part.ebr4k)
+    func make(_ pe: Int, _ simd: Int, _ depth: Int) -> EngineConfiguration? {
+      try? EngineConfiguration(
+        pe: pe, simd: simd, weightBits: w, activationBits: a, thresholdBits: t, maxKernel: k, maxChannels: roundUp(channels, simd),
+        maxImageSize: size, weightDepth: depth, thresholdDepth: min(depth, roundUp(divUp(maxNF, pe), 1)), memoryWordBits: memoryWordBits)
+    }
+    func cost(_ r: Resources) -> Double {
+      func share(_ u: Int, _ c: Int) -> Double { u == 0 ? 0 : c == 0 ? 1e9 : Double(u) / Double(c) }
+      return share(r.lut, part.luts) + share(r.ff, part.ffs) + share(r.dsp, part.dsps) + share(r.bram18, part.bram18) + share(r.ebr, part.ebr4k)
+    }
+    // The fewest CPU layers any engine of these widths leaves.
+    guard let largest = make(1, 1, Self.depths.last ?? 65_536) else { throw .noEngineFits("no valid engine for these layers") }
+    let fewestCPU = try ScheduleCompiler(engine: largest).schedule(layers).cpuLayers.count
+    var best: Choice?
+    for pe in Self.lanes {
+      for simd in Self.lanes {
+        for depth in Self.depths {
+          guard let engine = make(pe, simd, depth) else { continue }
+          let resources = EngineResources.total(engine, on: part.family)
+          guard resources.fits(catalogueCapacity, fraction: budget) else { continue }
+          let schedule = try ScheduleCompiler(engine: engine).schedule(layers)
+          guard schedule.cpuLayers.count <= fewestCPU else { continue }
+          let estimate = try OffloadEstimate(schedule, clockMHz: clockMHz, bandwidthGBps: bandwidthGBps)
+          let choice = Choice(engine: engine, schedule: schedule, estimate: estimate, resources: resources)
+          if let b = best {
+            if estimate.cycles < b.estimate.cycles || (estimate.cycles == b.estimate.cycles && cost(resources) < cost(b.resources)) { best = choice }
+          } else {
+            best = choice
+          }
+        }
+      }
+    }
+    guard let best else { throw .noEngineFits("no engine of PE, SIMD in \(Self.lanes) fits \(Int(budget * 100))% of \(part.name)") }
+    return best
+  }
+}
