@@ -14,18 +14,29 @@ public struct EngineSizeSolver: Sendable {
   /// Fraction of each of the part's resources the engine may use.
   public var budget: Double
   public var memoryWordBits: Int
+  /// The activation lane width; nil: the widest any MVAU needs (up to 8).
+  /// Narrower lanes leave wider layers (an 8-bit first layer) to the CPU, as
+  /// QNN-MO-PYNQ does, and make the threshold buffer far smaller.
+  public var activationBits: Int?
 
-  public init(layers: [HardwareLayer], part: Part, clockMHz: Double, bandwidthGBps: Double, budget: Double = 0.8, memoryWordBits: Int = 64) {
+  public init(
+    layers: [HardwareLayer], part: Part, clockMHz: Double, bandwidthGBps: Double, budget: Double = 0.8, memoryWordBits: Int = 64,
+    activationBits: Int? = nil
+  ) {
     (self.layers, self.part, self.clockMHz, self.bandwidthGBps, self.budget, self.memoryWordBits) = (
       layers, part, clockMHz, bandwidthGBps, budget, memoryWordBits
     )
+    self.activationBits = activationBits
   }
 
   /// A board's part, clock and bandwidth.
-  public init(layers: [HardwareLayer], board: Board, catalogue: DeviceCatalogue, budget: Double = 0.8) throws(FinchOffloadError) {
+  public init(
+    layers: [HardwareLayer], board: Board, catalogue: DeviceCatalogue, budget: Double = 0.8, activationBits: Int? = nil
+  ) throws(FinchOffloadError) {
     let part: Part
     do { part = try catalogue.part(of: board) } catch { throw .layerFacts(error) }
-    self.init(layers: layers, part: part, clockMHz: board.clockMHz, bandwidthGBps: board.bandwidthGBps, budget: budget)
+    self.init(
+      layers: layers, part: part, clockMHz: board.clockMHz, bandwidthGBps: board.bandwidthGBps, budget: budget, activationBits: activationBits)
   }
 
   /// The chosen engine with its estimate and resources.
@@ -49,7 +60,7 @@ public struct EngineSizeSolver: Sendable {
     // Lane widths and limits that admit every layer of the engine's kinds.
     let w = mvaus.map { $0.weightType == .bipolar ? 1 : $0.weightBits }.max() ?? 1
     let engineInputs = mvaus.map(\.inputBits).filter { $0 <= 8 }
-    let a = min(8, max(engineInputs.max() ?? 1, mvaus.filter { $0.thresholds > 0 }.map(\.outputBits).max() ?? 1))
+    let a = activationBits ?? min(8, max(engineInputs.max() ?? 1, mvaus.filter { $0.thresholds > 0 }.map(\.outputBits).max() ?? 1))
     let t = min(32, (mvaus.map { $0.accumulatorRegisterBits }.max() ?? 2) + 1)
     let k = min(15, max(1, swus.flatMap { $0.kernel + $0.stride }.max() ?? 1, layers.filter { $0.kind == .streamingMaxPool }.flatMap(\.kernel).max() ?? 1))
     let size = min(4095, max(1, swus.flatMap(\.inputDims).max() ?? 1))
