@@ -21,24 +21,27 @@ public struct MemoryImage: Sendable, Equatable {
     let e = schedule.engine
     var bytes = [UInt8](repeating: 0, count: schedule.memory.imageBytes)
     let byName = Dictionary(layers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-    var padded: [String: HardwareLayer] = [:]
+    // Each layer packed once (its tiles are slices of it).
+    var packed: [String: (weights: [BitWord], thresholds: [BitWord])] = [:]
+    let folding = LayerFolding(pe: e.pe, simd: e.simd)
     for call in schedule.calls {
       guard let mvau = byName[call.mvau], mvau.kind == .mvau else { throw .invalidSchedule("call \(call.index) names MVAU '\(call.mvau)', which the layer list lacks") }
-      let kernel = Int(call[.kernel] ?? 0x101)
-      let area = (kernel & 0xFF) * (kernel >> 8)
-      let layer: HardwareLayer
-      if let known = padded[mvau.name] {
-        layer = known
+      let memories: (weights: [BitWord], thresholds: [BitWord])
+      if let known = packed[mvau.name] {
+        memories = known
       } else {
-        layer = try Self.padded(mvau, kernelArea: area, inChannels: Int(call[.inChannels] ?? 0), engine: e)
-        padded[mvau.name] = layer
+        let kernel = Int(call[.kernel] ?? 0x101)
+        let layer = try Self.padded(mvau, kernelArea: (kernel & 0xFF) * (kernel >> 8), inChannels: Int(call[.inChannels] ?? 0), engine: e)
+        memories = (layer.weightMemory(folding, laneBits: e.weightBits), layer.thresholdMemory(folding, fieldBits: e.thresholdBits))
+        packed[mvau.name] = memories
       }
-      let folding = LayerFolding(pe: e.pe, simd: e.simd)
       let n0 = call.firstChannel / e.pe
-      let weights = layer.weightMemory(folding, laneBits: e.weightBits)[(n0 * call.simdFolds)..<((n0 + call.peGroups) * call.simdFolds)]
-      try Self.write(weights, wordsEach: e.memoryWordsPerWeightWord, at: Int(call[.weightAddress] ?? 0), engine: e, into: &bytes)
+      let words = (n0 * call.simdFolds)..<((n0 + call.peGroups) * call.simdFolds)
+      guard words.upperBound <= memories.weights.count else { throw .invalidSchedule("call \(call.index) reaches past the weights of '\(mvau.name)'") }
+      try Self.write(memories.weights[words], wordsEach: e.memoryWordsPerWeightWord, at: Int(call[.weightAddress] ?? 0), engine: e, into: &bytes)
       if call.thresholdWords > 0 {
-        let thresholds = layer.thresholdMemory(folding, fieldBits: e.thresholdBits)[n0..<(n0 + call.peGroups)]
+        guard n0 + call.peGroups <= memories.thresholds.count else { throw .invalidSchedule("call \(call.index) reaches past the thresholds of '\(mvau.name)'") }
+        let thresholds = memories.thresholds[n0..<(n0 + call.peGroups)]
         try Self.write(thresholds, wordsEach: e.memoryWordsPerThresholdWord, at: Int(call[.thresholdAddress] ?? 0), engine: e, into: &bytes)
       }
     }
