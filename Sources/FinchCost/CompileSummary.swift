@@ -61,8 +61,7 @@ extension CompileSummary.Layer {
       attributes = ["MW": [l.mw], "MH": [l.mh], "input_vectors": [l.vectors]]
       weightType = l.weightType.finnName
       xnor = l.xnor
-      accumulatorType = DataType.smallestInteger(
-        min: Double(l.accumulatorRange.lowerBound), max: Double(l.accumulatorRange.upperBound)).finnName
+      accumulatorType = l.accumulatorType.finnName
     case .swu:
       attributes = [
         "K": l.kernel, "stride": l.stride, "pad": l.pads, "dilation": l.dilation,

@@ -30,7 +30,7 @@ extension HardwareLayer {
         else { throw fail("the accumulator of \(input.dataType) inputs over \(l.mw) columns exceeds 53 bits") }
         l.accumulatorRange = Int64(range.min)...Int64(range.max)
       }
-      l.accumulatorBits = bits(Double(l.accumulatorRange.lowerBound), Double(l.accumulatorRange.upperBound))
+      l.accumulatorBits = l.accumulatorType.bitWidth
       if node.inputs.count > 2 {
         guard let t = graph.initializers[node.inputs[2]], t.shape.rank == 2, t.shape[0] == l.mh, t.shape[1] >= 1 else {
           throw fail("thresholds must be a constant [\(l.mh), B] tensor with B >= 1")

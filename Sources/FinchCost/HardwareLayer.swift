@@ -100,6 +100,11 @@ public struct HardwareLayer: Sendable, Equatable {
     }
   }
 
+  /// The smallest integer type holding ``accumulatorRange``.
+  public var accumulatorType: DataType {
+    .smallestInteger(min: Double(accumulatorRange.lowerBound), max: Double(accumulatorRange.upperBound))
+  }
+
   /// Bits of the smallest two's complement register holding ``accumulatorRange`` (at least 2).
   public var accumulatorRegisterBits: Int { signedBits(accumulatorRange) }
 

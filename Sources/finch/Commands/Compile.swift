@@ -34,6 +34,9 @@ struct Compile: ParsableCommand {
   @Flag(help: "Print the graph after every pass.")
   var printAll = false
 
+  @Flag(help: "With --print-after/--print-all: print the exact IR (every constant; Finch's IR parser reads it back).")
+  var ir = false
+
   @Flag(help: "Keep float operations between hardware layers on the host instead of failing.")
   var allowHostOps = false
 
@@ -59,7 +62,9 @@ struct Compile: ParsableCommand {
       try OutputFolder.check(output, inputs: [model])
       let printed = Set(printAfter)
       let compilation = try Compilation(model: model, inputType: inputType.flatMap(DataType.init(finnName:))) { pass, graph in
-        if printAll || printed.contains(pass) { Finch.status("// after \(pass)\n\(graph.text)", toStandardError: json) }
+        if printAll || printed.contains(pass) {
+          Finch.status("// after \(pass)\n\(ir ? graph.fullText : graph.text)", toStandardError: json)
+        }
       }
       try compilation.requireLowered(allowHostOps: allowHostOps)
       try OutputFolder.write(to: output, command: "compile", version: Finch.version, inputs: [model]) { dir in

@@ -8,13 +8,25 @@ import Foundation
 struct Inspect: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Print a model's graph, datatypes, per-layer MACs and parameter bits.",
-    discussion: "With --json, print the same as one JSON object on stdout.")
+    discussion: """
+      The graph text shows constants of up to 16 values; --ir prints the exact IR instead (every \
+      constant, nothing else), which Finch's IR parser (Graph(parsing:)) reads back to the same graph. \
+      With --json, print the summary and the graph text as one JSON object on stdout.
+
+      Examples:
+        finch inspect model.onnx
+        finch inspect model.onnx --ir > model.ir
+        finch inspect model.onnx --json
+      """)
 
   @Argument(help: "The model (.onnx: QONNX, FINN-ONNX or ONNX QDQ).")
   var model: String
 
   @Flag(help: "Print one JSON object instead of text.")
   var json = false
+
+  @Flag(help: "Print the exact IR (every constant) instead of the readable text and table.")
+  var ir = false
 
   /// What `--json` prints: the summary's keys and the graph as text.
   struct Result: Encodable {
@@ -34,7 +46,8 @@ struct Inspect: ParsableCommand {
     try Finch.reportingErrors {
       let graph = try ONNXImporter.load(path: model)
       let summary = graph.summary
-      if json { return try JSONReport.print(Result(summary: summary, text: graph.text)) }
+      if json { return try JSONReport.print(Result(summary: summary, text: ir ? graph.fullText : graph.text)) }
+      if ir { return print(graph.fullText, terminator: "") }
       print(graph.text)
       print(TextReport.graphSummary(summary))
     }
