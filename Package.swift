@@ -34,7 +34,7 @@ let package = Package(
     // FinchCPU calls one only after CPUFeatures has found that ISA at run time.
     // Off x86_64 the target is empty and only the portable kernels exist.
     .target(name: "CFinchCPUKernels"),
-    .target(name: "FinchOffload", dependencies: ["FinchIR", "FinchCost"]),
+    .target(name: "FinchOffload", dependencies: ["FinchIR", "FinchCost", "FinchInterpreter"]),
     .target(name: "FinchRTL", dependencies: ["FinchIR", "FinchCost", "FinchInterpreter"], resources: [.copy("Resources/verilog")]),
     .target(
       name: "FinchONNX",
@@ -81,7 +81,7 @@ let package = Package(
     .testTarget(name: "FinchReportTests", dependencies: ["FinchReport", "FinchCost", "FinchTestSupport"]),
     .testTarget(name: "FinchRTLTests", dependencies: ["FinchRTL", "FinchPasses", "FinchInterpreter", "FinchTestSupport"]),
     .testTarget(name: "FinchCPUTests", dependencies: ["FinchCPU", "FinchInterpreter", "FinchPasses", "FinchONNX", "FinchTestSupport"]),
-    .testTarget(name: "FinchOffloadTests", dependencies: ["FinchOffload", "FinchCost", "FinchPasses", "FinchTestSupport"]),
+    .testTarget(name: "FinchOffloadTests", dependencies: ["FinchOffload", "FinchCost", "FinchInterpreter", "FinchPasses", "FinchTestSupport"]),
     .testTarget(name: "FinchDriverTests", dependencies: ["FinchDriver", "FinchCost", "FinchRTL", "FinchTestSupport"]),
     .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchCPU", "FinchTestSupport", "FinchFuzzSupport"]),
   ],
