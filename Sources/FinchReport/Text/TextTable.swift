@@ -11,7 +11,7 @@ public enum TextTable {
       row.enumerated().map { c, cell in
         let pad = String(repeating: " ", count: widths[c] - cell.count)
         return c < leftColumns ? cell + pad : pad + cell
-      }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+      }.joined(separator: "  ").trimmingTrailingSpaces
     }.joined(separator: "\n")
   }
 
@@ -21,5 +21,14 @@ public enum TextTable {
   /// `used` of `total` with its share in %.
   public static func share(_ used: Int, _ total: Int) -> String {
     total == 0 ? "\(used)/0" : "\(used)/\(total) (\(String(format: "%.1f", 100 * Double(used) / Double(total)))%)"
+  }
+}
+
+extension String {
+  /// The string without the spaces at its end (cheaper than a regular expression, which loads ICU).
+  fileprivate var trimmingTrailingSpaces: String {
+    var s = Substring(self)
+    while s.last == " " { s.removeLast() }
+    return String(s)
   }
 }
