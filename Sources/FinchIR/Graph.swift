@@ -8,12 +8,15 @@ public struct Node: Hashable, Sendable {
   public var inputs: [String]
   /// Output value names.
   public var outputs: [String]
+  /// Documentation carried from the model file to exports (ONNX `doc_string`).
+  public var docString: String
 
-  public init(name: String, op: Op, inputs: [String], outputs: [String]) {
+  public init(name: String, op: Op, inputs: [String], outputs: [String], docString: String = "") {
     self.name = name
     self.op = op
     self.inputs = inputs
     self.outputs = outputs
+    self.docString = docString
   }
 }
 
@@ -56,6 +59,10 @@ public struct Graph: Equatable, Sendable {
   public var initializers: [String: Tensor]
   /// Types of values; graph inputs must have one before inference.
   public var types: [String: ValueType]
+  /// The model's documentation and metadata, carried from the model file to
+  /// exports (ONNX `doc_string` and `metadata_props`).
+  public var docString = ""
+  public var metadata: [String: String] = [:]
 
   public init(name: String, inputs: [String], outputs: [String], nodes: [Node], initializers: [String: Tensor], types: [String: ValueType]) {
     self.name = name

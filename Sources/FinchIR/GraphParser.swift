@@ -127,6 +127,13 @@ private struct IRParser {
     return String(decoding: bytes[start..<i], as: UTF8.self)
   }
 
+  /// A quoted string (documentation, metadata).
+  mutating func string(_ what: String) throws(IRError) -> String {
+    skipSpaces()
+    guard current == UInt8(ascii: "\"") else { throw error("expected \(what) in double quotes\(found)") }
+    return try quoted()
+  }
+
   mutating func quoted() throws(IRError) -> String {
     let startColumn = column
     i += 1
@@ -263,6 +270,11 @@ private struct IRParser {
       skipSpaces()
       let keyword = current != UInt8(ascii: "=") && !quotedFirst ? first : ""
       switch keyword {
+      case "doc":
+        g.docString = try string("the graph's documentation")
+      case "metadata":
+        let key = try string("a metadata key")
+        g.metadata[key] = try string("the value of metadata '\(key)'")
       case "input", "output", "const":
         let value = try operand()
         guard !value.name.isEmpty else { throw error("expected a value name", column: value.column) }
@@ -378,7 +390,8 @@ private struct IRParser {
     try expect("->", "'->' and the outputs of '\(name)'")
     var outputs: [Use] = []
     repeat { outputs.append(try operand()) } while take(",")
-    return (Node(name: name, op: op, inputs: inputs, outputs: outputs.map(\.name)), outputs)
+    let doc = take("doc") ? try string("the node's documentation") : ""
+    return (Node(name: name, op: op, inputs: inputs, outputs: outputs.map(\.name), docString: doc), outputs)
   }
 }
 

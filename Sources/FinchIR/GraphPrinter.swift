@@ -30,6 +30,8 @@ extension Graph {
       name.isEmpty ? "_" : "\(IRText.name(name)): \(type(of: name).map(\.description) ?? "?")"
     }
     var out = "graph \(IRText.name(name))\n"
+    if !docString.isEmpty { out += "  doc \(IRText.quoted(docString))\n" }
+    for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { out += "  metadata \(IRText.quoted(key)) \(IRText.quoted(value))\n" }
     for name in inputs { out += "  input \(typed(name))\n" }
     var seen = Set<String>()
     let used = nodes.flatMap(\.inputs).filter { initializers[$0] != nil && seen.insert($0).inserted }
@@ -42,7 +44,9 @@ extension Graph {
       let attributes = node.op.attributes
       out += "  \(IRText.name(node.name)) = \(node.op.typeName)"
       if !attributes.isEmpty { out += "{" + attributes.map { "\($0.name)=\($0.value)" }.joined(separator: ", ") + "}" }
-      out += "(\(node.inputs.map(typed).joined(separator: ", "))) -> \(node.outputs.map(typed).joined(separator: ", "))\n"
+      out += "(\(node.inputs.map(typed).joined(separator: ", "))) -> \(node.outputs.map(typed).joined(separator: ", "))"
+      if !node.docString.isEmpty { out += " doc \(IRText.quoted(node.docString))" }
+      out += "\n"
     }
     for name in outputs { out += "  output \(typed(name))\n" }
     return out

@@ -36,7 +36,13 @@ public enum ONNXExporter {
     model.irVersion = 8
     model.producerName = "finch"
     model.producerVersion = FinchVersion.current
-    model.docString = "Written by Finch \(FinchVersion.current) from graph '\(graph.name)'."
+    // The model's own documentation and metadata; producer name and version say Finch wrote it.
+    model.docString = graph.docString
+    model.metadataProps = graph.metadata.sorted { $0.key < $1.key }.map { key, value in
+      var entry = Onnx_StringStringEntryProto()
+      (entry.key, entry.value) = (key, value)
+      return entry
+    }
     var writer = GraphWriter(graph: graph, file: file)
     model.graph = try writer.proto()
     model.opsetImport = opsets(of: model.graph)
@@ -160,6 +166,7 @@ private struct GraphWriter {
   mutating func node(_ node: Node) throws(ONNXError) -> Onnx_NodeProto {
     var proto = Onnx_NodeProto()
     proto.name = node.name
+    proto.docString = node.docString
     proto.opType = node.op.typeName
     if OpMapper.customOps.contains(proto.opType) { proto.domain = ONNXExporter.customDomain }
     if node.op.isHardwareLayer { proto.domain = OpMapper.hardwareDomain }

@@ -45,7 +45,10 @@ public enum ONNXImporter {
     }
     let opset = model.opsetImport.first { $0.domain.isEmpty || $0.domain == "ai.onnx" }.map { Int($0.version) } ?? 13
     var builder = GraphBuilder(file: file, opset: opset)
-    return try builder.build(model.graph)
+    var graph = try builder.build(model.graph)
+    graph.docString = model.docString.isEmpty ? model.graph.docString : model.docString
+    graph.metadata = Dictionary(model.metadataProps.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+    return graph
   }
 }
 
@@ -204,7 +207,7 @@ struct GraphBuilder {
       return
     case .op(let op, let inputs, let extra):
       for (k, t) in extra { graph.addConstant(k, t) }
-      node = Node(name: name, op: op, inputs: inputs, outputs: proto.output)
+      node = Node(name: name, op: op, inputs: inputs, outputs: proto.output, docString: proto.docString)
     }
     let infos: [InputInfo?] = node.inputs.map { n in
       guard !n.isEmpty, let t = graph.type(of: n) else { return nil }
