@@ -39,7 +39,7 @@ public enum EngineRegister: String, Sendable, Codable, CaseIterable {
   case pool
   /// Pooled output height (15:0) and width (31:16).
   case poolOutDim = "pool_out_dim"
-  /// Output level `out_scale·count + out_bias` (two's complement).
+  /// Output level `out_scale·count + out_bias`, or without thresholds `out_scale·acc + out_bias` (two's complement).
   case outScale = "out_scale"
   case outBias = "out_bias"
   /// Byte addresses (added to the runtime's base address) and lengths in memory words.
@@ -49,6 +49,9 @@ public enum EngineRegister: String, Sendable, Codable, CaseIterable {
   case weightWords = "weight_words"
   case thresholdAddress = "threshold_address"
   case thresholdWords = "threshold_words"
+  /// Channels of a padded position that hold `pad_value`: the input's real
+  /// channels; its padded channels hold 0 there too, so they add nothing.
+  case padChannels = "pad_channels"
 
   /// Byte offset of the register.
   public var offset: Int { 4 * (Self.allCases.firstIndex(of: self) ?? 0) }

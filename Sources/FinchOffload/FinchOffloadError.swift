@@ -18,6 +18,8 @@ public enum FinchOffloadError: Error, Sendable, Equatable, CustomStringConvertib
   case invalidSchedule(String)
   /// No engine size fits the budget.
   case noEngineFits(String)
+  /// Running a schedule failed: a call the engine cannot execute, memory out of range, a host step that failed.
+  case run(String)
 
   public var description: String {
     switch self {
@@ -28,6 +30,7 @@ public enum FinchOffloadError: Error, Sendable, Equatable, CustomStringConvertib
     case .layerFacts(let error): return error.description
     case .invalidSchedule(let reason): return "schedule: \(reason)"
     case .noEngineFits(let reason): return "no offload engine fits: \(reason)"
+    case .run(let reason): return "offload run: \(reason)"
     }
   }
 }

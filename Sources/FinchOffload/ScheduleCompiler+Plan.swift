@@ -59,6 +59,10 @@ extension ScheduleCompiler {
       guard cinP <= e.maxChannels else { throw exceed(window, "input channels", cinP, "exceed the engine's max_channels \(e.maxChannels)") }
     }
     try checkTypes(mvau, exceed)
+    // The engine reads activation-lane records; an accumulator output (threshold_bits lanes) goes on through the CPU.
+    guard input.elementBits == e.activationBits else {
+      throw exceed(window, "input element bits", input.elementBits, "differ from the engine's activation_bits \(e.activationBits) (the records before it hold accumulators)")
+    }
     if let pool {
       guard max(pool.kernel[0], pool.kernel[1]) <= e.maxKernel, max(pool.stride[0], pool.stride[1]) <= e.maxKernel else {
         throw exceed(pool, "pool kernel", max(pool.kernel.max() ?? 1, pool.stride.max() ?? 1), "exceeds the engine's max_kernel \(e.maxKernel)")
@@ -97,7 +101,11 @@ extension ScheduleCompiler {
     if mvau.signedInput { mode.insert(.signedInputs) }
     if !thresholded || (mvau.outputType.isSigned && mvau.outputType != .bipolar) { mode.insert(.signedOutputs) }
     if thresholded { mode.insert(.thresholds) }
-    let (scale, bias) = mvau.outputType == .bipolar ? (1, 0) : (mvau.outScale, mvau.outBias)
+    // Thresholded: level `scale·count + bias` (bipolar outputs as their 1/0 encoding).
+    // Without thresholds the engine writes `scale·acc + bias`: the accumulator itself, or for
+    // XNOR the bipolar dot product `2·popcount − MW` the MVAU defines (padded lanes add nothing).
+    let (scale, bias) =
+      thresholded ? (mvau.outputType == .bipolar ? (1, 0) : (mvau.outScale, mvau.outBias)) : (mvau.xnor ? (2, -mvau.mw) : (1, 0))
     let laneType: DataType = mvau.signedInput ? .int(e.activationBits) : mvau.inputType
     let padCode = StreamFormat(dataType: laneType, elementsPerWord: 1).encode(padValue)
     let calls = (0..<tiles).map { t -> EngineCall in
@@ -114,7 +122,7 @@ extension ScheduleCompiler {
         (.poolOutDim, pool.map { $0.outputDims[0] | $0.outputDims[1] << 16 } ?? 0),
         (.outScale, scale), (.outBias, bias), (.inputAddress, 0), (.outputAddress, 0), (.weightAddress, 0),
         (.weightWords, groups * sf * e.memoryWordsPerWeightWord), (.thresholdAddress, 0),
-        (.thresholdWords, thresholded ? groups * e.memoryWordsPerThresholdWord : 0),
+        (.thresholdWords, thresholded ? groups * e.memoryWordsPerThresholdWord : 0), (.padChannels, cin),
       ]
       return EngineCall(
         index: firstCall + t, layers: [swu, mvau, pool].compactMap { $0?.name }, mvau: mvau.name, tile: t, tiles: tiles, firstChannel: first,

@@ -1,0 +1,106 @@
+import FinchCost
+import FinchIR
+import FinchInterpreter
+import FinchOffload
+import FinchTestSupport
+import XCTest
+
+/// Engine calls the fixtures do not make, on random hardware-layer graphs:
+/// padding on any side with any pad value of the input type, strides 1–3,
+/// max-pools whose windows overlap (2×2 stride 1, 3×3 stride 2, ...), a
+/// second convolution reading the first one's records, signed and unsigned
+/// thresholded outputs, raw accumulators (pooled, and passed to the CPU),
+/// label select on the CPU; two engines, one that tiles output channels.
+final class EngineModelTests: XCTestCase {
+  private static func value(_ t: DataType, _ rng: inout SplitMix64) -> Float {
+    t == .bipolar ? rng.pick([-1, 1]) : Float(rng.int(Int(t.min)...Int(t.max)))
+  }
+
+  /// Appends SWU + MVAU (+ max-pool) reading `x` (`[1, h, w, c]` of `inType`); returns the output value.
+  private static func conv(_ g: inout Graph, _ x: String, _ i: Int, xnor: Bool, _ rng: inout SplitMix64) throws -> String {
+    let type = try XCTUnwrap(g.type(of: x))
+    let (h, w, c, inType) = (type.shape[1], type.shape[2], type.shape[3], type.dataType)
+    let k = [rng.int(1...min(3, h)), rng.int(1...min(3, w))]
+    let pads = [rng.int(0...k[0] - 1), rng.int(0...k[1] - 1), rng.int(0...k[0] - 1), rng.int(0...k[1] - 1)]
+    let strides = [rng.int(1...3), rng.int(1...3)]
+    let swu = SWU(kernel: k, strides: strides, pads: pads, dilations: [1, 1], padValue: value(inType, &rng))
+    g.nodes.append(Node(name: "swu\(i)", op: .swu(swu), inputs: [x], outputs: ["win\(i)"]))
+    let (mw, mh) = (k[0] * k[1] * c, rng.pick([1, 5, 8, 13, 20]))
+    let weightType: DataType = xnor ? .bipolar : rng.pick([.bipolar, .int(2), .int(4)])
+    g.initializers["w\(i)"] = Tensor(shape: [mw, mh], floats: (0..<(mw * mh)).map { _ in value(weightType, &rng) })
+    g.types["w\(i)"] = ValueType(shape: [mw, mh], dataType: weightType)
+    var inputs = ["win\(i)", "w\(i)"], m = MVAU(xnor: xnor)
+    if rng.chance(0.75) {
+      let steps = rng.pick([1, 3, 7, 15])
+      let bound = Double(mw) * max(abs(inType.min), inType.max)
+      g.initializers["t\(i)"] = Tensor(shape: [mh, steps], floats: (0..<(mh * steps)).map { _ in Float(rng.int(-Int(bound)...Int(bound))) })
+      inputs.append("t\(i)")
+      let bias = rng.chance(0.5) ? 0 : -(steps / 2) - 1
+      m = MVAU(xnor: xnor, outScale: 1, outBias: bias, outType: .smallestInteger(min: Double(bias), max: Double(bias + steps)))
+    }
+    g.nodes.append(Node(name: "mvau\(i)", op: .mvau(m), inputs: inputs, outputs: ["y\(i)"]))
+    try g.inferTypes()
+    let y = try XCTUnwrap(g.type(of: "y\(i)")).shape
+    guard rng.chance(0.7) else { return "y\(i)" }
+    let pk = [rng.int(1...min(3, y[1])), rng.int(1...min(3, y[2]))]
+    let ps = [rng.int(1...pk[0]), rng.int(1...pk[1])]
+    g.nodes.append(Node(name: "pool\(i)", op: .streamingMaxPool(kernel: pk, strides: ps), inputs: ["y\(i)"], outputs: ["p\(i)"]))
+    try g.inferTypes()
+    return "p\(i)"
+  }
+
+  func testRandomConvolutionsMatchInterpreter() throws {
+    let engines = [
+      try EngineConfiguration(
+        pe: 4, simd: 8, weightBits: 4, activationBits: 4, thresholdBits: 24, maxKernel: 3, maxChannels: 128, maxImageSize: 16,
+        weightDepth: 128, thresholdDepth: 4),
+      try EngineConfiguration(
+        pe: 3, simd: 2, weightBits: 4, activationBits: 8, thresholdBits: 20, maxKernel: 3, maxChannels: 128, maxImageSize: 16,
+        weightDepth: 4096, thresholdDepth: 256, memoryWordBits: 32),
+    ]
+    var rng = SplitMix64(seed: 13)
+    var (calls, tiled, pooled, padded, overlapping) = (0, 0, 0, 0, 0)
+    for trial in 0..<40 {
+      let xnor = trial % 3 == 0
+      let inType: DataType = xnor ? .bipolar : rng.pick([.bipolar, .binary, .int(2), .uint(3), .int(4)])
+      var g = Graph(name: "conv\(trial)", inputs: ["x"], outputs: [], nodes: [], initializers: [:], types: [:])
+      g.types["x"] = ValueType(shape: [1, rng.int(3...9), rng.int(3...9), rng.pick([1, 3, 5, 8, 17])], dataType: inType)
+      var last = try Self.conv(&g, "x", 0, xnor: xnor, &rng)
+      if let t = g.type(of: last), t.dataType.bitWidth <= 4, t.shape[1] >= 1, rng.chance(0.6) {
+        last = try Self.conv(&g, last, 1, xnor: xnor && t.dataType == .bipolar, &rng)
+      }
+      if rng.chance(0.3) {
+        g.nodes.append(Node(name: "select", op: .labelSelect(k: 1), inputs: [last], outputs: ["labels"]))
+        last = "labels"
+      }
+      g.outputs = [last]
+      try g.inferTypes()
+      try g.verify()
+      let samples = RandomQNN.inputs(for: g, samples: 3, seed: UInt64(trial))
+      let interpreter = Interpreter(graph: g)
+      for (e, engine) in engines.enumerated() {
+        let label = "trial \(trial) engine \(e)"
+        let schedule = try ScheduleCompiler(engine: engine).schedule(g)
+        let run = try OffloadRun(graph: g, schedule: schedule, image: try MemoryImage(schedule: schedule, layers: try HardwareLayer.layers(of: g)))
+        for (s, sample) in try Interpreter.split(samples, into: XCTUnwrap(g.types["x"]), name: "x").enumerated() {
+          let expected = try XCTUnwrap(interpreter.run(["x": sample])[last])
+          assertBitExact(try XCTUnwrap(run.run(sample: sample)[last]), expected, "\(label) sample \(s)\n\(g.text)")
+        }
+        calls += schedule.calls.count
+        tiled += schedule.calls.filter { $0.tiles > 1 }.count
+        for call in schedule.calls {
+          let (pool, pads) = (call[.pool] ?? 0, call[.pads] ?? 0)
+          if call.layers.count == 3 { pooled += 1 }
+          if pads != 0 { padded += 1 }
+          if pool != 0, (pool & 0xFF) > (pool >> 16 & 0xFF) || (pool >> 8 & 0xFF) > (pool >> 24) { overlapping += 1 }
+        }
+      }
+    }
+    XCTAssertGreaterThan(calls, 60)
+    XCTAssertGreaterThan(tiled, 5)
+    XCTAssertGreaterThan(pooled, 10)
+    XCTAssertGreaterThan(padded, 20)
+    XCTAssertGreaterThan(overlapping, 5)
+    print("engine model: \(calls) calls, \(tiled) tiles, \(pooled) pooled (\(overlapping) overlapping), \(padded) padded")
+  }
+}

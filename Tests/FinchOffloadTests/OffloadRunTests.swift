@@ -1,0 +1,109 @@
+import FinchCost
+import FinchIR
+import FinchInterpreter
+import FinchOffload
+import FinchTestSupport
+import Foundation
+import XCTest
+
+/// The engine reference model against the interpreter: every fixture, the
+/// full-size CNV and random QNNs, compiled for several engines (some forcing
+/// output-channel tiling), run sample by sample through the schedule on the
+/// bytes of a simulated DRAM; outputs must be bit-identical, and each call
+/// must move and compute exactly what the schedule (and so the cost model) says.
+final class OffloadRunTests: XCTestCase {
+  /// Runs `samples` through `graph` compiled for `engine`; returns the number of calls that were tiles of a larger layer.
+  @discardableResult
+  private func assertRunsLikeInterpreter(
+    _ graph: Graph, _ engine: EngineConfiguration, samples: Tensor, _ label: String, file: StaticString = #filePath, line: UInt = #line
+  ) throws -> (tiled: Int, engineCalls: Int) {
+    let schedule = try ScheduleCompiler(engine: engine).schedule(graph)
+    let image = try MemoryImage(schedule: schedule, layers: try HardwareLayer.layers(of: graph))
+    let run = try OffloadRun(graph: graph, schedule: schedule, image: image)
+    let name = graph.inputs[0]
+    let interpreter = Interpreter(graph: graph)
+    for (i, sample) in try Interpreter.split(samples, into: XCTUnwrap(graph.types[name]), name: name).enumerated() {
+      let expected = try interpreter.run([name: sample])
+      let trace = try run.trace([name: sample])
+      for output in graph.outputs {
+        assertBitExact(try XCTUnwrap(trace.outputs[output]), try XCTUnwrap(expected[output]), "\(label) sample \(i) output \(output)", file: file, line: line)
+      }
+      XCTAssertEqual(trace.calls.count, schedule.calls.count, label, file: file, line: line)
+      for (call, activity) in zip(schedule.calls, trace.calls) {
+        let predicted = EngineModel.Activity(
+          computeCycles: call.peGroups * call.simdFolds * call.outputPixels, weightWords: call.weightWords, thresholdWords: call.thresholdWords,
+          readWords: call.readWords, writeWords: call.writeWords)
+        XCTAssertEqual(activity, predicted, "\(label) call \(call.index) (\(call.mvau) tile \(call.tile))", file: file, line: line)
+      }
+    }
+    return (schedule.calls.filter { $0.tiles > 1 }.count, schedule.calls.count)
+  }
+
+  /// The bundled fixtures on their 100 reference samples, each on an engine
+  /// that holds every layer whole and one that tiles output channels.
+  func testFixturesMatchInterpreter() throws {
+    let wide = try EngineConfiguration(
+      pe: 8, simd: 16, weightBits: 4, activationBits: 8, thresholdBits: 18, maxKernel: 3, maxChannels: 512, maxImageSize: 32,
+      weightDepth: 256, thresholdDepth: 4, memoryWordBits: 128)
+    let cases: [(String, [EngineConfiguration])] = [
+      ("tfc_w1a1", [try binaryEngine(), try binaryEngine(weightDepth: 256, thresholdDepth: 2)]),
+      ("tfc_w2a2", [try narrowEngine(), wide]),
+      ("cnv_w1a1_small", [try binaryEngine(), try binaryEngine(weightDepth: 64)]),
+    ]
+    for (name, engines) in cases {
+      let fixture = Fixture(name: name)
+      let graph = try compiled(try fixture.model())
+      var tiled = 0
+      for (i, engine) in engines.enumerated() {
+        tiled += try assertRunsLikeInterpreter(graph, engine, samples: try fixture.inputs(), "\(name) engine \(i)").tiled
+      }
+      XCTAssertGreaterThan(tiled, 0, "\(name): no engine tiled a layer")
+    }
+  }
+
+  /// The full-size BNN-PYNQ CNV (64-64-128-128-256-256 conv, 512-512 FC) on random inputs, whole and tiled.
+  func testFullSizeCNVMatchesInterpreter() throws {
+    let graph = try compiled(try BNNPynqCNV.make())
+    let samples = RandomQNN.inputs(for: graph, samples: 2, seed: 7)
+    let whole = try assertRunsLikeInterpreter(graph, try binaryEngine(), samples: samples, "CNV")
+    let tiles = try assertRunsLikeInterpreter(graph, try binaryEngine(weightDepth: 512, thresholdDepth: 8), samples: samples, "CNV tiled")
+    XCTAssertGreaterThan(tiles.tiled, whole.tiled)
+  }
+
+  /// Random QNNs (MLPs and CNNs, odd channel counts, 1–8-bit weights and
+  /// activations) on random inputs: on a 4-bit engine (the wider layers on
+  /// the CPU in between) and on an 8-bit one with odd PE and SIMD that tiles.
+  func testRandomQNNsMatchInterpreter() throws {
+    let engines = [
+      try EngineConfiguration(
+        pe: 4, simd: 8, weightBits: 4, activationBits: 4, thresholdBits: 24, maxKernel: 5, maxChannels: 256, maxImageSize: 64,
+        weightDepth: 128, thresholdDepth: 4),
+      try EngineConfiguration(
+        pe: 3, simd: 5, weightBits: 8, activationBits: 8, thresholdBits: 32, maxKernel: 15, maxChannels: 255, maxImageSize: 64,
+        weightDepth: 256, thresholdDepth: 8, memoryWordBits: 32),
+    ]
+    var (networks, engineCalls, tiled) = (0, 0, 0)
+    for seed in UInt64(1)...60 {
+      let graph: Graph
+      do { graph = try compiled(RandomQNN.make(seed: seed)) } catch { continue }
+      guard HardwarePartition(graph).unlowered.isEmpty, (try? HardwareLayer.layers(of: graph))?.isEmpty == false else { continue }
+      let samples = RandomQNN.inputs(for: graph, samples: 4, seed: seed)
+      for (i, engine) in engines.enumerated() {
+        let counts = try assertRunsLikeInterpreter(graph, engine, samples: samples, "seed \(seed) engine \(i)")
+        (engineCalls, tiled) = (engineCalls + counts.engineCalls, tiled + counts.tiled)
+      }
+      networks += 1
+    }
+    XCTAssertGreaterThan(networks, 40)
+    XCTAssertGreaterThan(engineCalls, 150, "random QNNs hardly reached the engine")
+    XCTAssertGreaterThan(tiled, 10, "random QNNs were hardly tiled")
+    print("random QNNs: \(networks) networks, \(engineCalls) engine calls, \(tiled) of them tiles")
+  }
+}
+
+/// A 2-bit engine: PE 4, SIMD 8, 2-bit weights, 2-bit activations (3 thresholds), 32-bit memory words.
+func narrowEngine() throws -> EngineConfiguration {
+  try EngineConfiguration(
+    pe: 4, simd: 8, weightBits: 2, activationBits: 2, thresholdBits: 16, maxKernel: 3, maxChannels: 1024, maxImageSize: 32,
+    weightDepth: 65536, thresholdDepth: 1024, memoryWordBits: 32)
+}
