@@ -26,6 +26,13 @@ public struct EngineModel: Sendable {
       (self.computeCycles, self.weightWords, self.thresholdWords) = (computeCycles, weightWords, thresholdWords)
       (self.readWords, self.writeWords) = (readWords, writeWords)
     }
+
+    /// What the schedule says `call` will do: its PE groups × SIMD folds × output pixels and its words.
+    public init(predicting call: EngineCall) {
+      self.init(
+        computeCycles: call.peGroups * call.simdFolds * call.outputPixels, weightWords: call.weightWords, thresholdWords: call.thresholdWords,
+        readWords: call.readWords, writeWords: call.writeWords)
+    }
   }
 
   /// Runs the call whose registers are `registers` (addresses relative to memory's base 0).

@@ -52,17 +52,23 @@ public struct OffloadEstimate: Sendable, Codable, Equatable {
     case latencyMs = "latency_ms"
   }
 
-  /// Estimates `schedule` at `clockMHz` with `bandwidthGBps` of memory bandwidth.
-  public init(_ schedule: Schedule, clockMHz: Double, bandwidthGBps: Double) throws(FinchOffloadError) {
+  /// Estimates `schedule` at `clockMHz` with `bandwidthGBps` of memory bandwidth;
+  /// with `measured` (one activity per call, from ``EngineModel``), from what the
+  /// calls did rather than from what the schedule says they will do.
+  public init(_ schedule: Schedule, clockMHz: Double, bandwidthGBps: Double, measured: [EngineModel.Activity]? = nil) throws(FinchOffloadError) {
     do { try TargetLimits.checkClock(clockMHz) } catch { throw .invalidSchedule(error.description) }
     guard bandwidthGBps > 0, bandwidthGBps.isFinite else { throw .invalidSchedule("the memory bandwidth must be positive, not \(bandwidthGBps) GB/s") }
     let wordBytes = schedule.engine.memoryWordBytes
     let perCycle = min(Double(wordBytes), bandwidthGBps * 1e3 / clockMHz)
     func portCycles(_ words: Int) -> Int { Int((Double(words * wordBytes) / perCycle).rounded(.up)) }
-    calls = schedule.calls.map { c in
-      let compute = c.peGroups * c.simdFolds * c.outputPixels
-      let load = portCycles(c.weightWords + c.thresholdWords)
-      let activations = portCycles(c.readWords + c.writeWords)
+    let activities = measured ?? schedule.calls.map(EngineModel.Activity.init(predicting:))
+    guard activities.count == schedule.calls.count else {
+      throw .invalidSchedule("\(activities.count) measured calls for a schedule of \(schedule.calls.count)")
+    }
+    calls = zip(schedule.calls, activities).map { c, a in
+      let compute = a.computeCycles
+      let load = portCycles(a.weightWords + a.thresholdWords)
+      let activations = portCycles(a.readWords + a.writeWords)
       return Call(
         index: c.index, mvau: c.mvau, tile: c.tile, computeCycles: compute, loadCycles: load, activationCycles: activations,
         cycles: Self.overheadCycles + load + max(compute, activations))
@@ -71,7 +77,7 @@ public struct OffloadEstimate: Sendable, Codable, Equatable {
     cycles = calls.reduce(0) { $0 + $1.cycles }
     computeCycles = calls.reduce(0) { $0 + $1.computeCycles }
     loadCycles = calls.reduce(0) { $0 + $1.loadCycles }
-    bytes = schedule.calls.reduce(0) { $0 + ($1.weightWords + $1.thresholdWords + $1.readWords + $1.writeWords) * wordBytes }
+    bytes = activities.reduce(0) { $0 + ($1.weightWords + $1.thresholdWords + $1.readWords + $1.writeWords) * wordBytes }
     fps = cycles == 0 ? 0 : clockMHz * 1e6 / Double(cycles)
     latencyMs = Double(cycles) / (clockMHz * 1e3)
   }

@@ -77,18 +77,10 @@ final class EngineModelTests: XCTestCase {
       try g.inferTypes()
       try g.verify()
       let samples = RandomQNN.inputs(for: g, samples: 3, seed: UInt64(trial))
-      let interpreter = Interpreter(graph: g)
       for (e, engine) in engines.enumerated() {
-        let label = "trial \(trial) engine \(e)"
-        let schedule = try ScheduleCompiler(engine: engine).schedule(g)
-        let run = try OffloadRun(graph: g, schedule: schedule, image: try MemoryImage(schedule: schedule, layers: try HardwareLayer.layers(of: g)))
-        for (s, sample) in try Interpreter.split(samples, into: XCTUnwrap(g.types["x"]), name: "x").enumerated() {
-          let expected = try XCTUnwrap(interpreter.run(["x": sample])[last])
-          assertBitExact(try XCTUnwrap(run.run(sample: sample)[last]), expected, "\(label) sample \(s)\n\(g.text)")
-        }
-        calls += schedule.calls.count
-        tiled += schedule.calls.filter { $0.tiles > 1 }.count
-        for call in schedule.calls {
+        let counts = try assertRunsLikeInterpreter(g, engine, samples: samples, "trial \(trial) engine \(e)\n\(g.text)", printCycles: false)
+        (calls, tiled) = (calls + counts.engineCalls, tiled + counts.tiled)
+        for call in try ScheduleCompiler(engine: engine).schedule(g).calls {
           let (pool, pads) = (call[.pool] ?? 0, call[.pads] ?? 0)
           if call.layers.count == 3 { pooled += 1 }
           if pads != 0 { padded += 1 }

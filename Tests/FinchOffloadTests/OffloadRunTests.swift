@@ -12,33 +12,6 @@ import XCTest
 /// bytes of a simulated DRAM; outputs must be bit-identical, and each call
 /// must move and compute exactly what the schedule (and so the cost model) says.
 final class OffloadRunTests: XCTestCase {
-  /// Runs `samples` through `graph` compiled for `engine`; returns the number of calls that were tiles of a larger layer.
-  @discardableResult
-  private func assertRunsLikeInterpreter(
-    _ graph: Graph, _ engine: EngineConfiguration, samples: Tensor, _ label: String, file: StaticString = #filePath, line: UInt = #line
-  ) throws -> (tiled: Int, engineCalls: Int) {
-    let schedule = try ScheduleCompiler(engine: engine).schedule(graph)
-    let image = try MemoryImage(schedule: schedule, layers: try HardwareLayer.layers(of: graph))
-    let run = try OffloadRun(graph: graph, schedule: schedule, image: image)
-    let name = graph.inputs[0]
-    let interpreter = Interpreter(graph: graph)
-    for (i, sample) in try Interpreter.split(samples, into: XCTUnwrap(graph.types[name]), name: name).enumerated() {
-      let expected = try interpreter.run([name: sample])
-      let trace = try run.trace([name: sample])
-      for output in graph.outputs {
-        assertBitExact(try XCTUnwrap(trace.outputs[output]), try XCTUnwrap(expected[output]), "\(label) sample \(i) output \(output)", file: file, line: line)
-      }
-      XCTAssertEqual(trace.calls.count, schedule.calls.count, label, file: file, line: line)
-      for (call, activity) in zip(schedule.calls, trace.calls) {
-        let predicted = EngineModel.Activity(
-          computeCycles: call.peGroups * call.simdFolds * call.outputPixels, weightWords: call.weightWords, thresholdWords: call.thresholdWords,
-          readWords: call.readWords, writeWords: call.writeWords)
-        XCTAssertEqual(activity, predicted, "\(label) call \(call.index) (\(call.mvau) tile \(call.tile))", file: file, line: line)
-      }
-    }
-    return (schedule.calls.filter { $0.tiles > 1 }.count, schedule.calls.count)
-  }
-
   /// The bundled fixtures on their 100 reference samples, each on an engine
   /// that holds every layer whole and one that tiles output channels.
   func testFixturesMatchInterpreter() throws {
@@ -89,7 +62,7 @@ final class OffloadRunTests: XCTestCase {
       guard HardwarePartition(graph).unlowered.isEmpty, (try? HardwareLayer.layers(of: graph))?.isEmpty == false else { continue }
       let samples = RandomQNN.inputs(for: graph, samples: 4, seed: seed)
       for (i, engine) in engines.enumerated() {
-        let counts = try assertRunsLikeInterpreter(graph, engine, samples: samples, "seed \(seed) engine \(i)")
+        let counts = try assertRunsLikeInterpreter(graph, engine, samples: samples, "seed \(seed) engine \(i)", printCycles: false)
         (engineCalls, tiled) = (engineCalls + counts.engineCalls, tiled + counts.tiled)
       }
       networks += 1
@@ -106,4 +79,38 @@ func narrowEngine() throws -> EngineConfiguration {
   try EngineConfiguration(
     pe: 4, simd: 8, weightBits: 2, activationBits: 2, thresholdBits: 16, maxKernel: 3, maxChannels: 1024, maxImageSize: 32,
     weightDepth: 65536, thresholdDepth: 1024, memoryWordBits: 32)
+}
+
+/// Runs `samples` through `graph` compiled for `engine`; checks the outputs,
+/// each call's activity against the schedule and the frame's cycles from the
+/// model's counts against the cost model (printed); returns the number of
+/// calls that were tiles of a larger layer, and of all calls.
+@discardableResult
+func assertRunsLikeInterpreter(
+  _ graph: Graph, _ engine: EngineConfiguration, samples: Tensor, _ label: String, printCycles: Bool = true, file: StaticString = #filePath,
+  line: UInt = #line
+) throws -> (tiled: Int, engineCalls: Int) {
+  let schedule = try ScheduleCompiler(engine: engine).schedule(graph)
+  let image = try MemoryImage(schedule: schedule, layers: try HardwareLayer.layers(of: graph))
+  let run = try OffloadRun(graph: graph, schedule: schedule, image: image)
+  let name = graph.inputs[0]
+  let interpreter = Interpreter(graph: graph)
+  for (i, sample) in try Interpreter.split(samples, into: XCTUnwrap(graph.types[name]), name: name).enumerated() {
+    let expected = try interpreter.run([name: sample])
+    let trace = try run.trace([name: sample])
+    for output in graph.outputs {
+      assertBitExact(try XCTUnwrap(trace.outputs[output]), try XCTUnwrap(expected[output]), "\(label) sample \(i) output \(output)", file: file, line: line)
+    }
+    XCTAssertEqual(trace.calls.count, schedule.calls.count, label, file: file, line: line)
+    for (call, activity) in zip(schedule.calls, trace.calls) {
+      XCTAssertEqual(activity, EngineModel.Activity(predicting: call), "\(label) call \(call.index) (\(call.mvau) tile \(call.tile))", file: file, line: line)
+    }
+    if i == 0 {
+      let predicted = try OffloadEstimate(schedule, clockMHz: 100, bandwidthGBps: 1)
+      let measured = try OffloadEstimate(schedule, clockMHz: 100, bandwidthGBps: 1, measured: trace.calls)
+      XCTAssertEqual(measured, predicted, label, file: file, line: line)
+      if printCycles { print("\(label): \(schedule.calls.count) calls, model \(measured.cycles) cycles/frame, cost model \(predicted.cycles) (100 MHz, 1 GB/s)") }
+    }
+  }
+  return (schedule.calls.filter { $0.tiles > 1 }.count, schedule.calls.count)
 }
