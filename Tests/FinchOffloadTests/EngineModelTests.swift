@@ -1,6 +1,5 @@
 import FinchCost
 import FinchIR
-import FinchInterpreter
 import FinchOffload
 import FinchTestSupport
 import XCTest
@@ -94,5 +93,26 @@ final class EngineModelTests: XCTestCase {
     XCTAssertGreaterThan(padded, 20)
     XCTAssertGreaterThan(overlapping, 5)
     print("engine model: \(calls) calls, \(tiled) tiles, \(pooled) pooled (\(overlapping) overlapping), \(padded) padded")
+  }
+
+  /// A call the engine cannot execute is an error naming the register or the memory it would reach, never a trap.
+  func testBadCallsAreErrors() throws {
+    let graph = try compiled(try Fixture(name: "cnv_w1a1_small").model())
+    let schedule = try ScheduleCompiler(engine: try binaryEngine()).schedule(graph)
+    let image = try MemoryImage(schedule: schedule, layers: try HardwareLayer.layers(of: graph))
+    let model = EngineModel(engine: schedule.engine)
+    let good = Dictionary(uniqueKeysWithValues: schedule.calls[1].registers.map { ($0.name, $0.value) })
+    var memory = try OffloadMemory(schedule: schedule, image: image)
+    XCTAssertNoThrow(try model.execute(good, memory: &memory))
+    let bad: [(EngineRegister, UInt32?, String)] = [
+      (.inChannels, 33, "in_channels"), (.kernel, 0x0404, "kernel"), (.weightWords, 1, "weight_words"), (.outWordOffset, 1000, "overruns"),
+      (.inputAddress, UInt32(schedule.memory.totalBytes), "input activations"), (.padChannels, nil, "pad_channels was not written"),
+      (.poolOutDim, 0x00FF_00FF, "pool_out_dim"), (.layerType, 3, "layer_type"),
+    ]
+    for (register, value, says) in bad {
+      var registers = good
+      registers[register] = value
+      XCTAssertThrowsError(try model.execute(registers, memory: &memory), register.rawValue) { XCTAssertTrue("\($0)".contains(says), "\($0)") }
+    }
   }
 }
