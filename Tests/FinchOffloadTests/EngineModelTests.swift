@@ -115,4 +115,26 @@ final class EngineModelTests: XCTestCase {
       XCTAssertThrowsError(try model.execute(registers, memory: &memory), register.rawValue) { XCTAssertTrue("\($0)".contains(says), "\($0)") }
     }
   }
+
+  /// A convolution reading another's raw accumulators (records of `threshold_bits` lanes, here INT2 values)
+  /// runs on the CPU, since the engine reads activation lanes; the outputs stay exact.
+  func testAccumulatorRecordsGoToTheCPU() throws {
+    var g = Graph(name: "acc", inputs: ["x"], outputs: ["y1"], nodes: [], initializers: [:], types: ["x": ValueType(shape: [1, 4, 4, 1], dataType: .binary)])
+    for i in 0..<2 {
+      let swu = SWU(kernel: [1, 1], strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1])
+      g.nodes.append(Node(name: "swu\(i)", op: .swu(swu), inputs: [i == 0 ? "x" : "y0"], outputs: ["win\(i)"]))
+      let shape: Shape = i == 0 ? [1, 2] : [2, 1]
+      g.initializers["w\(i)"] = Tensor(shape: shape, floats: i == 0 ? [-2, 1] : [1, -1])
+      g.types["w\(i)"] = ValueType(shape: shape, dataType: .int(2))
+      g.nodes.append(Node(name: "mvau\(i)", op: .mvau(MVAU(xnor: false)), inputs: ["win\(i)", "w\(i)"], outputs: ["y\(i)"]))
+    }
+    try g.inferTypes()
+    try g.verify()
+    let engine = try EngineConfiguration(
+      pe: 1, simd: 1, weightBits: 2, activationBits: 4, thresholdBits: 8, maxKernel: 3, maxChannels: 8, maxImageSize: 8, weightDepth: 16, thresholdDepth: 1)
+    let schedule = try ScheduleCompiler(engine: engine).schedule(g)
+    XCTAssertEqual(schedule.steps.map(\.kind), [.engine, .cpu])
+    XCTAssertTrue(schedule.cpuLayers.first?.reason.contains("input element bits 8") ?? false, "\(schedule.cpuLayers)")
+    try assertRunsLikeInterpreter(g, engine, samples: RandomQNN.inputs(for: g, samples: 4, seed: 1), "accumulator records", printCycles: false)
+  }
 }
