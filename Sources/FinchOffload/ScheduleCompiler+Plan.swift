@@ -106,8 +106,7 @@ extension ScheduleCompiler {
     // XNOR the bipolar dot product `2·popcount − MW` the MVAU defines (padded lanes add nothing).
     let (scale, bias) =
       thresholded ? (mvau.outputType == .bipolar ? (1, 0) : (mvau.outScale, mvau.outBias)) : (mvau.xnor ? (2, -mvau.mw) : (1, 0))
-    let laneType: DataType = mvau.signedInput ? .int(e.activationBits) : mvau.inputType
-    let padCode = StreamFormat(dataType: laneType, elementsPerWord: 1).encode(padValue)
+    let padCode = ActivationLayout.laneFormat(mvau.inputType, bits: e.activationBits).encode(padValue)
     let calls = (0..<tiles).map { t -> EngineCall in
       let n0 = t * nf, groups = min(nf, nfTotal - n0)
       let first = n0 * e.pe
