@@ -65,7 +65,7 @@ extension CompileSummary.Layer {
     case .swu:
       attributes = [
         "K": l.kernel, "stride": l.stride, "pad": l.pads, "dilation": l.dilation,
-        "dims": [l.inputDims[0] - l.pads[0] - l.pads[2], l.inputDims[1] - l.pads[1] - l.pads[3]], "out_dims": l.outputDims,
+        "dims": l.unpaddedInputDims, "out_dims": l.outputDims,
         "channels": [l.channels],
       ]
     case .thresholding:

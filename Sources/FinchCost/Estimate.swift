@@ -49,6 +49,13 @@ public struct Estimate: Sendable, Codable {
     case targetMet = "target_met"
   }
 
+  /// Estimates `pipeline` on `device` at `clockMHz` (see the next initializer).
+  public init(device: Device, clockMHz: Double, pipeline: DataflowPipeline, targetFPS: Double?) {
+    self.init(
+      board: device.name, part: device.part.name, family: device.part.family, clockMHz: clockMHz, capacity: device.capacity,
+      pipeline: pipeline, targetFPS: targetFPS)
+  }
+
   /// Estimates every element of `pipeline` (layers and glue, one entry each,
   /// named as the pipeline names them) at `clockMHz` on a part of `family`;
   /// `targetFPS` decides `targetMet` (nil: met when the design fits the device).

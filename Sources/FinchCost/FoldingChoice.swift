@@ -22,6 +22,18 @@ public struct FoldingChoice: Sendable {
   /// The frames per second of the fastest folding the layers allow (whether or not it fits).
   public let fastestFPS: Double
 
+  /// Folds `layers` for `target` on the catalogue's board or part `board`,
+  /// pinning what the folding file at `foldingFile` (Finch's or FINN's form)
+  /// gives; `warning` hears the file's keys Finch does not use.
+  public init(
+    layers: [HardwareLayer], board: String, clockMHz: Double? = nil, target: FoldingTarget, foldingFile: String? = nil,
+    warning: (String) -> Void = { _ in }
+  ) throws(FinchCostError) {
+    let device = try DeviceCatalogue.bundled().device(named: board)
+    let pinned = try foldingFile.map { (path: String) throws(FinchCostError) in try FoldingConfig.load(path: path, warning: warning) }
+    try self.init(layers: layers, device: device, clockMHz: clockMHz, target: target, pinned: pinned)
+  }
+
   /// Folds `layers` for `target` on `device` at `clockMHz` (default: the
   /// device's clock), keeping the layers `pinned` names as given.
   public init(
@@ -56,9 +68,7 @@ public struct FoldingChoice: Sendable {
     self.clockMHz = clock
     folding = try NetworkFolding(layers, foldings)
     pipeline = try DataflowPipeline(layers: layers, folding: folding)
-    estimate = Estimate(
-      board: device.name, part: device.part.name, family: device.part.family, clockMHz: clock, capacity: device.capacity,
-      pipeline: pipeline, targetFPS: targetFPS)
+    estimate = Estimate(device: device, clockMHz: clock, pipeline: pipeline, targetFPS: targetFPS)
     fastestFPS = clock * 1e6 / Double(max(solver.fastestCycles, 1))
   }
 }

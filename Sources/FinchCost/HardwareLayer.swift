@@ -85,6 +85,9 @@ public struct HardwareLayer: Sendable, Equatable {
     }
   }
 
+  /// SWU: the input's height and width before padding (``inputDims`` less ``pads``).
+  public var unpaddedInputDims: [Int] { [inputDims[0] - pads[0] - pads[2], inputDims[1] - pads[1] - pads[3]] }
+
   /// Multiply-accumulates per frame.
   public var macs: Int { kind == .mvau ? mw * mh * vectors : 0 }
 

@@ -26,8 +26,7 @@ extension BuildFolder {
     let graph = try graph()
     let layers = try HardwareLayer.layers(of: graph)
     let estimate = Estimate(
-      board: device.name, part: device.part.name, family: device.part.family, clockMHz: built.clockMHz, capacity: device.capacity,
-      pipeline: try DataflowPipeline(layers: layers, folding: try folding(of: layers)), targetFPS: nil)
+      device: device, clockMHz: built.clockMHz, pipeline: try DataflowPipeline(layers: layers, folding: try folding(of: layers)), targetFPS: nil)
     let written = try writtenDesign()
     let manifest = written.manifest
     let work = path(Self.synth)

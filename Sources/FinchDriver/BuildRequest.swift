@@ -49,9 +49,9 @@ extension BuildFolder {
     try compilation.requireLowered(allowHostOps: false)
     let layers = compilation.layers
     progress("[2/3] folding \(layers.count) layers for \(request.board)")
-    let device = try DeviceCatalogue.bundled().device(named: request.board)
-    let pinned = try request.foldingFile.map { path throws in try FoldingConfig.load(path: path, warning: warning) }
-    let choice = try FoldingChoice(layers: layers, device: device, clockMHz: request.clockMHz, target: request.target, pinned: pinned)
+    let choice = try FoldingChoice(
+      layers: layers, board: request.board, clockMHz: request.clockMHz, target: request.target, foldingFile: request.foldingFile,
+      warning: warning)
     progress("[3/3] generating RTL")
     let design = try Design(graph: compilation.graph, pipeline: choice.pipeline)
     let folder = try write(

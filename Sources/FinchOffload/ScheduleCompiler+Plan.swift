@@ -25,7 +25,7 @@ extension ScheduleCompiler {
     if let swu {
       guard swu.dilation.allSatisfy({ $0 == 1 }) else { throw exceed(swu, "dilation", swu.dilation.max() ?? 1, "is not supported (the engine has no dilation)") }
       (kh, kw, sh, sw, pads, padValue) = (swu.kernel[0], swu.kernel[1], swu.stride[0], swu.stride[1], swu.pads, swu.padValue)
-      (inH, inW) = (swu.inputDims[0] - pads[0] - pads[2], swu.inputDims[1] - pads[1] - pads[3])
+      (inH, inW) = (swu.unpaddedInputDims[0], swu.unpaddedInputDims[1])
       (outH, outW, cin) = (swu.outputDims[0], swu.outputDims[1], swu.channels)
       guard input.height * input.width == inH * inW, input.channels == cin else {
         throw .unsupportedLayer(

@@ -109,7 +109,7 @@ public struct ScheduleCompiler: Sendable {
     let bits = elementBits(l.inputType)
     switch l.kind {
     case .swu:
-      let (h, w) = (l.inputDims[0] - l.pads[0] - l.pads[2], l.inputDims[1] - l.pads[1] - l.pads[3])
+      let (h, w) = (l.unpaddedInputDims[0], l.unpaddedInputDims[1])
       return makeLayout(buffer: buffer, height: h, width: w, channels: l.channels, elementBits: bits)
     case .streamingMaxPool:
       return makeLayout(buffer: buffer, height: l.inputDims[0], width: l.inputDims[1], channels: l.channels, elementBits: bits)

@@ -51,9 +51,8 @@ struct FoldingOptions: ParsableArguments {
 
   /// `layers` folded for these options (``FoldingChoice`` holds the policy).
   func choose(_ layers: [HardwareLayer]) throws -> FoldingChoice {
-    let device = try DeviceCatalogue.bundled().device(named: board ?? "")
-    let pinned = try folding.map { path throws in try FoldingConfig.load(path: path) { Finch.progress("warning: \($0)") } }
-    return try FoldingChoice(layers: layers, device: device, clockMHz: clock, target: foldingTarget, pinned: pinned)
+    try FoldingChoice(
+      layers: layers, board: board ?? "", clockMHz: clock, target: foldingTarget, foldingFile: folding, warning: { Finch.progress("warning: \($0)") })
   }
 
   /// A build of `model` into `output` for these options.

@@ -19,9 +19,7 @@ final class ICE40SynthesisTests: XCTestCase {
     let foldings = try XCTUnwrap(solver.solve(budget: 0.8))
     let estimate = solver.total(foldings)
     let design = try Design(graph: graph, folding: NetworkFolding(layers, foldings))
-    let perElement = Estimate(
-      board: device.name, part: device.part.name, family: device.part.family, clockMHz: device.clockMHz, capacity: device.capacity,
-      pipeline: design.pipeline, targetFPS: nil)
+    let perElement = Estimate(device: device, clockMHz: device.clockMHz, pipeline: design.pipeline, targetFPS: nil)
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finch-ice40-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir) }
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

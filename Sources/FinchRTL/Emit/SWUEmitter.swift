@@ -12,7 +12,7 @@ public enum SWUEmitter {
     guard l.pads[0] < span[0], l.pads[2] < span[0], l.pads[1] < span[1], l.pads[3] < span[1] else {
       throw .unsupported(layer: l.name, reason: "pads \(l.pads) must be smaller than the window's extent \(span)")
     }
-    let (h, w) = (l.inputDims[0] - l.pads[0] - l.pads[2], l.inputDims[1] - l.pads[1] - l.pads[3])
+    let (h, w) = (l.unpaddedInputDims[0], l.unpaddedInputDims[1])
     let padCode = element.input.encode(l.padValue)
     let parameters: [(name: String, value: String)] = [
       ("IFM_H", "\(h)"), ("IFM_W", "\(w)"), ("C", "\(l.channels)"), ("SIMD", "\(folding.simd)"),
