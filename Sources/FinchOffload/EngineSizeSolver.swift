@@ -4,7 +4,8 @@ import FinchCost
 /// widths and geometry limits just large enough for every layer the engine
 /// can run, then the PE, SIMD and buffer depths (powers of two) with the most
 /// frames/s whose resources fit `budget` of the part, never leaving more
-/// layers to the CPU than the largest engine would. Ties go to fewer resources
+/// layers to the CPU than the best candidate engine would (within the budget
+/// or not). Ties go to fewer resources
 /// (the sum of the shares of the part used). Deterministic.
 public struct EngineSizeSolver: Sendable {
   public var layers: [HardwareLayer]
@@ -76,26 +77,33 @@ public struct EngineSizeSolver: Sendable {
       func share(_ u: Int, _ c: Int) -> Double { u == 0 ? 0 : c == 0 ? 1e9 : Double(u) / Double(c) }
       return share(r.lut, part.luts) + share(r.ff, part.ffs) + share(r.dsp, part.dsps) + share(r.bram18, part.bram18) + share(r.ebr, part.ebr4k)
     }
-    // The fewest CPU layers any engine of these widths leaves.
-    guard let largest = make(1, 1, Self.depths.last ?? 65_536) else { throw .noEngineFits("no valid engine for these layers") }
-    let fewestCPU = try ScheduleCompiler(engine: largest).schedule(layers).cpuLayers.count
-    var best: Choice?
+    // Every candidate's schedule: the fewest CPU layers any of them leaves,
+    // fitting the budget or not, is the bar. (The engine with the largest
+    // buffers is not always it: with PE 1 an output tile must span a whole
+    // memory word of channels, which can need more weight words than the
+    // deepest buffer holds, while a wider PE tiles the same layer.)
+    var candidates: [(engine: EngineConfiguration, schedule: Schedule)] = []
     for pe in Self.lanes {
       for simd in Self.lanes {
         for depth in Self.depths {
           guard let engine = make(pe, simd, depth) else { continue }
-          let resources = EngineResources.total(engine, on: part.family)
-          guard resources.fits(catalogueCapacity, fraction: budget) else { continue }
-          let schedule = try ScheduleCompiler(engine: engine).schedule(layers)
-          guard schedule.cpuLayers.count <= fewestCPU else { continue }
-          let estimate = try OffloadEstimate(schedule, clockMHz: clockMHz, bandwidthGBps: bandwidthGBps)
-          let choice = Choice(engine: engine, schedule: schedule, estimate: estimate, resources: resources)
-          if let b = best {
-            if estimate.cycles < b.estimate.cycles || (estimate.cycles == b.estimate.cycles && cost(resources) < cost(b.resources)) { best = choice }
-          } else {
-            best = choice
-          }
+          candidates.append((engine, try ScheduleCompiler(engine: engine).schedule(layers)))
         }
+      }
+    }
+    guard let fewestCPU = candidates.map({ $0.schedule.cpuLayers.count }).min() else {
+      throw .noEngineFits("no valid engine for these layers")
+    }
+    var best: Choice?
+    for (engine, schedule) in candidates where schedule.cpuLayers.count <= fewestCPU {
+      let resources = EngineResources.total(engine, on: part.family)
+      guard resources.fits(catalogueCapacity, fraction: budget) else { continue }
+      let estimate = try OffloadEstimate(schedule, clockMHz: clockMHz, bandwidthGBps: bandwidthGBps)
+      let choice = Choice(engine: engine, schedule: schedule, estimate: estimate, resources: resources)
+      if let b = best {
+        if estimate.cycles < b.estimate.cycles || (estimate.cycles == b.estimate.cycles && cost(resources) < cost(b.resources)) { best = choice }
+      } else {
+        best = choice
       }
     }
     guard let best else { throw .noEngineFits("no engine of PE, SIMD in \(Self.lanes) fits \(Int(budget * 100))% of \(part.name)") }
