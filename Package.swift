@@ -26,7 +26,7 @@ let package = Package(
     .target(name: "FinchInterpreter", dependencies: ["FinchIR"]),
     .target(name: "FinchPasses", dependencies: ["FinchIR", "FinchInterpreter"]),
     .target(name: "FinchCost", dependencies: ["FinchIR", "FinchInterpreter"], resources: [.copy("Resources/devices.json")]),
-    .target(name: "FinchReport", dependencies: ["FinchIR", "FinchCost", "FinchRTL"]),
+    .target(name: "FinchReport", dependencies: ["FinchIR", "FinchCost", "FinchRTL", "FinchOffload"]),
     .target(name: "FinchCPU", dependencies: ["FinchIR", "FinchInterpreter", "CFinchCPUID", "CFinchCPUKernels"]),
     .target(name: "CFinchCPUID"),
     // The SIMD kernels, in C: each function carries its instruction set as a
@@ -48,12 +48,12 @@ let package = Package(
     // sessions; what the CLI's commands call, and a library users can call.
     .target(
       name: "FinchDriver",
-      dependencies: ["FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses", "FinchCost", "FinchReport", "FinchRTL", "FinchCPU"]
+      dependencies: ["FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses", "FinchCost", "FinchReport", "FinchRTL", "FinchCPU", "FinchOffload"]
     ),
     .executableTarget(
       name: "finch",
       dependencies: [
-        "FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses", "FinchCost", "FinchReport", "FinchRTL", "FinchCPU", "FinchDriver",
+        "FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses", "FinchCost", "FinchReport", "FinchRTL", "FinchCPU", "FinchDriver", "FinchOffload",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -82,8 +82,8 @@ let package = Package(
     .testTarget(name: "FinchRTLTests", dependencies: ["FinchRTL", "FinchPasses", "FinchInterpreter", "FinchTestSupport"]),
     .testTarget(name: "FinchCPUTests", dependencies: ["FinchCPU", "FinchInterpreter", "FinchPasses", "FinchONNX", "FinchTestSupport"]),
     .testTarget(name: "FinchOffloadTests", dependencies: ["FinchOffload", "FinchCost", "FinchInterpreter", "FinchPasses", "FinchTestSupport"]),
-    .testTarget(name: "FinchDriverTests", dependencies: ["FinchDriver", "FinchCost", "FinchRTL", "FinchTestSupport"]),
-    .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchCPU", "FinchTestSupport", "FinchFuzzSupport"]),
+    .testTarget(name: "FinchDriverTests", dependencies: ["FinchDriver", "FinchCost", "FinchRTL", "FinchOffload", "FinchTestSupport"]),
+    .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchCPU", "FinchCost", "FinchONNX", "FinchOffload", "FinchTestSupport", "FinchFuzzSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

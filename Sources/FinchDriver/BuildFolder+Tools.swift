@@ -8,6 +8,7 @@ extension BuildFolder {
   /// Simulates the design as `build` wrote it on `samples` (raw model inputs,
   /// one frame each) in `sim/`, checking every output against the interpreter.
   public func simulate(samples: Tensor, simulator: Simulation.Simulator, stall: Int) throws -> AcceleratorCheck.Report {
+    try require(.dataflow, for: "simulate")
     let written = try writtenDesign()
     let graph = try graph()
     let layers = try HardwareLayer.layers(of: graph)
@@ -21,6 +22,7 @@ extension BuildFolder {
   /// one it was built for) in `synth/`, beside the cost model's estimate for
   /// that device, joined element by element by name; writes `synth/report.json`.
   public func synthesize(on device: Device? = nil, progress: (String) -> Void = { _ in }) throws -> SynthesisReport {
+    try require(.dataflow, for: "synth")
     let built = try estimate()
     let device = try device ?? DeviceCatalogue.bundled().device(named: built.part)
     let graph = try graph()

@@ -1,25 +1,40 @@
 import FinchCost
 import FinchIR
 import FinchONNX
+import FinchOffload
 import FinchRTL
 import FinchReport
 import Foundation
 
 /// A `finch build` output folder: its layout, writing it whole, and reading it back.
 ///
+/// Every build:
 /// ```
 /// DIR/finch-output.json    marker (written by, version, command "build")
+///     architecture.json     the architecture built and why, with the estimates made (ArchitectureChoice.Report)
 ///     compiled.onnx         the compiled graph (hardware layers in the `finch` domain)
 ///     streamlined.onnx      the graph before lowering
 ///     summary.json          hardware layers and host work (CompileSummary)
 ///     stages/NN-<pass>.txt  the graph after import and after every pass
+///     inputs.npy labels.npy reference samples, when the model had them beside it
+/// ```
+/// A dataflow build adds:
+/// ```
 ///     folding.json          the folding (Finch's form); folding_config.json: FINN's form
 ///     estimates.json        cycles and resources per element (Estimate)
 ///     rtl/                  the design: Verilog, memory files, manifest.json
 ///     sim/                  where `finch simulate` runs (testbench, simulator build)
 ///     synth/                where `finch synth` runs (netlist, logs, report.json)
-///     inputs.npy labels.npy reference samples, when the model had them beside it
 /// ```
+/// An offload build adds (Docs/offload.md §6):
+/// ```
+///     engine.json           the engine (EngineConfiguration; `--engine` reads it back)
+///     schedule.json         the schedule (Schedule, schema_version 1)
+///     memory.bin            the memory image: weights and thresholds (MemoryImage)
+///     offload_estimate.json the engine's resources and the cycles per call (OffloadDesign.Report)
+/// ```
+/// The engine's Verilog is not written yet; it will go to ``rtl`` as the
+/// dataflow design does, with ``sim`` and ``synth`` beside it.
 public struct BuildFolder: Sendable {
   public static let compiledGraph = "compiled.onnx"
   public static let streamlinedGraph = "streamlined.onnx"
@@ -33,6 +48,11 @@ public struct BuildFolder: Sendable {
   public static let synth = "synth"
   public static let inputs = "inputs.npy"
   public static let labels = "labels.npy"
+  public static let architecture = "architecture.json"
+  public static let engine = "engine.json"
+  public static let schedule = "schedule.json"
+  public static let memoryImage = "memory.bin"
+  public static let offloadEstimate = "offload_estimate.json"
   /// Reference files copied from beside the model: (suffix of the model's base name, name in the folder).
   static let referenceFiles = [(".in.npy", inputs), (".labels.npy", labels)]
 
@@ -64,19 +84,37 @@ public struct BuildFolder: Sendable {
   /// The design in `rtl/`, checked unedited and complete.
   public func writtenDesign() throws(RTLError) -> WrittenDesign { try WrittenDesign(directory: path(Self.rtl)) }
 
+  /// What a build writes beside the compilation: one architecture's design.
+  public enum Contents: Sendable {
+    /// The folding and the design.
+    case dataflow(FoldingChoice, Design)
+    /// The engine, schedule and estimate, and the packed memory image.
+    case offload(OffloadDesign, MemoryImage)
+  }
+
   /// Writes a whole build into `output` (new, empty, or a folder Finch wrote):
-  /// the compilation, the folding in both forms, the estimate, the design, and
-  /// the model's reference samples. Nothing is written unless every file is.
+  /// the compilation, the architecture `choice`, the design's files
+  /// (`contents`, see the layout above) and the model's reference samples.
+  /// Nothing is written unless every file is.
   public static func write(
-    to output: String, model: String, compilation: Compilation, choice: FoldingChoice, design: Design, inputs: [String], version: String
+    to output: String, model: String, compilation: Compilation, choice: ArchitectureChoice, contents: Contents, inputs: [String], version: String
   ) throws -> BuildFolder {
     try OutputFolder.write(to: output, command: "build", version: version, inputs: inputs) { dir in
       try compilation.write(into: dir)
-      try JSONReport.encode(choice.folding.config).write(to: dir.appendingPathComponent(folding))
-      try choice.folding.config.finnJSON(for: choice.pipeline.layers).write(to: dir.appendingPathComponent(finnFolding))
-      try JSONReport.encode(choice.estimate).write(to: dir.appendingPathComponent(estimate))
-      try design.write(to: dir.appendingPathComponent(rtl))
-      try FileManager.default.createDirectory(at: dir.appendingPathComponent(sim), withIntermediateDirectories: true)
+      try JSONReport.encode(choice.report).write(to: dir.appendingPathComponent(architecture))
+      switch contents {
+      case .dataflow(let choice, let design):
+        try JSONReport.encode(choice.folding.config).write(to: dir.appendingPathComponent(folding))
+        try choice.folding.config.finnJSON(for: choice.pipeline.layers).write(to: dir.appendingPathComponent(finnFolding))
+        try JSONReport.encode(choice.estimate).write(to: dir.appendingPathComponent(estimate))
+        try design.write(to: dir.appendingPathComponent(rtl))
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent(sim), withIntermediateDirectories: true)
+      case .offload(let design, let image):
+        try JSONReport.encode(design.engine).write(to: dir.appendingPathComponent(engine))
+        try design.schedule.json().write(to: dir.appendingPathComponent(schedule))
+        try image.write(to: dir.appendingPathComponent(memoryImage))
+        try JSONReport.encode(design.report).write(to: dir.appendingPathComponent(offloadEstimate))
+      }
       let base = URL(fileURLWithPath: model).deletingPathExtension()
       for (suffix, name) in referenceFiles {
         let source = URL(fileURLWithPath: base.path + suffix)

@@ -1,5 +1,6 @@
 import FinchCost
 import FinchIR
+import FinchOffload
 import FinchRTL
 
 /// Everything `finch build` needs: the model, the device and target, where to write.
@@ -18,10 +19,14 @@ public struct BuildRequest: Sendable, Equatable {
   public var foldingFile: String?
   /// The graph inputs' datatype, for models that do not annotate it.
   public var inputType: DataType?
+  /// The architecture to build, or `auto` (``ArchitectureChoice`` holds the rule).
+  public var arch: ArchitectureRequest
+  /// An engine configuration file for the offload side (nil: sized for the device).
+  public var engineFile: String?
 
   public init(
     model: String, output: String, board: String, clockMHz: Double? = nil, target: FoldingTarget, foldingFile: String? = nil,
-    inputType: DataType? = nil
+    inputType: DataType? = nil, arch: ArchitectureRequest = .dataflow, engineFile: String? = nil
   ) {
     self.model = model
     self.output = output
@@ -30,32 +35,53 @@ public struct BuildRequest: Sendable, Equatable {
     self.target = target
     self.foldingFile = foldingFile
     self.inputType = inputType
+    self.arch = arch
+    self.engineFile = engineFile
   }
 
   /// The files the build reads (an output folder holding one is refused).
-  public var inputs: [String] { [model] + (foldingFile.map { [$0] } ?? []) }
+  public var inputs: [String] { [model] + [foldingFile, engineFile].compactMap { $0 } }
+
+  /// The engine `engineFile` holds, if one is named.
+  public func engine() throws(ArchitectureError) -> EngineConfiguration? {
+    guard let engineFile else { return nil }
+    return try EngineConfiguration.load(path: engineFile)
+  }
 }
 
 extension BuildFolder {
-  /// Compiles, folds and writes the accelerator for `request`: the one build
-  /// path. `progress` hears each step; `warning` hears what a folding file
-  /// holds that Finch does not use.
+  /// Compiles the model, chooses and designs its accelerator and writes the
+  /// build for `request`: the one build path. `progress` hears each step;
+  /// `warning` hears what a folding file holds that Finch does not use.
   public static func build(
     _ request: BuildRequest, version: String, progress: (String) -> Void = { _ in }, warning: (String) -> Void = { _ in }
-  ) throws -> (folder: BuildFolder, choice: FoldingChoice) {
+  ) throws -> (folder: BuildFolder, choice: ArchitectureChoice) {
     try OutputFolder.check(request.output, inputs: request.inputs)
+    let engine = try request.engine()
     progress("[1/3] compiling \(request.model)")
     let compilation = try Compilation(model: request.model, inputType: request.inputType)
     try compilation.requireLowered(allowHostOps: false)
     let layers = compilation.layers
-    progress("[2/3] folding \(layers.count) layers for \(request.board)")
-    let choice = try FoldingChoice(
-      layers: layers, board: request.board, clockMHz: request.clockMHz, target: request.target, foldingFile: request.foldingFile,
-      warning: warning)
-    progress("[3/3] generating RTL")
-    let design = try Design(graph: compilation.graph, pipeline: choice.pipeline)
+    let offloadStep = engine == nil ? "sizing an offload engine for" : "scheduling"
+    switch request.arch {
+    case .dataflow: progress("[2/3] folding \(layers.count) layers for \(request.board)")
+    case .offload: progress("[2/3] \(offloadStep) \(layers.count) layers on \(request.board)")
+    case .auto: progress("[2/3] folding and \(offloadStep) \(layers.count) layers on \(request.board)")
+    }
+    let choice = try ArchitectureChoice(
+      graph: compilation.graph, layers: layers, request: request.arch, board: request.board, clockMHz: request.clockMHz, target: request.target,
+      foldingFile: request.foldingFile, engine: engine, engineFile: request.engineFile, warning: warning)
+    let contents: Contents
+    switch choice.picked {
+    case .dataflow(let folding):
+      progress("[3/3] generating RTL")
+      contents = .dataflow(folding, try Design(graph: compilation.graph, pipeline: folding.pipeline))
+    case .offload(let design):
+      progress("[3/3] packing the memory image of \(design.schedule.calls.count) engine calls")
+      contents = .offload(design, try MemoryImage(schedule: design.schedule, layers: layers))
+    }
     let folder = try write(
-      to: request.output, model: request.model, compilation: compilation, choice: choice, design: design, inputs: request.inputs,
+      to: request.output, model: request.model, compilation: compilation, choice: choice, contents: contents, inputs: request.inputs,
       version: version)
     return (folder, choice)
   }

@@ -49,16 +49,10 @@ struct FoldingOptions: ParsableArguments {
   /// What the folding is chosen for.
   var foldingTarget: FoldingTarget { fps.map { .framesPerSecond($0) } ?? budget.map { .budget($0) } ?? .pinned }
 
-  /// `layers` folded for these options (``FoldingChoice`` holds the policy).
-  func choose(_ layers: [HardwareLayer]) throws -> FoldingChoice {
-    try FoldingChoice(
-      layers: layers, board: board ?? "", clockMHz: clock, target: foldingTarget, foldingFile: folding, warning: { Finch.progress("warning: \($0)") })
-  }
-
-  /// A build of `model` into `output` for these options.
-  func request(model: String, output: String) -> BuildRequest {
+  /// A build of `model` into `output` for these options and `architecture`.
+  func request(model: String, output: String, architecture: ArchitectureOptions) -> BuildRequest {
     BuildRequest(
       model: model, output: output, board: board ?? "", clockMHz: clock, target: foldingTarget, foldingFile: folding,
-      inputType: declaredInputType)
+      inputType: declaredInputType, arch: architecture.arch, engineFile: architecture.engine)
   }
 }

@@ -6,15 +6,11 @@ extension TextReport {
   public static func estimate(_ e: Estimate, fastestFPS: Double, requested: Double?) -> String {
     var rows = [["layer", "op", "PE", "SIMD", "cycles", "LUT", "FF", "DSP", "BRAM18", "URAM", "EBR"]]
     for l in e.layers {
-      rows.append([l.name, l.op] + [l.pe, l.simd, l.cycles, l.lut, l.ff, l.dsp, l.bram18, l.uram, l.ebr].map(String.init))
+      rows.append([l.name, l.op] + [l.pe, l.simd, l.cycles].map(String.init) + resourceCells(l.resources))
     }
-    let t = e.totals, c = e.capacity
+    let c = e.capacity
     var lines = [TextTable.align(rows, leftColumns: 2)]
-    lines.append(
-      "total on \(e.board) (\(e.part)): LUT \(TextTable.share(t.lut, c.lut)), FF \(TextTable.share(t.ff, c.ff)), "
-        + "DSP \(TextTable.share(t.dsp, c.dsp)), "
-        + (e.family == .ice40
-          ? "EBR \(TextTable.share(t.ebr, c.ebr))" : "BRAM18 \(TextTable.share(t.bram18, c.bram18)), URAM \(TextTable.share(t.uram, c.uram))"))
+    lines.append(totals(e.totals, of: c, board: e.board, part: e.part, family: e.family))
     lines.append(
       String(
         format: "%.1f frames/s at %.0f MHz; latency %d cycles (%.1f us); bottleneck %@", e.fps, e.clockMHz, e.latencyCycles,
@@ -28,6 +24,17 @@ extension TextReport {
             e.totals.fits(c) ? "" : "; the design does not fit the part"))
     }
     return lines.joined(separator: "\n")
+  }
+
+  /// A row's resource cells: LUT, FF, DSP, BRAM18, URAM, EBR.
+  static func resourceCells(_ r: Resources) -> [String] { [r.lut, r.ff, r.dsp, r.bram18, r.uram, r.ebr].map(String.init) }
+
+  /// `total on BOARD (PART): LUT used/capacity (share), ...`, block RAM in the family's own blocks.
+  static func totals(_ t: Resources, of c: Resources, board: String, part: String, family: DeviceFamily) -> String {
+    "total on \(board) (\(part)): LUT \(TextTable.share(t.lut, c.lut)), FF \(TextTable.share(t.ff, c.ff)), "
+      + "DSP \(TextTable.share(t.dsp, c.dsp)), "
+      + (family == .ice40
+        ? "EBR \(TextTable.share(t.ebr, c.ebr))" : "BRAM18 \(TextTable.share(t.bram18, c.bram18)), URAM \(TextTable.share(t.uram, c.uram))")
   }
 
   /// The one-line account of a build.

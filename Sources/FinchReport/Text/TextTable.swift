@@ -18,6 +18,24 @@ public enum TextTable {
   /// A number without a needless ".0".
   public static func number(_ v: Double) -> String { Int(exactly: v).map(String.init) ?? String(v) }
 
+  /// An integer with thousands separated by commas: `81,234`.
+  public static func grouped(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, d) in digits.enumerated() {
+      if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+      out.append(d)
+    }
+    return (n < 0 ? "-" : "") + out
+  }
+
+  /// A rate with one decimal and grouped thousands: `24,414.1` (`grouped` of a finite value only).
+  public static func grouped(_ v: Double) -> String {
+    guard v.isFinite, v.magnitude < 1e15 else { return String(format: "%.1f", v) }
+    let tenths = Int((v.magnitude * 10).rounded())
+    return (v < 0 ? "-" : "") + grouped(tenths / 10) + "." + String(tenths % 10)
+  }
+
   /// `used` of `total` with its share in %.
   public static func share(_ used: Int, _ total: Int) -> String {
     total == 0 ? "\(used)/0" : "\(used)/\(total) (\(String(format: "%.1f", 100 * Double(used) / Double(total)))%)"

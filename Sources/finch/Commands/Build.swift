@@ -6,16 +6,25 @@ import FinchRTL
 import FinchReport
 import Foundation
 
-/// `finch build`: compile, fold, and generate the dataflow accelerator's RTL.
+/// `finch build`: compile, fold, and generate the dataflow accelerator's RTL, or schedule the offload engine.
 struct Build: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Compile a model, fold it for a board and write the accelerator's Verilog.",
+    abstract: "Compile a model, fold it for a board and write the accelerator's Verilog (or its offload schedule).",
     discussion: """
       Writes DIR/compiled.onnx, summary.json, stages/, folding.json and folding_config.json (Finch's \
       and FINN's form), estimates.json (the `finch estimate --json` object), rtl/ (Verilog, memory \
       files, manifest.json with the top module, every element and its stream packing), sim/ (where \
       `finch simulate` runs) and, when the model has them beside it (NAME.in.npy, NAME.labels.npy), the \
-      reference inputs. Nothing is written unless every step succeeds.
+      reference inputs. Nothing is written unless every step succeeds. DIR/architecture.json says \
+      which architecture the folder holds and why.
+
+      --arch offload builds for the multi-layer offload engine instead (Docs/offload.md): DIR/engine.json \
+      (the engine: sized for the board within --budget of the part, default 0.8, or --engine FILE.json), \
+      schedule.json (every engine call's registers, the memory map, the CPU layers with the reason), \
+      memory.bin (weights and thresholds as the engine reads them) and offload_estimate.json (resources, \
+      cycles per call, frames/s), beside compiled.onnx, summary.json, stages/ and the reference inputs; \
+      no Verilog yet (`finch simulate` and `finch synth` refuse an offload build). --arch auto builds \
+      what `finch estimate --arch auto` chooses.
 
       --config FILE takes FINN's build configuration keys instead of the target options: output_dir, \
       board or fpga_part, synth_clk_period_ns, target_fps, folding_config_file and generate_outputs \
@@ -26,6 +35,8 @@ struct Build: ParsableCommand {
         finch build model.onnx --board pynq-z1 --fps 5000 -o build
         finch build model.onnx --board ultra96 --budget 0.5 -o build --json
         finch build model.onnx --config build.json
+        finch build model.onnx --board pynq-z1 --arch offload -o build
+        finch build model.onnx --board pynq-z1 --fps 1000 --arch auto -o build --json
       """)
 
   @Argument(help: "The model (.onnx).")
@@ -33,19 +44,24 @@ struct Build: ParsableCommand {
 
   @OptionGroup var target: FoldingOptions
 
+  @OptionGroup var architecture: ArchitectureOptions
+
   @Option(name: .shortAndLong, help: "Output folder: new, empty, or one Finch wrote (then replaced); never any other folder.")
   var output: String?
 
   @Option(help: "A FINN-style build configuration (JSON) instead of -o and the target options.")
   var config: String?
 
-  @Flag(help: "Print {folder, estimate[, simulation, synthesis]} as one JSON object; progress goes to stderr.")
+  @Flag(help: "Print {folder, estimate | arch[, simulation, synthesis]} as one JSON object; progress goes to stderr.")
   var json = false
 
   /// What `--json` prints.
   struct Result: Encodable {
     var folder: String
-    var estimate: FinchCost.Estimate
+    /// The dataflow estimate, in a dataflow build.
+    var estimate: FinchCost.Estimate?
+    /// The choice and its estimates, with `--arch offload|auto`.
+    var arch: ArchitectureChoice.Report?
     /// With `generate_outputs` `rtlsim_performance`.
     var simulation: AcceleratorCheck.Report?
     /// With `generate_outputs` `out_of_context_synth` or `bitfile`.
@@ -59,7 +75,7 @@ struct Build: ParsableCommand {
       }
     } else {
       guard output != nil else { throw ValidationError("give -o DIR (or --config FILE)") }
-      try target.requireTarget()
+      try architecture.check(with: target)
     }
   }
 
@@ -67,14 +83,16 @@ struct Build: ParsableCommand {
     try Finch.reportingErrors {
       let request: BuildRequest, outputs: [BuildConfig.Output]
       if let config {
-        let parsed = try BuildConfig(path: config, model: model)
+        var parsed = try BuildConfig(path: config, model: model)
+        (parsed.request.arch, parsed.request.engineFile) = (architecture.arch, architecture.engine)
         (request, outputs) = (parsed.request, parsed.outputs)
       } else {
-        (request, outputs) = (target.request(model: model, output: output ?? ""), [])
+        (request, outputs) = (target.request(model: model, output: output ?? "", architecture: architecture), [])
       }
       let (folder, choice) = try BuildFolder.build(
         request, version: Finch.version, progress: Finch.progress, warning: { Finch.progress("warning: \($0)") })
-      var result = Result(folder: request.output, estimate: choice.estimate)
+      var result = Result(folder: request.output, arch: request.arch == .dataflow ? nil : choice.report)
+      if case .dataflow(let folding) = choice.picked { result.estimate = folding.estimate }
       if outputs.contains(.rtlsimPerformance) {
         Finch.progress("simulating 8 frames of \(BuildFolder.inputs) in Verilator")
         let samples = try NPY.read(path: folder.path(BuildFolder.inputs).path)
@@ -83,7 +101,15 @@ struct Build: ParsableCommand {
       if outputs.contains(.outOfContextSynth) || outputs.contains(.bitfile) {
         result.synthesis = try folder.synthesize(progress: Finch.progress)
       }
-      if json { try JSONReport.print(result) } else { print(TextReport.build(result.estimate, folder: result.folder, layers: choice.pipeline.layers.count)) }
+      if json {
+        try JSONReport.print(result)
+      } else {
+        switch choice.picked {
+        case .dataflow(let folding): print(TextReport.build(folding.estimate, folder: result.folder, layers: folding.pipeline.layers.count))
+        case .offload(let design): print(TextReport.offloadBuild(design.report, folder: result.folder))
+        }
+        if request.arch == .auto { print("architecture: \(choice.chosen.rawValue) (\(choice.reason))") }
+      }
       if let s = result.simulation, !json { print(TextReport.simulation(s)) }
       if let s = result.synthesis, !json { print(TextReport.synthesis(s)) }
       if (result.simulation?.mismatches ?? 0) > 0 { throw ExitCode.failure }
