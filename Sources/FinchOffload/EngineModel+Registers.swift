@@ -114,4 +114,25 @@ struct CallRegisters {
       inputLane = mode.contains(.bipolarInputs) ? .bipolar : mode.contains(.signedInputs) ? .signed(a) : .unsigned
     }
   }
+
+  /// Output pixels the call writes: pooled, or the convolution's.
+  var outputPixels: Int { pooled ? poolH * poolW : outH * outW }
+
+  /// Memory words of one output pixel's tile (its `out_channels_padded` elements).
+  func tileWords(_ e: EngineConfiguration) -> Int { divUp(outChannelsPadded * outBits, e.memoryWordBits) }
+
+  /// Checks that every region the call reads or writes lies, aligned, inside
+  /// `memoryBytes` bytes of memory from address 0, and that its output tile fits its records.
+  func checkMemory(_ memoryBytes: Int, _ e: EngineConfiguration) throws(FinchOffloadError) {
+    func check(_ address: Int, _ words: Int, _ what: String) throws(FinchOffloadError) {
+      try OffloadMemory.check(address, words: words, wordBytes: e.memoryWordBytes, memoryBytes: memoryBytes, what)
+    }
+    try check(weightAddress, weightWords, "weights")
+    if mode.contains(.thresholds) { try check(thresholdAddress, thresholdWords, "thresholds") }
+    try check(inputAddress, inH * inW * inPixelWords, "input activations")
+    guard outWordOffset + tileWords(e) <= outPixelWords else {
+      throw .run("a tile of \(tileWords(e)) words at word \(outWordOffset) overruns the \(outPixelWords)-word output record")
+    }
+    try check(outputAddress, outputPixels * outPixelWords, "output activations")
+  }
 }

@@ -35,30 +35,38 @@ public struct EngineModel: Sendable {
     }
   }
 
+  /// Checks a call as the engine would refuse it, before it runs: every
+  /// register against the engine's limits and every region it reaches inside
+  /// `memoryBytes` bytes from address 0 (addresses relative to that base).
+  /// The error names the register or the memory.
+  public func check(_ registers: [EngineRegister: UInt32], memoryBytes: Int) throws(FinchOffloadError) {
+    try CallRegisters(registers, engine).checkMemory(memoryBytes, engine)
+  }
+
   /// Runs the call whose registers are `registers` (addresses relative to memory's base 0).
   public func execute(_ registers: [EngineRegister: UInt32], memory: inout OffloadMemory) throws(FinchOffloadError) -> Activity {
     let r = try CallRegisters(registers, engine)
+    try r.checkMemory(memory.bytes.count, engine)
     var activity = Activity()
     // Load phase: the weight and threshold buffers.
-    let weights = try loadWeights(r, memory)
-    let thresholds = try loadThresholds(r, memory)
+    let weights = loadWeights(r, memory)
+    let thresholds = loadThresholds(r, memory)
     (activity.weightWords, activity.thresholdWords) = (r.weightWords, r.thresholdWords)
     // Compute phase: every input pixel record once, the window unit, the MAC array, thresholds, pool, writer.
-    let input = try readInput(r, memory)
+    let input = readInput(r, memory)
     activity.readWords = r.inH * r.inW * r.inPixelWords
     let conv = convolve(r, input: input, weights: weights, thresholds: thresholds)
     activity.computeCycles = r.groups * r.simdFolds * r.outH * r.outW
-    let (pixels, codes) = r.pooled ? pool(r, conv) : (r.outH * r.outW, conv)
-    activity.writeWords = try write(r, pixels: pixels, codes: codes, memory: &memory)
+    let codes = r.pooled ? pool(r, conv) : conv
+    activity.writeWords = write(r, codes: codes, memory: &memory)
     return activity
   }
 
-  // MARK: - Load
+  // MARK: - Load (regions checked by CallRegisters.checkMemory)
 
   /// Weights `[out channel][window element]` as lane values: XNOR bits, ±1 or two's complement.
-  private func loadWeights(_ r: CallRegisters, _ memory: OffloadMemory) throws(FinchOffloadError) -> [Int] {
+  private func loadWeights(_ r: CallRegisters, _ memory: OffloadMemory) -> [Int] {
     let e = engine
-    try memory.check(r.weightAddress, words: r.weightWords, "weights")
     let (fanIn, stride) = (r.simdFolds * e.simd, e.memoryWordsPerWeightWord * e.memoryWordBits)
     var w = [Int](repeating: 0, count: r.outChannelsPadded * fanIn)
     let lane = r.weightLane
@@ -76,10 +84,9 @@ public struct EngineModel: Sendable {
   }
 
   /// Thresholds `[out channel][2^A − 1]` (empty without thresholds).
-  private func loadThresholds(_ r: CallRegisters, _ memory: OffloadMemory) throws(FinchOffloadError) -> [Int] {
+  private func loadThresholds(_ r: CallRegisters, _ memory: OffloadMemory) -> [Int] {
     let e = engine
     guard r.mode.contains(.thresholds) else { return [] }
-    try memory.check(r.thresholdAddress, words: r.thresholdWords, "thresholds")
     let (b, stride) = (e.thresholdsPerChannel, e.memoryWordsPerThresholdWord * e.memoryWordBits)
     var t = [Int](repeating: 0, count: r.outChannelsPadded * b)
     for n in 0..<r.groups {
@@ -96,9 +103,8 @@ public struct EngineModel: Sendable {
   // MARK: - Compute
 
   /// Input pixels `[y][x][in_channels]` as lane values.
-  private func readInput(_ r: CallRegisters, _ memory: OffloadMemory) throws(FinchOffloadError) -> [Int] {
+  private func readInput(_ r: CallRegisters, _ memory: OffloadMemory) -> [Int] {
     let e = engine
-    try memory.check(r.inputAddress, words: r.inH * r.inW * r.inPixelWords, "input activations")
     let lane = r.inputLane
     var x = [Int](repeating: 0, count: r.inH * r.inW * r.inChannels)
     for pixel in 0..<(r.inH * r.inW) {
@@ -164,7 +170,7 @@ public struct EngineModel: Sendable {
 
   /// Max-pool over the conv output codes (compared signed when `mode` says so):
   /// `pool_out_dim` pixels, windows may overlap.
-  private func pool(_ r: CallRegisters, _ conv: [UInt64]) -> (Int, [UInt64]) {
+  private func pool(_ r: CallRegisters, _ conv: [UInt64]) -> [UInt64] {
     let c = r.outChannelsPadded, bits = r.outBits
     let signed = r.mode.contains(.signedOutputs)
     func order(_ code: UInt64) -> Int { signed ? signExtend(code, bits) : Int(code) }
@@ -183,17 +189,13 @@ public struct EngineModel: Sendable {
         }
       }
     }
-    return (r.poolH * r.poolW, out)
+    return out
   }
 
   /// Writes every output pixel's tile as whole memory words from `out_word_offset` of its record; returns the words written.
-  private func write(_ r: CallRegisters, pixels: Int, codes: [UInt64], memory: inout OffloadMemory) throws(FinchOffloadError) -> Int {
+  private func write(_ r: CallRegisters, codes: [UInt64], memory: inout OffloadMemory) -> Int {
     let e = engine
-    let tileWords = divUp(r.outChannelsPadded * r.outBits, e.memoryWordBits)
-    guard r.outWordOffset + tileWords <= r.outPixelWords else {
-      throw .run("a tile of \(tileWords) words at word \(r.outWordOffset) overruns the \(r.outPixelWords)-word output record")
-    }
-    try memory.check(r.outputAddress, words: pixels * r.outPixelWords, "output activations")
+    let (pixels, tileWords) = (r.outputPixels, r.tileWords(e))
     for pixel in 0..<pixels {
       var word = BitWord(bits: tileWords * e.memoryWordBits)
       for o in 0..<r.outChannelsPadded { word.set(codes[pixel * r.outChannelsPadded + o], at: o * r.outBits, bits: r.outBits) }

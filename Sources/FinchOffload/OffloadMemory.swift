@@ -15,14 +15,23 @@ public struct OffloadMemory: Sendable, Equatable {
     guard image.bytes.count == schedule.memory.imageBytes, schedule.memory.totalBytes >= image.bytes.count else {
       throw .invalidSchedule("the memory image has \(image.bytes.count) bytes; the schedule's has \(schedule.memory.imageBytes)")
     }
-    bytes = image.bytes + [UInt8](repeating: 0, count: schedule.memory.totalBytes - image.bytes.count)
-    wordBytes = schedule.engine.memoryWordBytes
+    self.init(bytes: image.bytes + [UInt8](repeating: 0, count: schedule.memory.totalBytes - image.bytes.count), wordBytes: schedule.engine.memoryWordBytes)
+  }
+
+  /// Memory holding `bytes` at address 0, in words of `wordBytes` bytes.
+  public init(bytes: [UInt8], wordBytes: Int) {
+    (self.bytes, self.wordBytes) = (bytes, wordBytes)
   }
 
   /// Checks that `words` memory words at byte `address` are aligned and inside memory.
   public func check(_ address: Int, words: Int, _ what: @autoclosure () -> String) throws(FinchOffloadError) {
-    guard address >= 0, words >= 0, address % wordBytes == 0, address + words * wordBytes <= bytes.count else {
-      throw .run("\(what()): \(words) words at byte \(address) are not aligned \(wordBytes)-byte words inside the \(bytes.count)-byte memory")
+    try Self.check(address, words: words, wordBytes: wordBytes, memoryBytes: bytes.count, what())
+  }
+
+  /// Checks that `words` words of `wordBytes` bytes at byte `address` are aligned and inside `memoryBytes` bytes from address 0.
+  static func check(_ address: Int, words: Int, wordBytes: Int, memoryBytes: Int, _ what: @autoclosure () -> String) throws(FinchOffloadError) {
+    guard address >= 0, words >= 0, address % wordBytes == 0, address + words * wordBytes <= memoryBytes else {
+      throw .run("\(what()): \(words) words at byte \(address) are not aligned \(wordBytes)-byte words inside the \(memoryBytes)-byte memory")
     }
   }
 

@@ -2,17 +2,16 @@ import FinchCost
 import FinchIR
 import FinchInterpreter
 
-/// Runs raw model inputs through a compiled schedule the way the host runtime
-/// and the engine will: the host prologue (in the reference interpreter), the
-/// network input written into activation buffer 0, every step in order (engine
-/// calls through ``EngineModel`` on the bytes of an ``OffloadMemory``, CPU
-/// steps read from and written back to the activation buffers through the
-/// interpreter), the last step's output read back, then the host epilogue.
+/// A compiled schedule ready to run on raw model inputs: the graph's host
+/// side (prologue, CPU layers, epilogue, the types of the values the host
+/// reads and writes), the schedule and its memory image. ``OffloadSession``
+/// runs it through any ``OffloadDriver``; ``trace(_:)`` runs it through a
+/// ``ModelDriver`` (the engine reference model on simulated DRAM).
 ///
 /// The engine reads only registers and memory; the graph serves the host side
-/// alone (its prologue, epilogue and CPU layers, and the types of the values
-/// the host reads and writes); the datatype of every element in an activation
-/// buffer is the one the layer list gives, as the schedule compiler sized it.
+/// alone; the datatype of every element in an activation buffer is the one
+/// the layer list gives, as the schedule compiler sized it. CPU steps run in
+/// the reference interpreter.
 public struct OffloadRun: Sendable {
   public let graph: Graph
   public let schedule: Schedule
@@ -49,51 +48,65 @@ public struct OffloadRun: Sendable {
     epilogue = Self.subgraph(graph, Array(graph.nodes[(last + 1)...]), inputs: [output], outputs: graph.outputs)
   }
 
-  /// Runs one sample of a single-input graph; returns the model outputs by name.
+  /// Runs one sample of a single-input graph through the reference model; returns the model outputs by name.
   public func run(sample: Tensor) throws(FinchOffloadError) -> [String: Tensor] {
     guard graph.inputs.count == 1 else { throw .run("run(sample:) needs a graph with one input; this one has \(graph.inputs.count)") }
     return try trace([graph.inputs[0]: sample]).outputs
   }
 
-  /// Runs one feed of raw model inputs; returns the outputs and every call's activity.
+  /// Runs one feed of raw model inputs through a fresh ``ModelDriver``; returns the outputs and every call's activity.
   public func trace(_ feed: [String: Tensor]) throws(FinchOffloadError) -> Trace {
-    var memory = try OffloadMemory(schedule: schedule, image: image)
-    let x = try interpret(prologue, feed, "the host prologue")[prologue.outputs[0]]
-    guard let x else { throw .run("the host prologue did not compute \(prologue.outputs[0])") }
-    try schedule.input.store(x, type: try layer(firstLayer).inputType, at: address(schedule.input), into: &memory)
-    var activities: [EngineModel.Activity] = []
-    for step in schedule.steps {
-      switch step.kind {
-      case .engine:
-        for c in step.calls {
-          guard schedule.calls.indices.contains(c) else { throw .run("a step names call \(c); the schedule has \(schedule.calls.count)") }
-          let registers = Dictionary(schedule.calls[c].registers.map { ($0.name, $0.value) }, uniquingKeysWith: { _, b in b })
-          do { activities.append(try engine.execute(registers, memory: &memory)) } catch { throw .run("call \(c) (\(schedule.calls[c].mvau)): \(error)") }
-        }
-      case .cpu:
-        try runOnCPU(step, &memory)
-      }
-    }
-    let last = schedule.steps.last?.output ?? schedule.input
-    let y = try last.load(try type(of: epilogue.inputs[0]), as: try layer(lastLayer).outputType, at: address(last), from: memory)
-    return Trace(outputs: try interpret(epilogue, [epilogue.inputs[0]: y], "the host epilogue"), calls: activities)
+    var session = try OffloadSession(self, driver: ModelDriver(engine: schedule.engine))
+    let outputs = try session.run(feed).outputs
+    return Trace(outputs: outputs, calls: session.driver.activities)
   }
 
-  /// A CPU step: its input read from its activation buffer, its layers run by the interpreter, its output written to the next buffer.
-  private func runOnCPU(_ step: Step, _ memory: inout OffloadMemory) throws(FinchOffloadError) {
+  // MARK: - Host side, for OffloadSession
+
+  /// The graph type and record element type of a value the host reads or writes.
+  struct HostValue {
+    var type: ValueType
+    var element: DataType
+  }
+
+  /// The host prologue on `feed`: the network input the engine's first layer reads.
+  func networkInput(_ feed: [String: Tensor]) throws(FinchOffloadError) -> (Tensor, DataType) {
+    guard let x = try interpret(prologue, feed, "the host prologue")[prologue.outputs[0]] else {
+      throw .run("the host prologue did not compute \(prologue.outputs[0])")
+    }
+    return (x, try layer(firstLayer).inputType)
+  }
+
+  /// What the last hardware layer leaves in its buffer, as the epilogue reads it.
+  func networkOutput() throws(FinchOffloadError) -> HostValue {
+    HostValue(type: try type(of: epilogue.inputs[0]), element: try layer(lastLayer).outputType)
+  }
+
+  /// The host epilogue on the last hardware layer's output: the model outputs.
+  func outputs(_ y: Tensor) throws(FinchOffloadError) -> [String: Tensor] {
+    try interpret(epilogue, [epilogue.inputs[0]: y], "the host epilogue")
+  }
+
+  /// A CPU step's layers, checked against the graph.
+  private func nodes(of step: Step) throws(FinchOffloadError) -> (first: Node, last: Node, all: [Node]) {
     let run = step.layers.compactMap { nodes[$0] }
     guard let first = run.first, let last = run.last, run.count == step.layers.count else { throw .run("a CPU step runs unknown layers \(step.layers)") }
-    let (input, output) = (first.inputs[0], last.outputs.last ?? last.outputs[0])
-    let x = try step.input.load(try type(of: input), as: try layer(first.name).inputType, at: address(step.input), from: memory)
-    let y = try interpret(Self.subgraph(graph, run, inputs: [input], outputs: [output]), [input: x], "CPU step \(step.layers)")
-    guard let y = y[output] else { throw .run("CPU step \(step.layers) did not compute \(output)") }
-    try step.output.store(y, type: try layer(last.name).outputType, at: address(step.output), into: &memory)
+    return (first, last, run)
   }
 
-  /// Byte address of a layout's activation buffer.
-  private func address(_ layout: ActivationLayout) throws(FinchOffloadError) -> Int {
-    guard schedule.memory.activationBuffers.indices.contains(layout.buffer) else { throw .run("no activation buffer \(layout.buffer)") }
-    return schedule.memory.activationBuffers[layout.buffer].offset
+  /// What a CPU step reads from its input buffer.
+  func cpuInput(_ step: Step) throws(FinchOffloadError) -> HostValue {
+    let first = try nodes(of: step).first
+    return HostValue(type: try type(of: first.inputs[0]), element: try layer(first.name).inputType)
+  }
+
+  /// A CPU step in the interpreter: its output and the element type its buffer records hold.
+  func cpuRun(_ step: Step, _ x: Tensor) throws(FinchOffloadError) -> (Tensor, DataType) {
+    let (first, last, run) = try nodes(of: step)
+    let (input, output) = (first.inputs[0], last.outputs.last ?? last.outputs[0])
+    let y = try interpret(Self.subgraph(graph, run, inputs: [input], outputs: [output]), [input: x], "CPU step \(step.layers)")
+    guard let y = y[output] else { throw .run("CPU step \(step.layers) did not compute \(output)") }
+    return (y, try layer(last.name).outputType)
   }
 
   private func layer(_ name: String) throws(FinchOffloadError) -> HardwareLayer {
