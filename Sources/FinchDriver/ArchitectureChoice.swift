@@ -92,12 +92,13 @@ public struct ArchitectureChoice: Sendable {
     dataflow folding: FoldingChoice?, fastestFitting: FoldingChoice?, dataflowFailure: String, target: FoldingTarget, offload o: OffloadDesign?,
     offloadFailure: String
   ) throws(ArchitectureError) -> (Pick, String) {
-    let offloadFits = o.map { $0.fits && !$0.schedule.calls.isEmpty } ?? false
+    let offloadFits = o?.fits ?? false
+    let offloadFigures = o.map { o in
+      "(\(uses(o.totals, o.capacity, o.part.family)); \(TextTable.grouped(o.estimate.fps)) frames/s on the engine, "
+        + "\(o.schedule.cpuLayers.count) hardware layer\(o.schedule.cpuLayers.count == 1 ? "" : "s") on the CPU)"
+    } ?? ""
     let offloadSays = o.map { o in
-      offloadFits
-        ? "offload fits (\(uses(o.totals, o.capacity, o.part.family)); \(TextTable.grouped(o.estimate.fps)) frames/s on the engine, "
-          + "\(o.schedule.cpuLayers.count) hardware layer\(o.schedule.cpuLayers.count == 1 ? "" : "s") on the CPU)"
-        : "the offload engine needs \(need(o.totals, o.capacity)) on \(o.part.name)"
+      offloadFits ? "offload fits \(offloadFigures)" : "the offload engine needs \(need(o.totals, o.capacity)) on \(o.part.name)"
     } ?? "no offload design: \(offloadFailure)"
     guard let folding else {
       if let o { return (.offload(o), "dataflow: \(dataflowFailure); \(offloadSays)") }
@@ -120,7 +121,7 @@ public struct ArchitectureChoice: Sendable {
       says = needs + (fastestFitting.map { "; its fastest folding that fits reaches \(TextTable.grouped($0.estimate.fps)) frames/s" } ?? "")
     }
     if let o, offloadFits, fallback.map({ o.estimate.fps > $0.estimate.fps }) ?? true {
-      return (.offload(o), "\(says); \(offloadSays)" + (fallback == nil ? "" : ", faster"))
+      return (.offload(o), "\(says); " + (fallback == nil ? offloadSays : "offload fits and is faster \(offloadFigures)"))
     }
     guard let fallback else { return (.dataflow(folding), "\(says); \(offloadSays)") }
     let slower = o.map { "offload is slower (\(TextTable.grouped($0.estimate.fps)) frames/s)" }
