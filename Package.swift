@@ -35,7 +35,7 @@ let package = Package(
     // Off x86_64 the target is empty and only the portable kernels exist.
     .target(name: "CFinchCPUKernels"),
     .target(name: "FinchOffload", dependencies: ["FinchIR", "FinchCost", "FinchInterpreter"]),
-    .target(name: "FinchRTL", dependencies: ["FinchIR", "FinchCost", "FinchInterpreter"], resources: [.copy("Resources/verilog")]),
+    .target(name: "FinchRTL", dependencies: ["FinchIR", "FinchCost", "FinchInterpreter", "FinchOffload"], resources: [.copy("Resources/verilog")]),
     .target(
       name: "FinchONNX",
       dependencies: [
@@ -79,7 +79,7 @@ let package = Package(
     .testTarget(name: "FinchPassesTests", dependencies: ["FinchPasses", "FinchCost", "FinchONNX", "FinchTestSupport"]),
     .testTarget(name: "FinchCostTests", dependencies: ["FinchCost", "FinchPasses", "FinchONNX", "FinchTestSupport"]),
     .testTarget(name: "FinchReportTests", dependencies: ["FinchReport", "FinchCost", "FinchTestSupport"]),
-    .testTarget(name: "FinchRTLTests", dependencies: ["FinchRTL", "FinchPasses", "FinchInterpreter", "FinchTestSupport"]),
+    .testTarget(name: "FinchRTLTests", dependencies: ["FinchRTL", "FinchOffload", "FinchPasses", "FinchInterpreter", "FinchTestSupport"]),
     .testTarget(name: "FinchCPUTests", dependencies: ["FinchCPU", "FinchInterpreter", "FinchPasses", "FinchONNX", "FinchTestSupport"]),
     .testTarget(name: "FinchOffloadTests", dependencies: ["FinchOffload", "FinchCost", "FinchInterpreter", "FinchPasses", "FinchTestSupport"]),
     .testTarget(name: "FinchDriverTests", dependencies: ["FinchDriver", "FinchCost", "FinchRTL", "FinchOffload", "FinchTestSupport"]),

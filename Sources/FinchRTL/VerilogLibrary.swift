@@ -5,7 +5,8 @@ public enum VerilogLibrary {
   /// The folder holding the `.v` files.
   public static var directory: URL? { Bundle.module.url(forResource: "verilog", withExtension: nil) }
 
-  /// The library's source files by name (`finch_mvau.v`, ...), the testbench excluded.
+  /// The library's Verilog source files by name (`finch_mvau.v`, ...), the
+  /// testbench excluded (and the offload harness, which is C++).
   public static func sources() throws(RTLError) -> [String: String] {
     guard let dir = directory, let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else {
       throw .toolFailed(tool: "finch", status: -1, log: "the Verilog library is missing from the FinchRTL resource bundle")
@@ -21,9 +22,15 @@ public enum VerilogLibrary {
   public static let testbench = "finch_tb.v"
 
   /// The testbench source.
-  public static func testbenchSource() throws(RTLError) -> String {
-    guard let dir = directory, let s = try? String(contentsOf: dir.appendingPathComponent(testbench), encoding: .utf8) else {
-      throw .toolFailed(tool: "finch", status: -1, log: "the testbench is missing from the FinchRTL resource bundle")
+  public static func testbenchSource() throws(RTLError) -> String { try resource(testbench) }
+
+  /// The offload engine's Verilator harness (C++, a DRAM model on its memory port; see ``OffloadEngineBuild``).
+  public static let offloadHarness = "finch_offload_tb.cpp"
+
+  /// The text of the library file `name`.
+  public static func resource(_ name: String) throws(RTLError) -> String {
+    guard let dir = directory, let s = try? String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8) else {
+      throw .toolFailed(tool: "finch", status: -1, log: "\(name) is missing from the FinchRTL resource bundle")
     }
     return s
   }

@@ -3,6 +3,7 @@ import FinchIR
 import FinchInterpreter
 import FinchOffload
 import FinchTestSupport
+import Foundation
 import XCTest
 
 /// The host runtime's driver boundary, with the reference driver: a schedule
@@ -48,6 +49,27 @@ final class OffloadSessionTests: XCTestCase {
     let other = try binaryEngine(weightDepth: 512, thresholdDepth: 2)
     XCTAssertThrowsError(try OffloadSession(run, driver: ModelDriver(engine: other))) {
       XCTAssertEqual("\($0)", "offload run: the schedule's engine differs from the driver's: weight_depth 256 vs 512")
+    }
+  }
+
+  /// A word one driver holds and the other does not is reported after the next call, with its region and both values.
+  func testLockstepNamesTheFirstDifferingWord() throws {
+    let (_, run) = try tfc()
+    let schedule = run.schedule
+    var lockstep = LockstepDriver(device: ModelDriver(engine: schedule.engine), reference: ModelDriver(engine: schedule.engine), memoryMap: schedule.memory)
+    let base = try lockstep.allocate(bytes: schedule.memory.totalBytes)
+    try lockstep.write(run.image.bytes, at: base)
+    // A weight region of the last call: the first call neither reads nor writes it.
+    let region = try XCTUnwrap(schedule.memory.regions.last)
+    var word = Array(run.image.bytes[(region.offset + 8)..<(region.offset + 16)])
+    word[0] ^= 0xFF
+    try lockstep.device.write(word, at: base + region.offset + 8)
+    for r in schedule.calls[0].registers { try lockstep.write(r.name, r.value) }
+    try lockstep.start()
+    let hex = { (bytes: [UInt8]) in bytes.reversed().map { String(format: "%02x", $0) }.joined() }
+    XCTAssertThrowsError(try lockstep.wait(cycleLimit: 1)) {
+      let says = "words differing: 1 in \(region.name); first at byte \(region.offset + 8) (\(region.name) word 1): 0x\(hex(word)), reference 0x"
+      XCTAssertTrue("\($0)".contains(says + hex(Array(run.image.bytes[(region.offset + 8)..<(region.offset + 16)]))), "\($0)")
     }
   }
 
