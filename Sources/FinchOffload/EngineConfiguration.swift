@@ -103,6 +103,10 @@ public struct EngineConfiguration: Sendable, Codable, Equatable, Hashable {
   public var accumulatorRange: ClosedRange<Int64> { -(Int64(1) << (thresholdBits - 1))...((Int64(1) << (thresholdBits - 1)) - 2) }
   /// The threshold no accumulator reaches (pads unused threshold slots and channels).
   public var neverThreshold: Int64 { (Int64(1) << (thresholdBits - 1)) - 1 }
+  /// Most memory words of one burst on the memory port, and so of one output pixel's tile.
+  public static let maxBurstWords = 256
+  /// Most PE groups of a conv+pool call: the pool buffer holds `ceil(maxChannels / PE)` groups per pixel.
+  public var maxPoolGroups: Int { divUp(maxChannels, pe) }
   /// Channels of every activation record: counts round up to a multiple of this, `lcm(PE, SIMD)`.
   public var channelQuantum: Int { lcm(pe, simd) }
 }

@@ -105,6 +105,15 @@ struct CallRegisters {
       throw fail(.thresholdWords, "not the \(groups) threshold buffer words (of depth \(e.thresholdDepth)) of \(groups) PE groups")
     }
     outBits = thresholded ? e.activationBits : e.thresholdBits
+    guard tileWords(e) <= EngineConfiguration.maxBurstWords else {
+      throw fail(.outChannelsPadded, "a tile of \(tileWords(e)) words; one output pixel's write burst holds at most \(EngineConfiguration.maxBurstWords)")
+    }
+    if pooled {
+      guard thresholded else { throw fail(.mode, "no thresholds; the engine pools thresholded codes only") }
+      guard groups <= e.maxPoolGroups else {
+        throw fail(.outChannelsPadded, "\(groups) PE groups; the pool buffer holds \(e.maxPoolGroups) (max_channels / PE, rounded up)")
+      }
+    }
     // Lane arithmetic.
     let (a, w) = (e.activationBits, e.weightBits)
     if mode.contains(.xnor) {

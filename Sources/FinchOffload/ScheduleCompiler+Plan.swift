@@ -81,16 +81,22 @@ extension ScheduleCompiler {
     guard sf <= e.weightDepth else {
       throw exceed(mvau, "weight words per PE group", sf, "exceed the engine's weight_depth \(e.weightDepth) (input-channel tiling is not supported)")
     }
-    var nf = min(e.weightDepth / sf, nfTotal)
+    // PE groups per tile: the weight and threshold buffers, the pool buffer and one write burst per output pixel bound it.
+    let burstGroups = EngineConfiguration.maxBurstWords * e.memoryWordBits / (e.pe * outBits)
+    var nf = min(e.weightDepth / sf, nfTotal, burstGroups)
     if thresholded { nf = min(nf, e.thresholdDepth) }
+    if pool != nil { nf = min(nf, e.maxPoolGroups) }
     if nf < nfTotal {
       // Tiles start on memory-word boundaries of the output records.
       let alignNF = lcm(e.pe, e.memoryWordBits / gcd(e.memoryWordBits, outBits)) / e.pe
       nf = nf / alignNF * alignNF
       guard nf >= 1 else {
+        var limits = ["weight_depth \(e.weightDepth)", "\(EngineConfiguration.maxBurstWords)-word bursts"]
+        if thresholded { limits.append("threshold_depth \(e.thresholdDepth)") }
+        if pool != nil { limits.append("a pool buffer of \(e.maxPoolGroups) PE groups") }
         throw exceed(
           mvau, "output channels", mvau.mh,
-          "need tiles of \(alignNF * e.pe) channels (\(alignNF * sf) weight words, \(alignNF) threshold words); the engine has weight_depth \(e.weightDepth), threshold_depth \(e.thresholdDepth)")
+          "need tiles of \(alignNF * e.pe) channels (\(alignNF) PE groups of \(sf) weight words); the engine has \(limits.joined(separator: ", "))")
       }
     }
     let tiles = divUp(nfTotal, nf)

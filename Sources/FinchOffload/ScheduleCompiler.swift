@@ -61,7 +61,8 @@ public struct ScheduleCompiler: Sendable {
         continue
       }
       var pool: HardwareLayer?
-      if swu != nil, i < layers.count, layers[i].kind == .streamingMaxPool {
+      // The engine pools thresholded codes; a max-pool over accumulators runs on the CPU.
+      if swu != nil, mvau.thresholds > 0, i < layers.count, layers[i].kind == .streamingMaxPool {
         pool = layers[i]
         i += 1
       }
@@ -85,7 +86,7 @@ public struct ScheduleCompiler: Sendable {
     switch l.kind {
     case .thresholding: return "a thresholding layer alone: the engine thresholds only the accumulators of its own MVAU"
     case .labelSelect: return "label select is not an engine operation"
-    case .streamingMaxPool: return "the engine fuses a max-pool only directly after a convolution"
+    case .streamingMaxPool: return "the engine fuses a max-pool only directly after a thresholded convolution"
     case .swu: return "a sliding window not followed by an MVAU"
     case .mvau: return "an MVAU"
     }
