@@ -107,6 +107,13 @@ public struct EngineConfiguration: Sendable, Codable, Equatable, Hashable {
   public static let maxBurstWords = 256
   /// Most PE groups of a conv+pool call: the pool buffer holds `ceil(maxChannels / PE)` groups per pixel.
   public var maxPoolGroups: Int { divUp(maxChannels, pe) }
+  /// Window buffer depth in words of SIMD activation lanes: `max_kernel + 1`
+  /// rows of a `max_image_size`-wide image of `max_channels` (the row being
+  /// replaced while `max_kernel` rows are read), or one whole FC window.
+  public var windowBufferDepth: Int { max((maxKernel + 1) * maxImageSize, maxKernel * maxKernel) * (maxChannels / simd) }
+  /// Pool buffer depth in words of PE output codes: `max_kernel + 1` rows of
+  /// `max_image_size` convolution output pixels of ``maxPoolGroups`` groups.
+  public var poolBufferDepth: Int { (maxKernel + 1) * maxImageSize * maxPoolGroups }
   /// Channels of every activation record: counts round up to a multiple of this, `lcm(PE, SIMD)`.
   public var channelQuantum: Int { lcm(pe, simd) }
 }

@@ -6,9 +6,10 @@ import FinchCost
 ///   its own ROMs are a single word) at the engine's lane widths, with
 ///   `2^A − 1` thresholds of `threshold_bits`; plus 3 LUTs per lane for the
 ///   XNOR path when the lanes are wider than one bit;
-/// - the window buffer: a sliding window unit of `max_kernel` over a
-///   `max_image_size` square of `max_channels` at SIMD;
-/// - the pool: a streaming max-pool of `max_kernel` over the same square at PE;
+/// - the window buffer: a RAM of `SIMD·A` × ``EngineConfiguration/windowBufferDepth``
+///   with an SWU's address logic;
+/// - the pool: a RAM of `PE·A` × ``EngineConfiguration/poolBufferDepth`` with
+///   one running-max comparator per PE lane;
 /// - the weight and threshold buffers: RAMs of `PE·SIMD·W` × `weight_depth`
 ///   and `PE·(2^A − 1)·T` × `threshold_depth`;
 /// - memory reader, writer, width converters and registers: a fixed
@@ -28,21 +29,15 @@ public enum EngineResources {
     mvau.thresholds = engine.thresholdsPerChannel
     var compute = ResourceModel.resources(mvau, LayerFolding(pe: p, simd: q), on: family)
     if !mvau.xnor { compute = compute + Resources(lut: 3 * p * q) }
-    var swu = HardwareLayer(name: "engine_window", kind: .swu)
-    swu.channels = engine.maxChannels
-    swu.kernel = [engine.maxKernel, engine.maxKernel]
-    swu.inputDims = [engine.maxImageSize, engine.maxImageSize]
-    swu.inputBits = a
-    var pool = HardwareLayer(name: "engine_pool", kind: .streamingMaxPool)
-    pool.channels = roundUp(engine.maxChannels, p)
-    pool.kernel = [engine.maxKernel, engine.maxKernel]
-    pool.inputDims = [engine.maxImageSize, engine.maxImageSize]
-    pool.inputBits = a
+    // The window and pool buffers are plain RAMs; their address and select logic costs what an SWU's and a max-pool's does.
+    let (window, codes) = (q * a, p * a)
+    let windowBuffer = Resources(lut: 200, ff: 90 + window) + ResourceModel.ram(width: window, depth: engine.windowBufferDepth, on: family)
+    let pool = Resources(lut: 80 + 2 * codes, ff: 60 + 3 * codes) + ResourceModel.ram(width: codes, depth: engine.poolBufferDepth, on: family)
     let port = Resources(lut: engine.memoryWordBits, ff: 4 * engine.memoryWordBits)
     return [
       ("compute", compute),
-      ("window_buffer", ResourceModel.resources(swu, LayerFolding(pe: 1, simd: q), on: family)),
-      ("pool", ResourceModel.resources(pool, LayerFolding(pe: p, simd: 1), on: family)),
+      ("window_buffer", windowBuffer),
+      ("pool", pool),
       ("weight_buffer", ResourceModel.ram(width: engine.weightWordBits, depth: engine.weightDepth, on: family)),
       ("threshold_buffer", ResourceModel.ram(width: engine.thresholdWordBits, depth: engine.thresholdDepth, on: family)),
       ("memory_port", port),

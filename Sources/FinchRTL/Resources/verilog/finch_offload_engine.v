@@ -46,7 +46,14 @@ module finch_offload_engine #(
   parameter integer MAX_IMAGE = 32,
   parameter integer WEIGHT_DEPTH = 1024,
   parameter integer THRESHOLD_DEPTH = 64,
-  parameter integer WORD_BITS = 64
+  parameter integer WORD_BITS = 64,
+  // Buffer depths (EngineConfiguration.windowBufferDepth / poolBufferDepth pass
+  // them; the defaults are the same sizes): the window buffer holds MAX_KERNEL+1
+  // rows of channel folds, or one whole FC window; the pool buffer MAX_KERNEL+1
+  // rows of PE groups. Smaller buffers deadlock the row flow control.
+  parameter integer WINDOW_DEPTH = (MAX_KERNEL + 1) * MAX_IMAGE * (MAX_CHANNELS / SIMD) > MAX_KERNEL * MAX_KERNEL * (MAX_CHANNELS / SIMD)
+    ? (MAX_KERNEL + 1) * MAX_IMAGE * (MAX_CHANNELS / SIMD) : MAX_KERNEL * MAX_KERNEL * (MAX_CHANNELS / SIMD),
+  parameter integer POOL_DEPTH = (MAX_KERNEL + 1) * MAX_IMAGE * ((MAX_CHANNELS + PE - 1) / PE)
 ) (
   input wire clk,
   input wire rst_n,
@@ -79,12 +86,8 @@ module finch_offload_engine #(
   localparam integer MWPT = (TW + WORD_BITS - 1) / WORD_BITS;
   localparam integer SW = SIMD * A_BITS;
   localparam integer OBM = T_BITS > A_BITS ? T_BITS : A_BITS;
-  localparam integer MAX_CF = MAX_CHANNELS / SIMD;
-  localparam integer LB_ROWS = (MAX_KERNEL + 1) * MAX_IMAGE * MAX_CF;
-  localparam integer LB_FC = MAX_KERNEL * MAX_KERNEL * MAX_CF;
-  localparam integer LB_DEPTH = LB_ROWS > LB_FC ? LB_ROWS : LB_FC;
-  localparam integer MAX_PG = (MAX_CHANNELS + PE - 1) / PE;
-  localparam integer PB_DEPTH = (MAX_KERNEL + 1) * MAX_IMAGE * MAX_PG;
+  localparam integer LB_DEPTH = WINDOW_DEPTH;
+  localparam integer PB_DEPTH = POOL_DEPTH;
   localparam integer LBA = LB_DEPTH > 1 ? $clog2(LB_DEPTH) : 1;
   localparam integer PBA = PB_DEPTH > 1 ? $clog2(PB_DEPTH) : 1;
   localparam integer WA = WEIGHT_DEPTH > 1 ? $clog2(WEIGHT_DEPTH) : 1;
