@@ -152,6 +152,7 @@ extension Op {
       let s = x.type.shape, w = try input(1, "weights").type.shape
       guard s.rank == 4, w.rank == 4 else { throw fail("only 2-D convolution (NCHW input, 4-D weights) is supported, got \(s) and \(w)") }
       try checkWindow(c.kernel, c.strides, c.pads, c.dilations, fail)
+      guard w.dims.allSatisfy({ $0 >= 1 }) else { throw fail("weights \(w) are empty") }
       guard c.group >= 1, c.group <= Shape.maxElementCount, s[1] % c.group == 0, w[0] % c.group == 0, w[1] * c.group == s[1] else {
         throw fail("weights \(w) with group \(c.group) do not fit \(s[1]) input channels")
       }

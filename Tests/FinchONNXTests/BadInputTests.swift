@@ -417,6 +417,15 @@ final class BadInputTests: XCTestCase {
     assertMessage(importError(model, file: "mm.onnx"), contains: ["mm.onnx", "'fc1'", "MatMul", "[1,784]", "[100,64]"])
   }
 
+  /// Found by the fuzzer: a convolution with zero output channels divided by zero.
+  func testConvWithEmptyWeightsIsRefused() {
+    var conv = Proto.node("Conv", ["x", "W"], ["y"], name: "conv0")
+    conv.attribute.append(Proto.attr("kernel_shape", ints: [1, 1]))
+    let model = Proto.model(
+      nodes: [conv], initializers: [Proto.floats("W", [0, 3, 1, 1], [])], inputs: [Proto.value("x", [1, 3, 4, 4])], outputs: [])
+    assertMessage(importError(model, file: "conv.onnx"), contains: ["conv.onnx", "'conv0'", "Conv", "[0,3,1,1]", "empty"])
+  }
+
   func testDeclaredOutputShapeMismatch() {
     var model = matMulModel()
     model.graph.output = [Proto.value("y", [1, 5])]
