@@ -25,9 +25,7 @@ public enum ArchitectureError: Error, Sendable, Equatable, CustomStringConvertib
         + (boards.isEmpty ? " on no board in the catalogue" : ": name its board (\(boards.joined(separator: ", ")))")
     case .neitherFits(let dataflow, let offload): return "neither architecture fits: dataflow: \(dataflow); offload: \(offload)"
     case .wrongArchitecture(let folder, let holds, let command):
-      let work = command == "synth" ? "synthesis" : "simulation"
-      return "\(folder) holds a build for the \(holds.rawValue) architecture; `finch \(command)` runs dataflow builds only "
-        + "(offload \(work) is not built yet)"
+      return "\(folder) holds a build for the \(holds.rawValue) architecture; this \(command) takes the other one"
     }
   }
 }

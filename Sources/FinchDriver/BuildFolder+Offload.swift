@@ -1,4 +1,5 @@
 import FinchOffload
+import FinchRTL
 import Foundation
 
 extension BuildFolder {
@@ -28,6 +29,9 @@ extension BuildFolder {
 
   /// The memory image (`memory.bin`), checked against the schedule's size.
   public func memoryImage() throws -> MemoryImage { try MemoryImage(contentsOf: path(Self.memoryImage), schedule: try schedule()) }
+
+  /// The engine's Verilog in `rtl/`, checked unedited and complete.
+  public func writtenEngineDesign() throws(RTLError) -> WrittenEngineDesign { try WrittenEngineDesign(directory: path(Self.rtl)) }
 
   /// The offload design's report (`offload_estimate.json`).
   public func offloadEstimate() throws -> OffloadDesign.Report {

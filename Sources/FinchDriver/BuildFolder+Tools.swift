@@ -1,12 +1,13 @@
 import FinchCost
 import FinchIR
+import FinchOffload
 import FinchReport
 import FinchRTL
 import Foundation
 
 extension BuildFolder {
-  /// Simulates the design as `build` wrote it on `samples` (raw model inputs,
-  /// one frame each) in `sim/`, checking every output against the interpreter.
+  /// Simulates the dataflow design as `build` wrote it on `samples` (raw model
+  /// inputs, one frame each) in `sim/`, checking every output against the interpreter.
   public func simulate(samples: Tensor, simulator: Simulation.Simulator, stall: Int) throws -> AcceleratorCheck.Report {
     try require(.dataflow, for: "simulate")
     let written = try writtenDesign()
@@ -18,28 +19,69 @@ extension BuildFolder {
       samples: samples, directory: path(Self.sim), simulator: simulator, stall: stall, estimatedCyclesPerFrame: estimated)
   }
 
+  /// Simulates the offload build on `samples` (raw model inputs, one frame
+  /// each): engine calls on the engine Verilog in `rtl/` as the build wrote it
+  /// (Verilator, harness built in `sim/`) against `dram`, at the build's clock
+  /// and `bandwidthGBps` of DRAM bandwidth (nil: the board's, as the build's
+  /// estimate assumed), CPU layers in the interpreter; every output checked
+  /// against the interpreter. `progress` hears each frame (and each call of long frames).
+  public func simulateOffload(
+    samples: Tensor, dram: VerilatorEngine.DRAM, bandwidthGBps: Double? = nil, progress: @escaping (String) -> Void = { _ in }
+  ) throws -> OffloadCheck.Report {
+    try require(.offload, for: "simulate")
+    let written = try writtenEngineDesign()
+    let schedule = try schedule()
+    guard written.manifest.engine == schedule.engine else {
+      throw RTLError.changedDesign(path: path(Self.rtl).appendingPathComponent("manifest.json").path, reason: "its engine is not the schedule's")
+    }
+    let built = try offloadEstimate()
+    let run = try OffloadRun(graph: try graph(), schedule: schedule, image: try memoryImage())
+    progress("simulating the offload engine in Verilator (DRAM latency \(dram.latency), stall \(dram.stall), seed \(dram.seed))")
+    return try OffloadCheck(run: run, sources: try written.sourceTexts()).check(
+      samples: samples, clockMHz: built.estimate.clockMHz, bandwidthGBps: bandwidthGBps ?? built.bandwidthGBps, dram: dram,
+      cache: path(Self.sim), progress: progress)
+  }
+
   /// Synthesizes the design as `build` wrote it for `device` (default: the
   /// one it was built for) in `synth/`, beside the cost model's estimate for
-  /// that device, joined element by element by name; writes `synth/report.json`.
+  /// that device, joined by name (a dataflow design element by element, an
+  /// offload engine unit by unit, ``EngineResources``); writes `synth/report.json`.
   public func synthesize(on device: Device? = nil, progress: (String) -> Void = { _ in }) throws -> SynthesisReport {
-    try require(.dataflow, for: "synth")
-    let built = try estimate()
-    let device = try device ?? DeviceCatalogue.bundled().device(named: built.part)
-    let graph = try graph()
-    let layers = try HardwareLayer.layers(of: graph)
-    let estimate = Estimate(
-      device: device, clockMHz: built.clockMHz, pipeline: try DataflowPipeline(layers: layers, folding: try folding(of: layers)), targetFPS: nil)
-    let written = try writtenDesign()
-    let manifest = written.manifest
     let work = path(Self.synth)
-    try? FileManager.default.removeItem(at: work)
-    let sources = try written.copy(to: work)
-    progress("synthesizing for \(device.part.name) (\(device.part.family.rawValue)); this takes a while")
-    let report = try Synthesizer.run(
-      directory: work, sources: sources, part: device.part, inputWidth: manifest.input.wordBits, outputWidth: manifest.output.wordBits,
-      names: Dictionary(manifest.layers.map { ($0.instance, $0.name) }, uniquingKeysWith: { a, _ in a }),
-      estimates: Dictionary(estimate.layers.map { ($0.name, $0.resources) }, uniquingKeysWith: { a, _ in a }),
-      estimateTotals: estimate.totals)
+    let report: SynthesisReport
+    switch try architecture() {
+    case .dataflow:
+      let built = try estimate()
+      let device = try device ?? DeviceCatalogue.bundled().device(named: built.part)
+      let graph = try graph()
+      let layers = try HardwareLayer.layers(of: graph)
+      let estimate = Estimate(
+        device: device, clockMHz: built.clockMHz, pipeline: try DataflowPipeline(layers: layers, folding: try folding(of: layers)), targetFPS: nil)
+      let written = try writtenDesign()
+      let manifest = written.manifest
+      try? FileManager.default.removeItem(at: work)
+      let sources = try written.copy(to: work)
+      progress("synthesizing for \(device.part.name) (\(device.part.family.rawValue)); this takes a while")
+      report = try Synthesizer.run(
+        directory: work, sources: sources, part: device.part, inputWidth: manifest.input.wordBits, outputWidth: manifest.output.wordBits,
+        names: Dictionary(manifest.layers.map { ($0.instance, $0.name) }, uniquingKeysWith: { a, _ in a }),
+        estimates: Dictionary(estimate.layers.map { ($0.name, $0.resources) }, uniquingKeysWith: { a, _ in a }),
+        estimateTotals: estimate.totals)
+    case .offload:
+      let device = try device ?? DeviceCatalogue.bundled().device(named: try offloadEstimate().part)
+      let written = try writtenEngineDesign()
+      let engine = written.manifest.engine
+      let units = EngineResources.estimate(engine, on: device.part.family)
+      try? FileManager.default.removeItem(at: work)
+      let sources = try written.copy(to: work)
+      progress(
+        "synthesizing the offload engine (PE \(engine.pe), SIMD \(engine.simd)) for \(device.part.name) (\(device.part.family.rawValue)); this takes a while")
+      report = try Synthesizer.run(
+        directory: work, sources: sources, part: device.part, inputWidth: 0, outputWidth: 0, names: EngineDesign.units,
+        estimates: Dictionary(units.map { ($0.name, $0.resources) }, uniquingKeysWith: { a, _ in a }),
+        estimateTotals: units.reduce(Resources()) { $0 + $1.resources }, rows: EngineDesign.engineModule,
+        pnrWrapper: EngineDesign(engine: engine).pinWrapper)
+    }
     try JSONReport.encode(report).write(to: work.appendingPathComponent("report.json"))
     return report
   }

@@ -32,9 +32,10 @@ import Foundation
 ///     schedule.json         the schedule (Schedule, schema_version 1)
 ///     memory.bin            the memory image: weights and thresholds (MemoryImage)
 ///     offload_estimate.json the engine's resources and the cycles per call (OffloadDesign.Report)
+///     rtl/                  the engine's Verilog: library modules, finch_top.v, manifest.json (EngineDesign)
+///     sim/                  where `finch simulate` runs (the Verilator harness build)
+///     synth/                where `finch synth` runs
 /// ```
-/// The engine's Verilog is not written yet; it will go to ``rtl`` as the
-/// dataflow design does, with ``sim`` and ``synth`` beside it.
 public struct BuildFolder: Sendable {
   public static let compiledGraph = "compiled.onnx"
   public static let streamlinedGraph = "streamlined.onnx"
@@ -114,6 +115,8 @@ public struct BuildFolder: Sendable {
         try design.schedule.json().write(to: dir.appendingPathComponent(schedule))
         try image.write(to: dir.appendingPathComponent(memoryImage))
         try JSONReport.encode(design.report).write(to: dir.appendingPathComponent(offloadEstimate))
+        try EngineDesign(engine: design.engine).write(to: dir.appendingPathComponent(rtl))
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent(sim), withIntermediateDirectories: true)
       }
       let base = URL(fileURLWithPath: model).deletingPathExtension()
       for (suffix, name) in referenceFiles {

@@ -139,14 +139,8 @@ public struct Design: Sendable {
   public func write(to directory: URL) throws(RTLError) -> [String] {
     let sources = try VerilogLibrary.writeDesign(chain, to: directory)
     var manifest = manifest
-    for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] where name != "manifest.json" {
-      guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path) else { continue }
-      manifest.files[name] = WrittenDesign.contentHash(data)
-    }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    guard let data = try? encoder.encode(manifest) else { throw .invalidStream("the manifest does not encode") }
-    try data.writeOrThrow(to: directory.appendingPathComponent("manifest.json"))
+    manifest.files = WrittenDesign.hashes(in: directory)
+    try WrittenDesign.write(manifest: manifest, to: directory)
     return sources
   }
 }

@@ -23,12 +23,14 @@ public struct OffloadEngineBuild: Sendable {
   /// Seconds Verilator took (0 when a cached build was used).
   public let buildSeconds: Double
 
-  /// Builds, or finds in `cache`, the harness for `engine`.
-  public init(engine: EngineConfiguration, cache: URL) throws(RTLError) {
+  /// Builds, or finds in `cache`, the harness for `engine` from `sources`
+  /// (Verilog text by file name; nil: the library's, ``VerilogLibrary/sources()``).
+  public init(engine: EngineConfiguration, sources given: [String: String]? = nil, cache: URL) throws(RTLError) {
     try Command.require("verilator", package: "verilator")
-    let sources = try VerilogLibrary.sources()
+    var sources = try VerilogLibrary.sources()
+    if let given { sources = given }
     guard sources["\(Self.top).v"] != nil else {
-      throw .toolFailed(tool: "finch", status: -1, log: "the Verilog library has no \(Self.top).v (the offload engine is not built yet)")
+      throw .toolFailed(tool: "finch", status: -1, log: "the engine's Verilog has no \(Self.top).v")
     }
     let harness = try VerilogLibrary.resource(VerilogLibrary.offloadHarness)
     let arguments = Self.verilatorArguments(engine, sources: sources.keys.sorted())

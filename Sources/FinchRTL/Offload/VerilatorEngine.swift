@@ -58,13 +58,14 @@ public final class VerilatorEngine: OffloadDriver {
   private let requests: FileHandle, replies: FileHandle
   private var pending: [UInt8] = []
 
-  /// Builds (or finds in `cache`) the harness for `engine` and starts it with `dram`.
-  public init(engine: EngineConfiguration, dram: DRAM = DRAM(), cache: URL) throws(RTLError) {
+  /// Builds (or finds in `cache`) the harness for `engine` from `sources`
+  /// (nil: the Verilog library's; see ``OffloadEngineBuild``) and starts it with `dram`.
+  public init(engine: EngineConfiguration, sources: [String: String]? = nil, dram: DRAM = DRAM(), cache: URL) throws(RTLError) {
     guard dram.base >= 0, dram.base % engine.memoryWordBytes == 0, dram.latency >= 1, (0...1).contains(dram.stall), dram.outstanding >= 0,
       (dram.bytesPerCycle ?? 1) > 0
     else { throw .toolFailed(tool: "finch", status: -1, log: "DRAM model \(dram): base word aligned, latency ≥ 1, stall 0...1, bandwidth > 0") }
     (self.engine, self.dram) = (engine, dram)
-    build = try OffloadEngineBuild(engine: engine, cache: cache)
+    build = try OffloadEngineBuild(engine: engine, sources: sources, cache: cache)
     // A harness that dies must be an error on the next write, not a signal that ends the host.
     signal(SIGPIPE, SIG_IGN)
     let input = Pipe(), output = Pipe()

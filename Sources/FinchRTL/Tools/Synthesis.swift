@@ -66,9 +66,13 @@ public enum Synthesizer {
   /// Synthesizes the design whose sources are in `directory` for `part`, running there.
   /// `names` maps instance names to the element names reports use (the
   /// manifest's); `estimates` gives the cost model's per-element figures by those names.
+  /// The rows are the instances in `finch_top`, or in the module `rows` names
+  /// (its own cells then one more row, `control`). `pnrWrapper` is the iCE40
+  /// few-pin wrapper `finch_pnr_top` (nil: ``pinWrapper(inputWidth:outputWidth:)``
+  /// for a dataflow design's streams).
   public static func run(
     directory: URL, sources: [String], part: Part, inputWidth: Int, outputWidth: Int, names: [String: String],
-    estimates: [String: Resources], estimateTotals: Resources?
+    estimates: [String: Resources], estimateTotals: Resources?, rows: String? = nil, pnrWrapper: String? = nil
   ) throws(RTLError) -> SynthesisReport {
     try Command.require("yosys", package: "yosys")
     let start = Date()
@@ -84,7 +88,7 @@ public enum Synthesizer {
       script += "synth_xilinx -family xcup -abc9 -top finch_top\n"
     case .ice40:
       top = "finch_pnr_top"
-      try Data(pinWrapper(inputWidth: inputWidth, outputWidth: outputWidth).utf8).writeOrThrow(to: directory.appendingPathComponent("finch_pnr_top.v"))
+      try Data((pnrWrapper ?? pinWrapper(inputWidth: inputWidth, outputWidth: outputWidth)).utf8).writeOrThrow(to: directory.appendingPathComponent("finch_pnr_top.v"))
       script = "read_verilog -defer \((sources + ["finch_pnr_top.v"]).joined(separator: " "))\n"
       tool = "yosys synth_ice40 -dsp + nextpnr-ice40 + icepack"
       script += "synth_ice40 -dsp -noflatten -top finch_pnr_top\n"
@@ -93,7 +97,7 @@ public enum Synthesizer {
     if part.family == .ice40 { script += "flatten\nwrite_json pnr.json\n" }
     try Data(script.utf8).writeOrThrow(to: directory.appendingPathComponent("synth.ys"))
     try Command.check("yosys", ["-q", "-l", "yosys.log", "-s", "synth.ys"], in: directory)
-    let (totals, perInstance) = try count(directory, top: top)
+    let (totals, perInstance) = try count(directory, top: top, rows: rows)
     var fmax: Double?, bitstream: String?
     if part.family == .ice40 {
       try Command.require("nextpnr-ice40", package: "nextpnr-ice40")
@@ -144,8 +148,10 @@ public enum Synthesizer {
     """
   }
 
-  /// Totals and per-instance counts of `top` from Yosys' JSON netlist.
-  static func count(_ directory: URL, top: String) throws(RTLError) -> (SynthesizedResources, [(name: String, module: String, counts: SynthesizedResources)]) {
+  /// Totals and per-instance counts of `top` from Yosys' JSON netlist: the
+  /// instances of the design's top, or of the module `rows` names (Yosys may
+  /// have renamed it `$paramod...\\rows`) plus a `control` row for its own cells.
+  static func count(_ directory: URL, top: String, rows: String? = nil) throws(RTLError) -> (SynthesizedResources, [(name: String, module: String, counts: SynthesizedResources)]) {
     guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("netlist.json").path),
       let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
       let modules = json["modules"] as? [String: Any]
@@ -169,12 +175,23 @@ public enum Synthesizer {
       cache[module] = r
       return r
     }
-    let design = top == "finch_pnr_top" ? cells(top).values.compactMap { $0["type"] as? String }.first(where: isDesignModule) ?? top : top
-    let instances = cells(design).compactMap { name, cell -> (String, String, SynthesizedResources)? in
+    var design = top == "finch_pnr_top" ? cells(top).values.compactMap { $0["type"] as? String }.first(where: isDesignModule) ?? top : top
+    if let rows {
+      guard let module = modules.keys.sorted().first(where: { $0 == rows || $0.hasSuffix("\\" + rows) }) else {
+        throw .toolFailed(tool: "yosys", status: 0, log: "the netlist has no module \(rows)")
+      }
+      design = module
+    }
+    var instances = cells(design).compactMap { name, cell -> (String, String, SynthesizedResources)? in
       guard let type = cell["type"] as? String, isDesignModule(type) else { return nil }
       let module = type.split(separator: "\\").last.map(String.init) ?? type
       return (name, module, total(type))
     }.sorted { $0.0 < $1.0 }
+    if let rows {
+      var own = SynthesizedResources()
+      for (_, cell) in cells(design) { if let type = cell["type"] as? String, !isDesignModule(type) { own.add(type, 1) } }
+      instances.append(("control", rows, own))
+    }
     return (total(top), instances)
   }
 

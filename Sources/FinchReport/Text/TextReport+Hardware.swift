@@ -15,6 +15,30 @@ extension TextReport {
     ].joined(separator: "\n")
   }
 
+  /// An offload build's simulation: frames checked and mismatches, each
+  /// engine call's simulated cycles against the cost model, and the frame's
+  /// engine cycles and frames/s at the clock.
+  public static func offloadSimulation(_ r: OffloadCheck.Report) -> String {
+    let calls = r.calls.map { c in
+      ["\(c.index)", c.layer, "\(c.tile)", TextTable.grouped(Int(c.cycles.rounded())), TextTable.grouped(c.estimatedCycles), String(format: "%+.1f%%", c.errorPct)]
+    }
+    let error = 100 * (r.cyclesPerFrame / Double(max(r.estimatedCyclesPerFrame, 1)) - 1)
+    var lines = [
+      "\(r.frames) frames on the offload engine in \(r.simulator): \(r.mismatches) mismatches"
+        + (r.mismatches == 0 ? " (bit-exact with the interpreter)" : ", first in frame \(r.firstMismatch ?? 0)"),
+      String(
+        format: "DRAM: latency %d, %.2f GB/s (%.2f bytes/cycle), stall %.2f, seed %llu", r.dram.latency, r.dram.bandwidthGBps,
+        r.dram.bytesPerCycle, r.dram.stall, r.dram.seed),
+      TextTable.align([["call", "layer", "tile", "cycles", "(model)", "error"]] + calls, leftColumns: 2),
+      String(
+        format: "%@ engine cycles/frame (cost model %@, %+.1f%%): %@ frames/s at %@ MHz (model %@)", TextTable.grouped(Int(r.cyclesPerFrame.rounded())),
+        TextTable.grouped(r.estimatedCyclesPerFrame), error, TextTable.grouped(r.fps), TextTable.number(r.clockMHz), TextTable.grouped(r.estimatedFPS)),
+    ]
+    if !r.cpuLayers.isEmpty { lines.append("on the CPU (interpreter, not timed): \(r.cpuLayers.joined(separator: ", "))") }
+    lines.append(String(format: "simulation: %.0f cycles/s (build %.1f s)", r.simCyclesPerSecond, r.buildSeconds))
+    return lines.joined(separator: "\n")
+  }
+
   /// Synthesized resources per element beside the estimate, the totals and the error.
   public static func synthesis(_ r: SynthesisReport) -> String {
     let ice40 = r.part.hasPrefix("ice40")

@@ -22,9 +22,10 @@ struct Build: ParsableCommand {
       (the engine: sized for the board within --budget of the part, default 0.8, or --engine FILE.json), \
       schedule.json (every engine call's registers, the memory map, the CPU layers with the reason), \
       memory.bin (weights and thresholds as the engine reads them) and offload_estimate.json (resources, \
-      cycles per call, frames/s), beside compiled.onnx, summary.json, stages/ and the reference inputs; \
-      no Verilog yet (`finch simulate` and `finch synth` refuse an offload build). --arch auto builds \
-      what `finch estimate --arch auto` chooses.
+      cycles per call, frames/s) and rtl/ (the engine's Verilog with a top finch_top carrying its \
+      parameters, and manifest.json), beside compiled.onnx, summary.json, stages/ and the reference \
+      inputs; `finch simulate` runs it end to end and `finch synth` synthesizes the engine. --arch auto \
+      builds what `finch estimate --arch auto` chooses.
 
       --config FILE takes FINN's build configuration keys instead of the target options: output_dir, \
       board or fpga_part, synth_clk_period_ns, target_fps, folding_config_file and generate_outputs \
@@ -62,10 +63,24 @@ struct Build: ParsableCommand {
     var estimate: FinchCost.Estimate?
     /// The choice and its estimates, with `--arch offload|auto`.
     var arch: ArchitectureChoice.Report?
-    /// With `generate_outputs` `rtlsim_performance`.
+    /// With `generate_outputs` `rtlsim_performance`: a dataflow build's simulation.
     var simulation: AcceleratorCheck.Report?
+    /// The same for an offload build (printed as `simulation`).
+    var offloadSimulation: OffloadCheck.Report?
     /// With `generate_outputs` `out_of_context_synth` or `bitfile`.
     var synthesis: SynthesisReport?
+
+    enum CodingKeys: String, CodingKey { case folder, estimate, arch, simulation, synthesis }
+
+    func encode(to encoder: any Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(folder, forKey: .folder)
+      try c.encodeIfPresent(estimate, forKey: .estimate)
+      try c.encodeIfPresent(arch, forKey: .arch)
+      try c.encodeIfPresent(simulation, forKey: .simulation)
+      try c.encodeIfPresent(offloadSimulation, forKey: .simulation)
+      try c.encodeIfPresent(synthesis, forKey: .synthesis)
+    }
   }
 
   func validate() throws {
@@ -95,8 +110,11 @@ struct Build: ParsableCommand {
       if case .dataflow(let folding) = choice.picked { result.estimate = folding.estimate }
       if outputs.contains(.rtlsimPerformance) {
         Finch.progress("simulating 8 frames of \(BuildFolder.inputs) in Verilator")
-        let samples = try NPY.read(path: folder.path(BuildFolder.inputs).path)
-        result.simulation = try folder.simulate(samples: samples.firstSamples(8), simulator: .verilator, stall: 0)
+        let samples = try NPY.read(path: folder.path(BuildFolder.inputs).path).firstSamples(8)
+        switch choice.chosen {
+        case .dataflow: result.simulation = try folder.simulate(samples: samples, simulator: .verilator, stall: 0)
+        case .offload: result.offloadSimulation = try folder.simulateOffload(samples: samples, dram: VerilatorEngine.DRAM(), progress: Finch.progress)
+        }
       }
       if outputs.contains(.outOfContextSynth) || outputs.contains(.bitfile) {
         result.synthesis = try folder.synthesize(progress: Finch.progress)
@@ -111,8 +129,9 @@ struct Build: ParsableCommand {
         if request.arch == .auto { print("architecture: \(choice.chosen.rawValue) (\(choice.reason))") }
       }
       if let s = result.simulation, !json { print(TextReport.simulation(s)) }
+      if let s = result.offloadSimulation, !json { print(TextReport.offloadSimulation(s)) }
       if let s = result.synthesis, !json { print(TextReport.synthesis(s)) }
-      if (result.simulation?.mismatches ?? 0) > 0 { throw ExitCode.failure }
+      if (result.simulation?.mismatches ?? result.offloadSimulation?.mismatches ?? 0) > 0 { throw ExitCode.failure }
     }
   }
 }
