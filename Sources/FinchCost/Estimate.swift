@@ -15,10 +15,21 @@ public struct Estimate: Sendable, Codable {
     public var uram: Int
     /// iCE40 4 Kb block RAMs.
     public var ebr: Int
+    /// The cycle its first and last output word of the first frame leave it,
+    /// counted from the frame's first input word (``LatencyEstimate``).
+    public var firstOutputCycle: Int
+    public var lastOutputCycle: Int
 
-    init(name: String, op: String, pe: Int, simd: Int, cycles: Int, _ r: Resources) {
+    enum CodingKeys: String, CodingKey {
+      case name, op, pe, simd, cycles, lut, ff, dsp, bram18, uram, ebr
+      case firstOutputCycle = "first_output_cycle"
+      case lastOutputCycle = "last_output_cycle"
+    }
+
+    init(name: String, op: String, pe: Int, simd: Int, cycles: Int, _ r: Resources, timing: StreamTiming) {
       (self.name, self.op, self.pe, self.simd, self.cycles) = (name, op, pe, simd, cycles)
       (lut, ff, dsp, bram18, uram, ebr) = (r.lut, r.ff, r.dsp, r.bram18, r.uram, r.ebr)
+      (firstOutputCycle, lastOutputCycle) = (Int(timing.first.rounded(.up)), Int(timing.last.rounded(.up)))
     }
 
     /// The layer's resources.
@@ -35,8 +46,16 @@ public struct Estimate: Sendable, Codable {
   public var capacity: Resources
   /// Frames per second at the clock: clock / the slowest layer's cycles.
   public var fps: Double
-  /// Sum of the layers' cycles (no overlap assumed: an upper bound).
+  /// Sum of the elements' cycles per frame: FINN's critical path, which
+  /// assumes no overlap between layers (a loose upper bound; see
+  /// ``firstFrameLatencyCycles``).
   public var latencyCycles: Int
+  /// Cycles from the first frame's first input word to its last output word,
+  /// the layers overlapping (``LatencyEstimate/firstFrameCycles``).
+  public var firstFrameLatencyCycles: Int
+  /// A frame's latency when frames arrive at the design's frame rate
+  /// (``LatencyEstimate/steadyStateCycles``).
+  public var steadyStateLatencyCycles: Int
   /// The slowest layer.
   public var bottleneck: String
   /// Whether the requested frames/s (or budget) is met.
@@ -46,6 +65,8 @@ public struct Estimate: Sendable, Codable {
     case board, part, family, layers, totals, capacity, fps, bottleneck
     case clockMHz = "clock_mhz"
     case latencyCycles = "latency_cycles"
+    case firstFrameLatencyCycles = "first_frame_latency_cycles"
+    case steadyStateLatencyCycles = "steady_state_latency_cycles"
     case targetMet = "target_met"
   }
 
@@ -67,14 +88,19 @@ public struct Estimate: Sendable, Codable {
     self.family = family
     self.clockMHz = clockMHz
     self.capacity = capacity
-    let entries = pipeline.elements.map { e -> Layer in
+    let latency = LatencyEstimate(pipeline)
+    let entries = zip(pipeline.elements, latency.elements).map { e, timing -> Layer in
       switch e.kind {
       case .layer(let i):
         let (l, f) = (pipeline.layers[i], pipeline.folding.foldings[i])
-        return Layer(name: e.name, op: l.kind.rawValue, pe: f.pe, simd: f.simd, cycles: CycleModel.cycles(l, f), ResourceModel.resources(l, f, on: family))
+        return Layer(
+          name: e.name, op: l.kind.rawValue, pe: f.pe, simd: f.simd, cycles: CycleModel.cycles(l, f), ResourceModel.resources(l, f, on: family),
+          timing: timing)
       case .fifo, .dwc:
         // One word per cycle through either.
-        return Layer(name: e.name, op: e.op(in: pipeline), pe: 1, simd: 1, cycles: e.outputWords, StreamGlue.resources(e, on: family) ?? Resources())
+        return Layer(
+          name: e.name, op: e.op(in: pipeline), pe: 1, simd: 1, cycles: e.outputWords, StreamGlue.resources(e, on: family) ?? Resources(),
+          timing: timing)
       }
     }
     self.layers = entries
@@ -84,6 +110,8 @@ public struct Estimate: Sendable, Codable {
     let rate = clockMHz * 1e6 / Double(max(slowest?.cycles ?? 1, 1))
     fps = rate
     latencyCycles = self.layers.reduce(0) { $0 + $1.cycles }
+    firstFrameLatencyCycles = latency.firstFrameCycles
+    steadyStateLatencyCycles = latency.steadyStateCycles
     targetMet = totals.fits(capacity) && (targetFPS.map { rate >= $0 * (1 - 1e-9) } ?? true)
   }
 }

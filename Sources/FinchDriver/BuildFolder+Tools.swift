@@ -15,8 +15,10 @@ extension BuildFolder {
     let layers = try HardwareLayer.layers(of: graph)
     let folding = try folding(of: layers)
     let estimated = zip(layers, folding.foldings).map { CycleModel.cycles($0, $1) }.max() ?? 0
+    let latency = LatencyEstimate(try DataflowPipeline(layers: layers, folding: folding))
     return try AcceleratorCheck(graph: graph, written: written).run(
-      samples: samples, directory: path(Self.sim), simulator: simulator, stall: stall, estimatedCyclesPerFrame: estimated)
+      samples: samples, directory: path(Self.sim), simulator: simulator, stall: stall, estimatedCyclesPerFrame: estimated,
+      estimatedFirstFrameLatencyCycles: latency.firstFrameCycles)
   }
 
   /// Simulates the offload build on `samples` (raw model inputs, one frame

@@ -13,7 +13,10 @@ public struct AcceleratorCheck: Sendable {
     /// Steady-state cycles between consecutive frames' last output words (the first frame's end with one frame).
     public var cyclesPerFrame: Double
     public var estimatedCyclesPerFrame: Int
+    /// Cycles from reset to the first frame's last output word (its first input word enters in cycle 2).
     public var firstFrameLatencyCycles: Int
+    /// The latency model's first-frame latency (``LatencyEstimate``), when given.
+    public var estimatedFirstFrameLatencyCycles: Int?
     public var simCyclesPerSecond: Double
     public var buildSeconds: Double
     public var simulator: String
@@ -25,6 +28,7 @@ public struct AcceleratorCheck: Sendable {
       case cyclesPerFrame = "cycles_per_frame"
       case estimatedCyclesPerFrame = "estimated_cycles_per_frame"
       case firstFrameLatencyCycles = "first_frame_latency_cycles"
+      case estimatedFirstFrameLatencyCycles = "estimated_first_frame_latency_cycles"
       case simCyclesPerSecond = "sim_cycles_per_second"
       case buildSeconds = "build_seconds"
       case firstMismatch = "first_mismatch"
@@ -56,9 +60,11 @@ public struct AcceleratorCheck: Sendable {
     source = .written(written)
   }
 
-  /// Simulates `samples` (a batch of raw model inputs, one frame per sample) in `directory`.
+  /// Simulates `samples` (a batch of raw model inputs, one frame per sample)
+  /// in `directory`; the report carries the estimates given beside what was measured.
   public func run(
-    samples: Tensor, directory: URL, simulator: Simulation.Simulator, stall: Int, estimatedCyclesPerFrame: Int
+    samples: Tensor, directory: URL, simulator: Simulation.Simulator, stall: Int, estimatedCyclesPerFrame: Int,
+    estimatedFirstFrameLatencyCycles: Int? = nil
   ) throws -> Report {
     let input = try manifest.input.format(), output = try manifest.output.format()
     let outputShape = Shape(manifest.output.shape)
@@ -99,7 +105,8 @@ public struct AcceleratorCheck: Sendable {
     let steady = ends.count > 1 ? Double(ends[ends.count - 1] - ends[0]) / Double(ends.count - 1) : Double(ends[0])
     return Report(
       frames: expected.count, mismatches: mismatches, cyclesPerFrame: steady, estimatedCyclesPerFrame: estimatedCyclesPerFrame,
-      firstFrameLatencyCycles: ends[0], simCyclesPerSecond: Double(result.cycles.last ?? 0) / max(result.runSeconds, 1e-9),
+      firstFrameLatencyCycles: ends[0], estimatedFirstFrameLatencyCycles: estimatedFirstFrameLatencyCycles,
+      simCyclesPerSecond: Double(result.cycles.last ?? 0) / max(result.runSeconds, 1e-9),
       buildSeconds: result.buildSeconds, simulator: simulator.rawValue, firstMismatch: firstMismatch)
   }
 }

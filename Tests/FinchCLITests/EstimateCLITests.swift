@@ -16,11 +16,14 @@ final class EstimateCLITests: XCTestCase {
         let e = try json(["estimate", fixture.modelPath, "--board", board, "--fps", "2000"])
         XCTAssertEqual(e["target_met"] as? Bool, true, "\(fixture) \(board)")
         XCTAssertGreaterThanOrEqual(e["fps"] as? Double ?? 0, 2000)
-        for key in ["board", "part", "clock_mhz", "layers", "totals", "capacity", "latency_cycles", "bottleneck"] {
+        for key in ["board", "part", "clock_mhz", "layers", "totals", "capacity", "latency_cycles", "first_frame_latency_cycles",
+                    "steady_state_latency_cycles", "bottleneck"] {
           XCTAssertNotNil(e[key], key)
         }
         let layer = try XCTUnwrap((e["layers"] as? [[String: Any]])?.first)
-        XCTAssertEqual(Set(layer.keys), ["name", "op", "pe", "simd", "cycles", "lut", "ff", "dsp", "bram18", "uram", "ebr"])
+        XCTAssertEqual(Set(layer.keys), [
+          "name", "op", "pe", "simd", "cycles", "first_output_cycle", "last_output_cycle", "lut", "ff", "dsp", "bram18", "uram", "ebr",
+        ])
       }
     }
   }

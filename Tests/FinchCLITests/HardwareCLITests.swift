@@ -13,6 +13,7 @@ final class HardwareCLITests: XCTestCase {
     let built = try build.jsonObject()
     XCTAssertEqual(built["folder"] as? String, dir)
     XCTAssertNotNil((built["estimate"] as? [String: Any])?["fps"])
+    XCTAssertNotNil((built["estimate"] as? [String: Any])?["first_frame_latency_cycles"])
     XCTAssertTrue(build.stderr.contains("[3/3] generating RTL"), build.stderr)
     for file in ["compiled.onnx", "streamlined.onnx", "summary.json", "folding.json", "estimates.json", "rtl/finch_top.v",
                  "rtl/manifest.json", "inputs.npy", "labels.npy", "stages/00-import.txt"] {
@@ -38,7 +39,9 @@ final class HardwareCLITests: XCTestCase {
     let report = try sim.jsonObject()
     XCTAssertEqual(report["frames"] as? Int, 6)
     XCTAssertEqual(report["mismatches"] as? Int, 0)
-    for key in ["cycles_per_frame", "estimated_cycles_per_frame", "first_frame_latency_cycles", "sim_cycles_per_second"] {
+    for key in [
+      "cycles_per_frame", "estimated_cycles_per_frame", "first_frame_latency_cycles", "estimated_first_frame_latency_cycles", "sim_cycles_per_second",
+    ] {
       XCTAssertNotNil(report[key], key)
     }
     let synth = try FinchCLI.run(["synth", dir, "--part", "xczu3eg", "--json"])

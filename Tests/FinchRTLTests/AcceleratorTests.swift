@@ -8,8 +8,9 @@ import XCTest
 
 /// Every fixture built at a small and a large folding, simulated end to end in
 /// Verilator: bit-exact with the interpreter on the reference samples, with and
-/// without random stalls, cycles per frame within 5% of the cycle model, and
-/// the generated Verilog lint-clean.
+/// without random stalls, cycles per frame within 5% of the cycle model, the
+/// first frame's latency within 10% of the latency model, and the generated
+/// Verilog lint-clean.
 final class AcceleratorTests: XCTestCase {
   /// (fixture, target frames/s of the small and the large folding at 100 MHz)
   let targets = [("tfc_w1a1", 2_000.0, 50_000.0), ("tfc_w2a2", 2_000.0, 50_000.0), ("cnv_w1a1_small", 1_000.0, 5_000.0)]
@@ -40,8 +41,13 @@ final class AcceleratorTests: XCTestCase {
         if stall == 0 {
           let error = report.cyclesPerFrame / Double(estimated) - 1
           XCTAssertLessThanOrEqual(abs(error), 0.05, "\(name) \(label): \(report.cyclesPerFrame) cycles/frame vs model \(estimated)")
-          table.append(String(format: "%@ %@: %.0f cycles/frame measured, %d modelled (%+.1f%%), %.0f sim cycles/s, build %.1f s",
-                              name, label, report.cyclesPerFrame, estimated, 100 * error, report.simCyclesPerSecond, report.buildSeconds))
+          let latency = estimate.firstFrameLatencyCycles
+          let latencyError = Double(report.firstFrameLatencyCycles) / Double(latency) - 1
+          XCTAssertLessThanOrEqual(
+            abs(latencyError), 0.10, "\(name) \(label): first frame after \(report.firstFrameLatencyCycles) cycles vs latency model \(latency)")
+          table.append(String(format: "%@ %@: %.0f cycles/frame measured, %d modelled (%+.1f%%); first frame %d measured, %d modelled (%+.1f%%); %.0f sim cycles/s, build %.1f s",
+                              name, label, report.cyclesPerFrame, estimated, 100 * error, report.firstFrameLatencyCycles, latency,
+                              100 * latencyError, report.simCyclesPerSecond, report.buildSeconds))
         }
         if label == "small" { try lint(dir) }
       }

@@ -2,19 +2,19 @@ import FinchCost
 import Foundation
 
 extension TextReport {
-  /// The per-element table, totals against the part, and the verdict on `requested` frames/s.
+  /// The per-element table (cycles per frame, the first frame's first and
+  /// last output cycle), totals against the part, frames/s and latency, and the
+  /// verdict on `requested` frames/s.
   public static func estimate(_ e: Estimate, fastestFPS: Double, requested: Double?) -> String {
-    var rows = [["layer", "op", "PE", "SIMD", "cycles", "LUT", "FF", "DSP", "BRAM18", "URAM", "EBR"]]
+    var rows = [["layer", "op", "PE", "SIMD", "cycles", "first out", "last out", "LUT", "FF", "DSP", "BRAM18", "URAM", "EBR"]]
     for l in e.layers {
-      rows.append([l.name, l.op] + [l.pe, l.simd, l.cycles].map(String.init) + resourceCells(l.resources))
+      rows.append([l.name, l.op] + [l.pe, l.simd, l.cycles, l.firstOutputCycle, l.lastOutputCycle].map(String.init) + resourceCells(l.resources))
     }
     let c = e.capacity
     var lines = [TextTable.align(rows, leftColumns: 2)]
     lines.append(totals(e.totals, of: c, board: e.board, part: e.part, family: e.family))
-    lines.append(
-      String(
-        format: "%.1f frames/s at %.0f MHz; latency %d cycles (%.1f us); bottleneck %@", e.fps, e.clockMHz, e.latencyCycles,
-        Double(e.latencyCycles) / e.clockMHz, e.bottleneck))
+    lines.append(String(format: "%.1f frames/s at %.0f MHz; bottleneck %@", e.fps, e.clockMHz, e.bottleneck))
+    lines.append(latency(e))
     if let requested {
       lines.append(
         e.targetMet
@@ -37,11 +37,19 @@ extension TextReport {
         ? "EBR \(TextTable.share(t.ebr, c.ebr))" : "BRAM18 \(TextTable.share(t.bram18, c.bram18)), URAM \(TextTable.share(t.uram, c.uram))")
   }
 
-  /// The one-line account of a build.
+  /// `latency: first frame N cycles (us), steady state M cycles (us); no-overlap sum S`.
+  static func latency(_ e: Estimate) -> String {
+    String(
+      format: "latency: first frame %d cycles (%.1f us), steady state %d cycles (%.1f us); no-overlap sum %d cycles",
+      e.firstFrameLatencyCycles, Double(e.firstFrameLatencyCycles) / e.clockMHz, e.steadyStateLatencyCycles,
+      Double(e.steadyStateLatencyCycles) / e.clockMHz, e.latencyCycles)
+  }
+
+  /// The account of a build: layers, frames/s, resources, then its latency.
   public static func build(_ e: Estimate, folder: String, layers: Int) -> String {
     String(
       format: "built %@: %d hardware layers, %.1f frames/s estimated at %.0f MHz, %d LUT, %@, %d DSP on %@",
       folder, layers, e.fps, e.clockMHz, e.totals.lut, e.family == .ice40 ? "\(e.totals.ebr) EBR" : "\(e.totals.bram18) BRAM18",
-      e.totals.dsp, e.part)
+      e.totals.dsp, e.part) + "\n" + latency(e)
   }
 }

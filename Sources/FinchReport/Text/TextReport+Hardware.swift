@@ -10,7 +10,10 @@ extension TextReport {
       String(
         format: "%.1f cycles/frame in steady state (cycle model %d, %+.1f%%); first frame after %d cycles",
         r.cyclesPerFrame, r.estimatedCyclesPerFrame, 100 * (r.cyclesPerFrame / Double(max(r.estimatedCyclesPerFrame, 1)) - 1),
-        r.firstFrameLatencyCycles),
+        r.firstFrameLatencyCycles)
+        + (r.estimatedFirstFrameLatencyCycles.map {
+          String(format: " (latency model %d, %+.1f%%)", $0, 100 * (Double(r.firstFrameLatencyCycles) / Double(max($0, 1)) - 1))
+        } ?? ""),
       String(format: "simulation: %.0f cycles/s (build %.1f s)", r.simCyclesPerSecond, r.buildSeconds),
     ].joined(separator: "\n")
   }
