@@ -236,7 +236,7 @@ final class ArchitectureCLITests: XCTestCase {
       ["compute", "window_buffer", "pool", "weight_buffer", "threshold_buffer", "memory_port", "control"])
     for layer in try XCTUnwrap(offload["cpu_layers"] as? [[String: Any]]) { XCTAssertEqual(Set(layer.keys), ["name", "op", "reason"]) }
     let call = try XCTUnwrap((offload["calls"] as? [[String: Any]])?.first)
-    XCTAssertEqual(Set(call.keys), ["index", "mvau", "tile", "compute_cycles", "load_cycles", "activation_cycles", "cycles"])
+    XCTAssertEqual(Set(call.keys), ["index", "mvau", "tile", "compute_cycles", "load_cycles", "activation_cycles", "stream_cycles", "cycles"])
     XCTAssertEqual((offload["calls"] as? [[String: Any]])?.compactMap { $0["cycles"] as? Int }.reduce(0, +), offload["cycles"] as? Int)
 
     let plain = try FinchCLI.run(["estimate", tfc, "--board", "ultra96", "--fps", "1000", "--json"]).jsonObject()
