@@ -11,43 +11,6 @@ import XCTest
 /// thresholded outputs, raw accumulators (pooled, and passed to the CPU),
 /// label select on the CPU; two engines, one that tiles output channels.
 final class EngineModelTests: XCTestCase {
-  private static func value(_ t: DataType, _ rng: inout SplitMix64) -> Float {
-    t == .bipolar ? rng.pick([-1, 1]) : Float(rng.int(Int(t.min)...Int(t.max)))
-  }
-
-  /// Appends SWU + MVAU (+ max-pool) reading `x` (`[1, h, w, c]` of `inType`); returns the output value.
-  private static func conv(_ g: inout Graph, _ x: String, _ i: Int, xnor: Bool, _ rng: inout SplitMix64) throws -> String {
-    let type = try XCTUnwrap(g.type(of: x))
-    let (h, w, c, inType) = (type.shape[1], type.shape[2], type.shape[3], type.dataType)
-    let k = [rng.int(1...min(3, h)), rng.int(1...min(3, w))]
-    let pads = [rng.int(0...k[0] - 1), rng.int(0...k[1] - 1), rng.int(0...k[0] - 1), rng.int(0...k[1] - 1)]
-    let strides = [rng.int(1...3), rng.int(1...3)]
-    let swu = SWU(kernel: k, strides: strides, pads: pads, dilations: [1, 1], padValue: value(inType, &rng))
-    g.nodes.append(Node(name: "swu\(i)", op: .swu(swu), inputs: [x], outputs: ["win\(i)"]))
-    let (mw, mh) = (k[0] * k[1] * c, rng.pick([1, 5, 8, 13, 20]))
-    let weightType: DataType = xnor ? .bipolar : rng.pick([.bipolar, .int(2), .int(4)])
-    g.initializers["w\(i)"] = Tensor(shape: [mw, mh], floats: (0..<(mw * mh)).map { _ in value(weightType, &rng) })
-    g.types["w\(i)"] = ValueType(shape: [mw, mh], dataType: weightType)
-    var inputs = ["win\(i)", "w\(i)"], m = MVAU(xnor: xnor)
-    if rng.chance(0.75) {
-      let steps = rng.pick([1, 3, 7, 15])
-      let bound = Double(mw) * max(abs(inType.min), inType.max)
-      g.initializers["t\(i)"] = Tensor(shape: [mh, steps], floats: (0..<(mh * steps)).map { _ in Float(rng.int(-Int(bound)...Int(bound))) })
-      inputs.append("t\(i)")
-      let bias = rng.chance(0.5) ? 0 : -(steps / 2) - 1
-      m = MVAU(xnor: xnor, outScale: 1, outBias: bias, outType: .smallestInteger(min: Double(bias), max: Double(bias + steps)))
-    }
-    g.nodes.append(Node(name: "mvau\(i)", op: .mvau(m), inputs: inputs, outputs: ["y\(i)"]))
-    try g.inferTypes()
-    let y = try XCTUnwrap(g.type(of: "y\(i)")).shape
-    guard rng.chance(0.7) else { return "y\(i)" }
-    let pk = [rng.int(1...min(3, y[1])), rng.int(1...min(3, y[2]))]
-    let ps = [rng.int(1...pk[0]), rng.int(1...pk[1])]
-    g.nodes.append(Node(name: "pool\(i)", op: .streamingMaxPool(kernel: pk, strides: ps), inputs: ["y\(i)"], outputs: ["p\(i)"]))
-    try g.inferTypes()
-    return "p\(i)"
-  }
-
   func testRandomConvolutionsMatchInterpreter() throws {
     let engines = [
       try EngineConfiguration(
@@ -64,9 +27,9 @@ final class EngineModelTests: XCTestCase {
       let inType: DataType = xnor ? .bipolar : rng.pick([.bipolar, .binary, .int(2), .uint(3), .int(4)])
       var g = Graph(name: "conv\(trial)", inputs: ["x"], outputs: [], nodes: [], initializers: [:], types: [:])
       g.types["x"] = ValueType(shape: [1, rng.int(3...9), rng.int(3...9), rng.pick([1, 3, 5, 8, 17])], dataType: inType)
-      var last = try Self.conv(&g, "x", 0, xnor: xnor, &rng)
+      var last = try RandomEngineGraph.conv(&g, "x", 0, xnor: xnor, &rng)
       if let t = g.type(of: last), t.dataType.bitWidth <= 4, t.shape[1] >= 1, rng.chance(0.6) {
-        last = try Self.conv(&g, last, 1, xnor: xnor && t.dataType == .bipolar, &rng)
+        last = try RandomEngineGraph.conv(&g, last, 1, xnor: xnor && t.dataType == .bipolar, &rng)
       }
       if rng.chance(0.3) {
         g.nodes.append(Node(name: "select", op: .labelSelect(k: 1), inputs: [last], outputs: ["labels"]))

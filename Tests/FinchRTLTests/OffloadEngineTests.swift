@@ -15,57 +15,18 @@ import XCTest
 /// ideal DRAM and on a slow one that stalls at random; a call that does not
 /// finish, or that reaches outside the DRAM, is an error, never a hang.
 final class OffloadEngineTests: XCTestCase {
-  /// Harness builds, kept between runs (each named by a hash of all that goes into it).
-  static let cache = FileManager.default.temporaryDirectory.appendingPathComponent("finch-offload-engines")
-
-  /// A slow DRAM: latency 12, 3 bytes per cycle, each handshake held low a fifth of the cycles, at most 4 requests queued.
-  static let slowDRAM = VerilatorEngine.DRAM(base: 0x4_0000, latency: 12, bytesPerCycle: 3, stall: 0.2, seed: 7, outstanding: 4)
-
-  private func engine(pe: Int, simd: Int, w: Int, a: Int, t: Int = 16, channels: Int = 128, weights: Int = 2048, thresholds: Int = 64, word: Int = 64)
-    throws -> EngineConfiguration
-  {
-    try EngineConfiguration(
-      pe: pe, simd: simd, weightBits: w, activationBits: a, thresholdBits: t, maxKernel: 3, maxChannels: channels, maxImageSize: 32,
-      weightDepth: weights, thresholdDepth: thresholds, memoryWordBits: word)
-  }
-
-  /// Compiles `fixture` for `engine` and runs its first `samples` samples on
-  /// the Verilog under each DRAM; prints each frame's simulated cycles against the cost model.
+  /// Compiles `fixture` and runs its first `samples` samples on the Verilog under each DRAM (``assertEngineRuns``).
   private func assertEngineRuns(_ fixture: String, _ engine: EngineConfiguration, samples count: Int, file: StaticString = #filePath, line: UInt = #line)
     throws
   {
     var graph = try Fixture(name: fixture).model()
     try Pipeline.compile.run(on: &graph)
-    let schedule = try ScheduleCompiler(engine: engine).schedule(graph)
-    let run = try OffloadRun(graph: graph, schedule: schedule, image: try MemoryImage(schedule: schedule, layers: try HardwareLayer.layers(of: graph)))
-    let name = graph.inputs[0]
-    let samples = try Interpreter.split(try Fixture(name: fixture).inputs(), into: XCTUnwrap(graph.types[name]), name: name).prefix(count)
-    XCTAssertFalse(schedule.calls.isEmpty, "\(fixture): nothing on the engine", file: file, line: line)
-    for dram in [VerilatorEngine.DRAM(), Self.slowDRAM] {
-      let device = try VerilatorEngine(engine: engine, dram: dram, cache: Self.cache)
-      let wordsPerCycle = (dram.bytesPerCycle ?? Double(engine.memoryWordBytes))
-      let estimate = try OffloadEstimate(schedule, clockMHz: 100, bandwidthGBps: wordsPerCycle / 10)
-      let lockstep = LockstepDriver(device: device, reference: ModelDriver(engine: engine), memoryMap: schedule.memory)
-      var session = try OffloadSession(run, driver: lockstep, estimate: estimate)
-      let label = "\(fixture) on \(engine.pe)×\(engine.simd) W\(engine.weightBits)A\(engine.activationBits), DRAM \(dram)"
-      for (i, sample) in samples.enumerated() {
-        let result: OffloadSession<LockstepDriver<VerilatorEngine, ModelDriver>>.Result
-        do { result = try session.run([name: sample]) } catch {
-          XCTFail("\(label) sample \(i): \(error)", file: file, line: line)
-          return
-        }
-        let expected = try Interpreter(graph: graph).run([name: sample])
-        for output in graph.outputs {
-          assertBitExact(try XCTUnwrap(result.outputs[output]), try XCTUnwrap(expected[output]), "\(label) sample \(i)", file: file, line: line)
-        }
-        let cycles = result.cycles.compactMap { $0 }
-        XCTAssertEqual(cycles.count, schedule.calls.count, label, file: file, line: line)
-        if i == 0 {
-          let simulated = cycles.reduce(0, +)
-          print("\(label): \(schedule.calls.count) calls (\(schedule.calls.filter { $0.tiles > 1 }.count) tiles), \(simulated) cycles/frame simulated, cost model \(estimate.cycles) (\(String(format: "%+.1f", 100 * Double(simulated - estimate.cycles) / Double(estimate.cycles)))%)")
-        }
-      }
-    }
+    let samples = try EngineSimulation.samples(fixture, of: graph, count: count)
+    try FinchRTLTests.assertEngineRuns(graph, engine, samples: samples, label: fixture, file: file, line: line)
+  }
+
+  private func engine(pe: Int, simd: Int, w: Int, a: Int, channels: Int = 128, weights: Int = 2048, word: Int = 64) throws -> EngineConfiguration {
+    try EngineSimulation.engine(pe: pe, simd: simd, w: w, a: a, channels: channels, weights: weights, word: word)
   }
 
   /// TFC-W1A1 on a 64-bit port and on a 128-bit one (port words wider than 64 bits).
@@ -98,7 +59,7 @@ final class OffloadEngineTests: XCTestCase {
     let schedule = try ScheduleCompiler(engine: engine).schedule(graph)
     let call = try XCTUnwrap(schedule.calls.first)
     for (limit, shift, says) in [(10, 0, "no done after 10 cycles"), (1_000_000, schedule.memory.totalBytes, "aligned words inside the DRAM")] {
-      let device = try VerilatorEngine(engine: engine, cache: Self.cache)
+      let device = try VerilatorEngine(engine: engine, cache: EngineSimulation.cache)
       let base = try device.allocate(bytes: schedule.memory.totalBytes)
       for r in call.registers { try device.write(r.name, r.name.isAddress ? r.value + UInt32(base + shift) : r.value) }
       try device.start()
