@@ -31,7 +31,9 @@ struct Simulate: ParsableCommand {
       Examples:
         finch simulate build
         finch simulate build --frames 100 --stall 0.2 --json
-        finch simulate offload-build --frames 4 --dram-latency 40 --dram-bandwidth 1.0 --dram-stall 0.1 --seed 3
+        finch simulate offload-build --frames 4 --json
+        finch simulate offload-build --dram-latency 40 --dram-bandwidth 1.0
+        finch simulate offload-build --dram-stall 0.1 --seed 3
       """)
 
   @Argument(help: "A `finch build` output folder.")
