@@ -6,8 +6,9 @@
 /// element the same way.
 ///
 /// Between consecutive layers a width converter sits wherever the producer's
-/// output word and the consumer's input word differ, then a FIFO of
-/// ``StreamGlue/fifoDepth(_:_:)`` words at the consumer's width.
+/// output word and the consumer's input word differ, then a FIFO at the
+/// consumer's width, as deep as ``FIFOSizing`` finds the steady-state
+/// schedule needs.
 public struct DataflowPipeline: Sendable {
   /// One hardware element.
   public struct Element: Sendable, Equatable {
@@ -45,12 +46,13 @@ public struct DataflowPipeline: Sendable {
   /// Their folding.
   public let folding: NetworkFolding
   /// Layers and glue, in stream order.
-  public let elements: [Element]
+  public private(set) var elements: [Element]
 
   /// Places `layers` folded as `folding` with the glue between them, FIFOs
-  /// `fifoDepth(consumer, its folding)` words deep.
+  /// sized by ``FIFOSizing`` from the steady-state schedule, or
+  /// `fifoDepth(consumer, its folding)` words deep when given (tests).
   public init(
-    layers: [HardwareLayer], folding: NetworkFolding, fifoDepth: (HardwareLayer, LayerFolding) -> Int = StreamGlue.fifoDepth
+    layers: [HardwareLayer], folding: NetworkFolding, fifoDepth: ((HardwareLayer, LayerFolding) -> Int)? = nil
   ) throws(FinchCostError) {
     guard folding.names == layers.map(\.name) else {
       let missing = layers.map(\.name).filter { folding[$0] == nil }
@@ -59,13 +61,28 @@ public struct DataflowPipeline: Sendable {
     }
     self.layers = layers
     self.folding = folding
-    elements = Self.elements(layers, folding.foldings, fifoDepth: fifoDepth)
+    elements = Self.elements(layers, folding.foldings, fifoDepth: fifoDepth ?? { _, _ in StreamGlue.minimumFIFODepth })
+    if fifoDepth == nil {
+      for (i, depth) in FIFOSizing.depths(of: self, latency: LatencyEstimate(self)) { elements[i].kind = .fifo(depth: depth) }
+    }
+  }
+
+  /// This pipeline with the FIFO feeding layer `consumer` `depth` words deep
+  /// (unchanged when it has no such FIFO).
+  public func resizingFIFO(feeding consumer: String, to depth: Int) -> DataflowPipeline {
+    var copy = self
+    for (i, e) in copy.elements.enumerated() where e.name == "fifo_\(consumer)" { copy.elements[i].kind = .fifo(depth: depth) }
+    return copy
+  }
+
+  /// The depth of the FIFO feeding layer `consumer`, if it has one.
+  public func fifoDepth(feeding consumer: String) -> Int? {
+    guard case .fifo(let depth) = self["fifo_\(consumer)"]?.kind else { return nil }
+    return depth
   }
 
   /// The elements of `layers` at `foldings` (one per layer, already checked).
-  static func elements(
-    _ layers: [HardwareLayer], _ foldings: [LayerFolding], fifoDepth: (HardwareLayer, LayerFolding) -> Int = StreamGlue.fifoDepth
-  ) -> [Element] {
+  static func elements(_ layers: [HardwareLayer], _ foldings: [LayerFolding], fifoDepth: (HardwareLayer, LayerFolding) -> Int) -> [Element] {
     var result: [Element] = []
     var used = Set<String>()
     func add(_ name: String, _ kind: Element.Kind, _ input: StreamFormat, _ output: StreamFormat, _ inWords: Int, _ outWords: Int) {

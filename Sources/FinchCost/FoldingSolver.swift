@@ -128,10 +128,11 @@ public struct FoldingSolver: Sendable {
     return low < sorted.count ? foldings(targetCycles: sorted[low]) : nil
   }
 
-  /// The resources of `foldings`: every layer, FIFO and width converter.
+  /// The resources of `foldings`: every layer, FIFO (sized by ``FIFOSizing``) and width converter.
   public func total(_ foldings: [LayerFolding]) -> Resources {
-    layers.indices.map { ResourceModel.resources(layers[$0], foldings[$0], on: family) }.reduce(Resources(), +)
-      + DataflowPipeline.elements(layers, foldings).compactMap { StreamGlue.resources($0, on: family) }.reduce(Resources(), +)
+    let glue = (try? DataflowPipeline(layers: layers, folding: NetworkFolding(layers, foldings)))?.elements ?? []
+    return layers.indices.map { ResourceModel.resources(layers[$0], foldings[$0], on: family) }.reduce(Resources(), +)
+      + glue.compactMap { StreamGlue.resources($0, on: family) }.reduce(Resources(), +)
   }
 }
 

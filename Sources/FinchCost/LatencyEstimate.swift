@@ -21,6 +21,12 @@ public struct LatencyEstimate: Sendable, Equatable {
   /// words of a frame spread over the slowest layer's cycles per frame): the
   /// latency of every frame of a source running at the design's frame rate.
   public let steadyStateCycles: Int
+  /// The first and last output word of each element for a frame entering at
+  /// the pipeline's throughput (what ``steadyStateCycles`` ends with); the
+  /// schedule ``FIFOSizing`` sizes the FIFOs from.
+  public let steadyStateElements: [StreamTiming]
+  /// The slowest layer's cycles per frame: the period frames enter at in the steady state.
+  public let periodCycles: Int
 
   /// Times `pipeline`.
   public init(_ pipeline: DataflowPipeline) {
@@ -36,6 +42,8 @@ public struct LatencyEstimate: Sendable, Equatable {
     }
     elements = timings(spreadOver: inputWords)
     firstFrameCycles = Int((elements.last?.last ?? 0).rounded(.up))
-    steadyStateCycles = Int((timings(spreadOver: period).last?.last ?? 0).rounded(.up))
+    steadyStateElements = timings(spreadOver: period)
+    steadyStateCycles = Int((steadyStateElements.last?.last ?? 0).rounded(.up))
+    periodCycles = period
   }
 }

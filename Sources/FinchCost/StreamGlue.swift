@@ -1,18 +1,18 @@
 /// The rules for the FIFOs and data-width converters between consecutive
 /// hardware layers (``DataflowPipeline`` places them), and what they cost.
 ///
-/// A FIFO of ``minimumFIFODepth`` words sits in front of every layer after the
-/// first (in the consumer's input words): it absorbs the producer's bursts. In
-/// front of an MVAU it also holds one whole input vector (MW/SIMD words),
-/// because the MVAU reads a vector and then replays it for its other neuron
-/// folds while the producer keeps going. A width converter precedes the FIFO
-/// wherever the producer's output word and the consumer's input word differ.
+/// A FIFO sits in front of every layer after the first (in the consumer's
+/// input words), as deep as ``FIFOSizing`` finds the steady-state schedule
+/// needs. A width converter precedes the FIFO wherever the producer's output
+/// word and the consumer's input word differ.
 public enum StreamGlue {
-  /// FIFO words in front of every layer but the first.
+  /// The depth every FIFO had by rule before ``FIFOSizing`` (plus `MW/SIMD`
+  /// in front of an MVAU), kept to compare against.
   public static let minimumFIFODepth = 32
 
-  /// The FIFO depth in front of `consumer`.
-  public static func fifoDepth(_ consumer: HardwareLayer, _ folding: LayerFolding) -> Int {
+  /// The old rule's FIFO depth in front of `consumer`: ``minimumFIFODepth``
+  /// plus one input vector in front of an MVAU.
+  public static func ruleFIFODepth(_ consumer: HardwareLayer, _ folding: LayerFolding) -> Int {
     minimumFIFODepth + (consumer.kind == .mvau ? consumer.mw / max(folding.simd, 1) : 0)
   }
 

@@ -19,13 +19,13 @@ public struct Design: Sendable {
 
   /// Places every hardware layer of `graph` folded as `folding` (one entry
   /// per layer), with the glue ``DataflowPipeline`` puts between them.
-  /// `fifoDepth` overrides ``StreamGlue/fifoDepth(_:_:)`` (tests use shallow FIFOs).
+  /// `fifoDepth` overrides ``FIFOSizing`` (tests use shallow FIFOs).
   public init(
     graph: Graph, folding: NetworkFolding, fifoDepth: (@Sendable (HardwareLayer, LayerFolding) -> Int)? = nil
   ) throws(RTLError) {
     let pipeline: DataflowPipeline
     do {
-      pipeline = try DataflowPipeline(layers: try HardwareLayer.layers(of: graph), folding: folding, fifoDepth: fifoDepth ?? StreamGlue.fifoDepth)
+      pipeline = try DataflowPipeline(layers: try HardwareLayer.layers(of: graph), folding: folding, fifoDepth: fifoDepth)
     } catch {
       throw .layer(error)
     }
