@@ -37,8 +37,8 @@ final class BuildFolderTests: XCTestCase {
   }
 
   /// An offload build reads back through BuildFolder as the build made it:
-  /// architecture, engine, schedule, memory image and estimate; the dataflow
-  /// tools refuse it.
+  /// architecture, engine, schedule, memory image, estimate and the engine's
+  /// Verilog; the dataflow simulation refuses it.
   func testOffloadBuildReadsBackAsWritten() throws {
     let fixture = Fixture(name: "cnv_w1a1_small")
     let work = FileManager.default.temporaryDirectory.appendingPathComponent("finch-offloadfolder-\(UUID().uuidString)")
@@ -59,11 +59,16 @@ final class BuildFolderTests: XCTestCase {
     XCTAssertEqual(try reopened.memoryImage(), try MemoryImage(schedule: design.schedule, layers: try HardwareLayer.layers(of: try reopened.graph())))
     XCTAssertEqual(try reopened.offloadEstimate(), design.report)
     XCTAssertEqual(try reopened.architectureReport().offload, design.report)
-    for name in [BuildFolder.rtl, BuildFolder.sim, BuildFolder.folding, BuildFolder.estimate] {
+    // The engine's Verilog and its simulation folder, not the dataflow design's folding and estimate.
+    for name in [BuildFolder.rtl + "/manifest.json", BuildFolder.sim] {
+      XCTAssertTrue(FileManager.default.fileExists(atPath: folder.path(name).path), name)
+    }
+    XCTAssertEqual(try reopened.writtenEngineDesign().manifest.engine, design.engine)
+    for name in [BuildFolder.folding, BuildFolder.estimate] {
       XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path(name).path), name)
     }
-    XCTAssertThrowsError(try reopened.synthesize()) {
-      XCTAssertEqual($0 as? ArchitectureError, .wrongArchitecture(folder: reopened.url.path, holds: .offload, command: "synth"))
+    XCTAssertThrowsError(try reopened.simulate(samples: Tensor(scalar: 0), simulator: .verilator, stall: 0)) {
+      XCTAssertEqual($0 as? ArchitectureError, .wrongArchitecture(folder: reopened.url.path, holds: .offload, command: "simulate"))
     }
     // A memory image cut short is refused, naming both sizes.
     try Data(try reopened.memoryImage().bytes.dropLast()).write(to: reopened.path(BuildFolder.memoryImage))
