@@ -55,6 +55,7 @@ final class ArchitectureCLITests: XCTestCase {
     let reason = try XCTUnwrap(small["reason"] as? String)
     XCTAssertTrue(reason.hasPrefix("dataflow: even the smallest folding needs"), reason)
     XCTAssertTrue(reason.contains("BRAM18: more than 30% of xc7z020; offload fits ("), reason)
+    print("full-size CNV-W1A1 on pynq-z1, --budget 0.3 --arch auto: \(reason)")
     XCTAssertNil(small["dataflow"], "no dataflow folding fits 30%")
     let offload = try XCTUnwrap(small["offload"] as? [String: Any])
     XCTAssertEqual(offload["fits"] as? Bool, true)
@@ -233,7 +234,8 @@ final class ArchitectureCLITests: XCTestCase {
        "threshold_depth", "memory_word_bits"])
     XCTAssertEqual(
       try XCTUnwrap(offload["units"] as? [[String: Any]]).compactMap { $0["name"] as? String },
-      ["compute", "window_buffer", "pool", "weight_buffer", "threshold_buffer", "memory_port", "control"])
+      ["compute", "out_stage", "window_buffer", "pool", "weight_buffer", "threshold_buffer", "unpack", "codes", "pack", "div_cf", "div_groups",
+       "div_pad", "div_out", "control"])
     for layer in try XCTUnwrap(offload["cpu_layers"] as? [[String: Any]]) { XCTAssertEqual(Set(layer.keys), ["name", "op", "reason"]) }
     let call = try XCTUnwrap((offload["calls"] as? [[String: Any]])?.first)
     XCTAssertEqual(Set(call.keys), ["index", "mvau", "tile", "compute_cycles", "load_cycles", "activation_cycles", "stream_cycles", "cycles"])
