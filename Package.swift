@@ -34,7 +34,7 @@ let package = Package(
     // FinchCPU calls one only after CPUFeatures has found that ISA at run time.
     // Off x86_64 the target is empty and only the portable kernels exist.
     .target(name: "CFinchCPUKernels"),
-    .target(name: "FinchOffload", dependencies: ["FinchIR", "FinchCost", "FinchInterpreter"]),
+    .target(name: "FinchOffload", dependencies: ["FinchIR", "FinchCost", "FinchInterpreter", "FinchCPU"]),
     .target(name: "FinchRTL", dependencies: ["FinchIR", "FinchCost", "FinchInterpreter", "FinchOffload"], resources: [.copy("Resources/verilog")]),
     .target(
       name: "FinchONNX",

@@ -10,8 +10,9 @@ import FinchInterpreter
 ///
 /// The engine reads only registers and memory; the graph serves the host side
 /// alone; the datatype of every element in an activation buffer is the one
-/// the layer list gives, as the schedule compiler sized it. CPU steps run in
-/// the reference interpreter.
+/// the layer list gives, as the schedule compiler sized it. CPU steps run on
+/// the CPU backend (``CPUPlan``, compiled once here); the prologue and
+/// epilogue (input quantization, output scaling) in the reference interpreter.
 public struct OffloadRun: Sendable {
   public let graph: Graph
   public let schedule: Schedule
@@ -23,6 +24,8 @@ public struct OffloadRun: Sendable {
   /// Host work before and after the hardware layers.
   private let prologue: Graph, epilogue: Graph
   private let firstLayer: String, lastLayer: String
+  /// The CPU steps, compiled for the CPU backend.
+  private let cpuPlans: CPUStepPlans
 
   /// What one run produced: the model outputs and each call's activity, in call order.
   public struct Trace: Sendable {
@@ -46,6 +49,12 @@ public struct OffloadRun: Sendable {
     let (input, output) = (graph.nodes[first].inputs[0], graph.nodes[last].outputs.last ?? graph.nodes[last].outputs[0])
     prologue = Self.subgraph(graph, Array(graph.nodes[..<first]), inputs: graph.inputs, outputs: [input])
     epilogue = Self.subgraph(graph, Array(graph.nodes[(last + 1)...]), inputs: [output], outputs: graph.outputs)
+    var cpuSteps: [(first: String, graph: Graph)] = []
+    for step in schedule.steps where step.kind == .cpu {
+      let (first, last, run) = try Self.nodes(of: step, in: nodes)
+      cpuSteps.append((first.name, Self.subgraph(graph, run, inputs: [first.inputs[0]], outputs: [last.outputs.last ?? last.outputs[0]])))
+    }
+    cpuPlans = try CPUStepPlans(cpuSteps)
   }
 
   /// Runs one sample of a single-input graph through the reference model; returns the model outputs by name.
@@ -87,8 +96,8 @@ public struct OffloadRun: Sendable {
     try interpret(epilogue, [epilogue.inputs[0]: y], "the host epilogue")
   }
 
-  /// A CPU step's layers, checked against the graph.
-  private func nodes(of step: Step) throws(FinchOffloadError) -> (first: Node, last: Node, all: [Node]) {
+  /// A CPU step's layers, checked against the graph's hardware layers `nodes`.
+  private static func nodes(of step: Step, in nodes: [String: Node]) throws(FinchOffloadError) -> (first: Node, last: Node, all: [Node]) {
     let run = step.layers.compactMap { nodes[$0] }
     guard let first = run.first, let last = run.last, run.count == step.layers.count else { throw .run("a CPU step runs unknown layers \(step.layers)") }
     return (first, last, run)
@@ -96,16 +105,15 @@ public struct OffloadRun: Sendable {
 
   /// What a CPU step reads from its input buffer.
   func cpuInput(_ step: Step) throws(FinchOffloadError) -> HostValue {
-    let first = try nodes(of: step).first
+    let first = try Self.nodes(of: step, in: nodes).first
     return HostValue(type: try type(of: first.inputs[0]), element: try layer(first.name).inputType)
   }
 
-  /// A CPU step in the interpreter: its output and the element type its buffer records hold.
+  /// A CPU step on the CPU backend: its output and the element type its buffer records hold.
   func cpuRun(_ step: Step, _ x: Tensor) throws(FinchOffloadError) -> (Tensor, DataType) {
-    let (first, last, run) = try nodes(of: step)
-    let (input, output) = (first.inputs[0], last.outputs.last ?? last.outputs[0])
-    let y = try interpret(Self.subgraph(graph, run, inputs: [input], outputs: [output]), [input: x], "CPU step \(step.layers)")
-    guard let y = y[output] else { throw .run("CPU step \(step.layers) did not compute \(output)") }
+    let (first, last, _) = try Self.nodes(of: step, in: nodes)
+    let output = last.outputs.last ?? last.outputs[0]
+    guard let y = try cpuPlans.run(first.name, x)[output] else { throw .run("CPU step \(step.layers) did not compute \(output)") }
     return (y, try layer(last.name).outputType)
   }
 

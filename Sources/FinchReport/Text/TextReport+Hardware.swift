@@ -37,7 +37,7 @@ extension TextReport {
         format: "%@ engine cycles/frame (cost model %@, %+.1f%%): %@ frames/s at %@ MHz (model %@)", TextTable.grouped(Int(r.cyclesPerFrame.rounded())),
         TextTable.grouped(r.estimatedCyclesPerFrame), error, TextTable.grouped(r.fps), TextTable.number(r.clockMHz), TextTable.grouped(r.estimatedFPS)),
     ]
-    if !r.cpuLayers.isEmpty { lines.append("on the CPU (interpreter, not timed): \(r.cpuLayers.joined(separator: ", "))") }
+    if !r.cpuLayers.isEmpty { lines.append("on the CPU (CPU backend, not timed): \(r.cpuLayers.joined(separator: ", "))") }
     lines.append(String(format: "simulation: %.0f cycles/s (build %.1f s)", r.simCyclesPerSecond, r.buildSeconds))
     return lines.joined(separator: "\n")
   }
