@@ -32,11 +32,14 @@ module finch_offload_pack #(
   wire emit = room && (fill >= WORD_BITS || (complete && fill != {FW{1'b0}}));
   wire [BUF-1:0] shifted = emit ? buffer >> WORD_BITS : buffer;
   wire [FW-1:0] left = !emit ? fill : fill >= WORD_BITS ? fill - WORD_BITS[FW-1:0] : {FW{1'b0}};
-  assign s_ready = !complete && left < WORD_BITS;
+  // The emit that ends a tile empties the buffer: the next tile's first group
+  // may come in the same cycle.
+  wire flushing = complete && emit && left == {FW{1'b0}};
+  assign s_ready = (!complete && left < WORD_BITS) || flushing;
   wire take = s_valid && s_ready;
   wire [BUF-1:0] incoming = {{WORD_BITS{1'b0}}, s_data} << left;
   wire [FW-1:0] fill_next = take ? left + group_bits[FW-1:0] : left;
-  wire [CW-1:0] taken_next = taken + {{(CW - 1){1'b0}}, take};
+  wire [CW-1:0] taken_next = (flushing ? {CW{1'b0}} : taken) + {{(CW - 1){1'b0}}, take};
 
   always @(posedge clk) begin
     if (clear) begin
