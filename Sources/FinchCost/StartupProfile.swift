@@ -124,7 +124,7 @@ public struct StartupProfile: Sendable, Equatable {
 }
 
 /// ⌈log2 n⌉ (0 for n ≤ 1), Verilog's `$clog2`.
-func ceilLog2(_ n: Int) -> Int {
+public func ceilLog2(_ n: Int) -> Int {
   var (bits, v) = (0, 1)
   while v < n { v <<= 1; bits += 1 }
   return bits

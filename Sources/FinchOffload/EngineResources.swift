@@ -51,7 +51,11 @@ public enum EngineResources {
       ff: 2_200 + pipeline - 12 * word / 5, dsp: 4)
     // iCE40's 4-input LUTs: the one engine synthesized there (PE 1, SIMD 8,
     // W1 A1 T12, 32-bit port) took 6,882 SB_LUT4 against 4,213 LUT6 estimated.
-    let logic = { (r: Resources) -> Resources in family == .ice40 ? Resources(lut: divUp(8 * r.lut, 5), ff: r.ff, dsp: r.dsp) : r }
+    let logic = { (r: Resources) -> Resources in
+      var r = r
+      if family == .ice40 { r.lut = divUp(8 * r.lut, 5) }
+      return r
+    }
     let divider = logic(divider)
     return [
       ("compute", logic(compute(engine))),
@@ -60,9 +64,9 @@ public enum EngineResources {
       ("pool", registeredRAM(p * a, engine.poolBufferDepth)),
       ("weight_buffer", registeredRAM(engine.weightWordBits, engine.weightDepth)),
       ("threshold_buffer", registeredRAM(engine.thresholdWordBits, engine.thresholdDepth)),
-      ("unpack", logic(shifter(word: word, lane: window, packing: false))),
+      ("unpack", logic(unpacker(word: word, lane: window))),
       ("codes", ResourceModel.ram(width: codes, depth: 16, asyncRead: true, on: family) + logic(Resources(lut: 24, ff: 17))),
-      ("pack", logic(shifter(word: word, lane: codes, packing: true))),
+      ("pack", logic(packer(word: word, lane: codes))),
       ("div_cf", divider), ("div_groups", divider), ("div_pad", divider), ("div_out", divider),
       ("control", logic(control)),
     ]
@@ -91,14 +95,17 @@ public enum EngineResources {
     return compare + Resources(dsp: p * (t <= 17 ? 1 : divUp(t, 17)))
   }
 
-  /// The memory word to lane converters: `finch_offload_unpack` (memory words
-  /// to SIMD input words) and `finch_offload_pack` (PE output codes to memory
-  /// words), each a buffer of `word + lane` bits and its shifter.
-  static func shifter(word: Int, lane: Int, packing: Bool) -> Resources {
-    let buffer = word + lane
-    var fill = 0
-    while (1 << fill) < buffer + 1 { fill += 1 }
-    if packing { return Resources(lut: divUp(3 * buffer * fill, 5) + divUp(4 * lane * lane, 5 * word), ff: word + buffer + fill + 25) }
+  /// `finch_offload_unpack`: memory words to SIMD input words of `lane`
+  /// bits, through a buffer of `word + lane` bits and its shifter.
+  static func unpacker(word: Int, lane: Int) -> Resources {
+    let buffer = word + lane, fill = ceilLog2(buffer + 1)
     return Resources(lut: divUp(5 * word * fill, 8) + 2 * lane, ff: buffer + fill + 58)
+  }
+
+  /// `finch_offload_pack`: PE output codes of `lane` bits to memory words,
+  /// through a buffer of `word + lane` bits, its shifter and the output word.
+  static func packer(word: Int, lane: Int) -> Resources {
+    let buffer = word + lane, fill = ceilLog2(buffer + 1)
+    return Resources(lut: divUp(3 * buffer * fill, 5) + divUp(4 * lane * lane, 5 * word), ff: word + buffer + fill + 25)
   }
 }

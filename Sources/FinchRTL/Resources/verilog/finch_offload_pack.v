@@ -50,7 +50,7 @@ module finch_offload_pack #(
     end else begin
       buffer <= take ? shifted | incoming : shifted;
       fill <= fill_next;
-      taken <= taken_next == groups && fill_next == {FW{1'b0}} ? {CW{1'b0}} : taken_next;
+      taken <= taken_next;
       if (emit) m_data <= buffer[WORD_BITS-1:0];
       if (emit) m_valid <= 1'b1;
       else if (m_ready) m_valid <= 1'b0;
