@@ -31,6 +31,13 @@ public struct DataflowPipeline: Sendable {
     public var inputWords: Int
     public var outputWords: Int
 
+    public init(
+      name: String, instance: String, kind: Kind, input: StreamFormat, output: StreamFormat, inputWords: Int, outputWords: Int
+    ) {
+      (self.name, self.instance, self.kind, self.input, self.output) = (name, instance, kind, input, output)
+      (self.inputWords, self.outputWords) = (inputWords, outputWords)
+    }
+
     /// The op column of reports: the layer kind, `FIFO` or `DWC`.
     public func op(in pipeline: DataflowPipeline) -> String {
       switch kind {

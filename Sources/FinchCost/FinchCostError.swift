@@ -12,6 +12,8 @@ public enum FinchCostError: Error, Sendable, Equatable, CustomStringConvertible 
   case invalidTarget(String)
   /// A hardware-layer node whose facts cannot be computed (a graph no pass should produce).
   case invalidLayer(layer: String, reason: String)
+  /// A characterization dataset or resource-model coefficient file that cannot be read.
+  case invalidDataset(path: String, reason: String)
   /// The model has no hardware layers to fold.
   case noHardwareLayers
   /// The device catalogue (`devices.json`) is missing, malformed or inconsistent.
@@ -28,6 +30,7 @@ public enum FinchCostError: Error, Sendable, Equatable, CustomStringConvertible 
     case .invalidFoldingFile(let path, let reason): return "folding file \(path): \(reason)"
     case .invalidTarget(let reason): return reason
     case .invalidLayer(let layer, let reason): return "hardware layer '\(layer)': \(reason)"
+    case .invalidDataset(let path, let reason): return "\(path): \(reason)"
     case .noHardwareLayers: return "the model has no hardware layers (compile it first, or check `finch compile`'s report)"
     case .invalidCatalogue(let reason): return "device catalogue: \(reason)"
     case .noMultiplyAccumulates(let model):

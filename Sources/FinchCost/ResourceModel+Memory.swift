@@ -20,20 +20,32 @@ extension ResourceModel {
   /// On Xilinx, logic unless that costs more than the block RAMs would (e.g.
   /// on xc7 4096×1 stays logic, 512×72 becomes BRAM); on iCE40, EBRs as soon as
   /// the ROM holds more than 1,024 bits per EBR it needs; in logic about
-  /// 4/3 LUT4 per 16 bits (leaves and read mux).
+  /// 4/3 LUT4 per 16 words of each output bit (leaves and read mux).
   static func rom(width: Int, depth: Int, on family: DeviceFamily) -> Resources {
     let depth = max(depth, 1), width = max(width, 1), bits = width * depth
     switch family {
     case .xc7, .xcup:
-      // abc9 (xcup) keeps a ROM of up to 64 words at one LUT6 per bit, but
-      // builds deeper ones' read muxes from LUTs: about 14 bits per LUT.
-      let logic = family == .xc7 || depth <= 64 ? divUp(bits, 64) : divUp(bits, 14)
+      let logic = romLogicLUTs(width: width, depth: depth, on: family)
       let brams = bram18Count(depth: depth, width: width)
       // Yosys decides with its xc7 cost (64 bits per LUT) on both families.
       return divUp(bits, 64) > bramCostInLUTs * brams ? Resources(bram18: brams) : Resources(lut: logic)
     case .ice40:
       let ebrs = ebrCount(depth: depth, width: width)
-      return bits > 1024 * ebrs ? Resources(ebr: ebrs) : Resources(lut: divUp(4 * bits, 48))
+      return bits > 1024 * ebrs ? Resources(ebr: ebrs) : Resources(lut: romLogicLUTs(width: width, depth: depth, on: family))
+    }
+  }
+
+  /// LUTs of a `width × depth` ROM of random content in logic: per output
+  /// bit, a LUT6 per 64 words (two bits share one up to 32 words; one word is
+  /// constants); abc9 (xcup) builds deeper read muxes from LUTs, about 14
+  /// bits per LUT; iCE40, 4/3 LUT4 per 16 words.
+  static func romLogicLUTs(width: Int, depth: Int, on family: DeviceFamily) -> Int {
+    guard depth > 1 else { return 0 }
+    switch family {
+    case .ice40: return width * divUp(4 * depth, 48)
+    case .xc7, .xcup:
+      if depth <= 32 { return divUp(width, 2) }
+      return family == .xc7 || depth <= 64 ? width * divUp(depth, 64) : divUp(width * depth, 14)
     }
   }
 
@@ -45,7 +57,14 @@ extension ResourceModel {
   /// - iCE40: EBRs when the RAM holds more than 64 bits per EBR (plus 8 for an
   ///   asynchronous read); otherwise one flip-flop per bit, `5/6` LUT per bit of
   ///   read mux and `3/2` LUT per word of write decode.
-  public static func ram(width: Int, depth: Int, asyncRead: Bool = false, on family: DeviceFamily) -> Resources {
+  ///
+  /// Yosys weighs distributed RAM as 8 per RAM64M-like cell (64 words × 3
+  /// bits) against `blockCost` per BRAM18: 112 fits the 45 FIFOs of the
+  /// characterization data (96 stays distributed, 128 goes to a BRAM18), 160
+  /// the SWU line buffers (144 stays, 172 per BRAM18 goes).
+  public static func ram(
+    width: Int, depth: Int, asyncRead: Bool = false, blockCost: Int = 112, on family: DeviceFamily
+  ) -> Resources {
     let depth = max(depth, 1), width = max(width, 1)
     switch family {
     case .xc7, .xcup:
@@ -56,7 +75,8 @@ extension ResourceModel {
       default: lutram = divUp(5 * width * (1 << bits(0, Double(depth - 1))), 128)
       }
       let brams = bram18Count(depth: depth, width: width)
-      return lutram > bramCostInLUTs * brams ? Resources(bram18: brams) : Resources(lut: lutram)
+      let distributedCost = 8 * divUp(depth, 64) * divUp(width, 3)
+      return distributedCost > blockCost * brams ? Resources(bram18: brams) : Resources(lut: lutram)
     case .ice40:
       let ebrs = ebrCount(depth: depth, width: width)
       if width * depth > 64 * ebrs + (asyncRead ? 8 : 0) { return Resources(ebr: ebrs) }

@@ -16,41 +16,54 @@ public enum StreamGlue {
     minimumFIFODepth + (consumer.kind == .mvau ? consumer.mw / max(folding.simd, 1) : 0)
   }
 
-  /// Resources on a part of `family`, fitted to Yosys synthesis of
-  /// finch_fifo.v and finch_dwc.v (xc7: 30 FIFOs, 25 converters, see
-  /// ``ResourceModel``; iCE40: 20 FIFO shapes):
-  /// - FIFO with `AW = ⌈log2 depth⌉` pointer bits: `6·AW` LUTs of pointers and
-  ///   counter and `4·AW + 1` flip-flops, plus the `width × depth` memory (read
-  ///   asynchronously) through ``ResourceModel/ram(width:depth:asyncRead:on:)``.
-  ///   In block RAM the read becomes registered: the output word costs `width`
-  ///   LUTs and flip-flops on Xilinx; on iCE40 `23 + width` LUTs and `width - 5` flip-flops.
-  /// - Converter between `n`- and `m`-bit words (`n ≤ m`): `4 + 7/4·m + n` LUTs
-  ///   (shift register and its muxes) and `n + m + ⌈log2(m/n + 1)⌉` flip-flops.
+  /// Resources on a part of `family` (``ResourceModel`` weighs ``terms(_:on:)``).
   public static func resources(_ e: DataflowPipeline.Element, on family: DeviceFamily) -> Resources? {
     switch e.kind {
     case .layer: return nil
     case .fifo(let depth): return fifoResources(width: e.input.wordBits, depth: depth, on: family)
-    case .dwc: return dwcResources(inputBits: e.input.wordBits, outputBits: e.output.wordBits)
+    case .dwc: return dwcResources(inputBits: e.input.wordBits, outputBits: e.output.wordBits, on: family)
     }
   }
 
-  /// A FIFO of `depth` words of `width` bits (see ``resources(_:on:)``).
+  /// A FIFO of `depth` words of `width` bits (finch_fifo.v).
   public static func fifoResources(width: Int, depth: Int, on family: DeviceFamily) -> Resources {
-    let aw = max(bits(0, Double(max(depth, 2) - 1)), 1)
-    let memory = ResourceModel.ram(width: width, depth: depth, asyncRead: true, on: family)
-    var pointers = Resources(lut: 6 * aw, ff: 4 * aw + 1)
-    if memory.ebr > 0 {
-      pointers = pointers + Resources(lut: 23 + width, ff: width - 5)
-    } else if memory.bram18 > 0 {
-      pointers = pointers + Resources(lut: width, ff: width)
-    }
-    return pointers + memory
+    ResourceCoefficients.bundled.resources(fifoTerms(width: width, depth: depth, on: family), on: family)
   }
 
-  /// A converter between `inputBits`- and `outputBits`-bit words (see ``resources(_:on:)``).
-  public static func dwcResources(inputBits: Int, outputBits: Int) -> Resources {
-    let (small, large) = (max(min(inputBits, outputBits), 1), max(inputBits, outputBits))
-    let counter = bits(0, Double(large / small))
-    return Resources(lut: 4 + divUp(7 * large, 4) + small, ff: small + large + counter)
+  /// A converter between `inputBits`- and `outputBits`-bit words (finch_dwc.v).
+  public static func dwcResources(inputBits: Int, outputBits: Int, on family: DeviceFamily) -> Resources {
+    ResourceCoefficients.bundled.resources(dwcTerms(inputBits: inputBits, outputBits: outputBits), on: family)
+  }
+
+  /// FIFO terms: `AW = ⌈log2 depth⌉` pointer and counter bits and the
+  /// `width × depth` memory, read asynchronously (see ``ResourceTerms/ram(width:depth:asyncRead:on:)``).
+  public static func fifoTerms(width: Int, depth: Int, on family: DeviceFamily) -> ResourceTerms {
+    var t = ResourceTerms(.fifo)
+    let aw = Double(max(ceilLog2(max(depth, 2)), 1))
+    t.lut["pointers"] = aw
+    t.ff["pointers"] = aw
+    t.ram(width: width, depth: depth, asyncRead: true, on: family)
+    return t
+  }
+
+  /// Width converter terms: a buffer of `n + m` bits whose incoming word is
+  /// shifted into place by the fill count, a barrel shifter of `levels` stages
+  /// (the fill's bits less those always zero: the trailing zero bits of
+  /// gcd(n, m), which synthesis finds constant).
+  public static func dwcTerms(inputBits: Int, outputBits: Int) -> ResourceTerms {
+    var t = ResourceTerms(.dwc)
+    guard inputBits != outputBits else {
+      (t.lut, t.ff) = ([:], [:])  // a pass-through: wires only
+      return t
+    }
+    let (n, m) = (max(inputBits, 1), max(outputBits, 1))
+    let capacity = n + m
+    let levels = max(ceilLog2(capacity + 1) - gcd(n, m).trailingZeroBitCount, 0)
+    t.lut["barrel"] = Double(capacity * levels)
+    t.lut["input_barrel"] = Double(n * levels)
+    t.ff["capacity"] = Double(capacity)
+    t.ff["wide"] = Double(max(n, m))
+    t.ff["narrow"] = Double(min(n, m))
+    return t
   }
 }

@@ -1,3 +1,4 @@
+import FinchIR
 import FinchONNX
 import Foundation
 import SwiftProtobuf
@@ -16,9 +17,9 @@ import SwiftProtobuf
 public struct ModelMutator: Sendable {
   /// What the last ``mutate(_:)`` did, one short phrase per edit.
   public private(set) var log: [String] = []
-  private var rng: Generator
+  private var rng: SplitMix64
 
-  public init(seed: UInt64) { rng = Generator(state: seed) }
+  public init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
   /// `model` (serialized ONNX) with `count` edits, serialized again; nil when
   /// it does not decode as a `ModelProto` or has no graph.
@@ -451,16 +452,4 @@ public struct ModelMutator: Sendable {
   mutating func int(below n: Int) -> Int { n <= 1 ? 0 : Int(rng.next() % UInt64(n)) }
   mutating func chance(_ oneIn: Int) -> Bool { int(below: oneIn) == 0 }
   mutating func pick<T>(_ xs: [T]) -> T { xs[int(below: xs.count)] }
-
-  /// SplitMix64: the whole state is one word, so a seed reproduces every draw.
-  struct Generator: Sendable {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
 }

@@ -55,10 +55,8 @@ public struct Design: Sendable {
       throw .unsupported(layer: e.name, reason: "its \(stream) stream is \(format.dataType); hardware streams carry integers")
     }
     switch e.kind {
-    case .fifo(let depth):
-      return ModuleInstance(module: "finch_fifo", element: e, parameters: [("WIDTH", "\(e.input.wordBits)"), ("DEPTH", "\(depth)")])
-    case .dwc:
-      return ModuleInstance(module: "finch_dwc", element: e, parameters: [("IN_W", "\(e.input.wordBits)"), ("OUT_W", "\(e.output.wordBits)")])
+    case .fifo, .dwc:
+      return glue(e)
     case .layer(let i):
       let (l, f) = (pipeline.layers[i], pipeline.folding.foldings[i])
       switch l.kind {
@@ -68,6 +66,16 @@ public struct Design: Sendable {
       case .thresholding: return try ThresholdingEmitter.instance(l, f, e)
       case .labelSelect: return try LabelSelectEmitter.instance(l, f, e)
       }
+    }
+  }
+
+  /// The module instance of a FIFO or width converter (one with no layer behind it).
+  static func glue(_ e: DataflowPipeline.Element) -> ModuleInstance {
+    switch e.kind {
+    case .fifo(let depth):
+      return ModuleInstance(module: "finch_fifo", element: e, parameters: [("WIDTH", "\(e.input.wordBits)"), ("DEPTH", "\(depth)")])
+    case .dwc, .layer:
+      return ModuleInstance(module: "finch_dwc", element: e, parameters: [("IN_W", "\(e.input.wordBits)"), ("OUT_W", "\(e.output.wordBits)")])
     }
   }
 

@@ -1,4 +1,5 @@
 @testable import FinchCPU
+import FinchIR
 import FinchTestSupport
 import XCTest
 

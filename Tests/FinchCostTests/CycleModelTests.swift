@@ -76,11 +76,15 @@ final class CycleModelTests: XCTestCase {
     (fc.mw, fc.mh, fc.inputBits, fc.weightBits, fc.accumulatorBits, fc.outputBits, fc.thresholds, fc.xnor) = (64, 64, 1, 1, 7, 1, 1, true)
     let f = LayerFolding(pe: 1, simd: 8)
     XCTAssertEqual(CycleModel.cycles(fc, f), 512)
-    // LUT: 25 + 8 XNOR lanes * 3 = 24 + ceil(5/2 * 7) = 18 + 4 * 1 threshold * 7 = 28
-    //   + weight ROM 512 x 8 = 4096 bits as logic (64 LUTs <= 129 per BRAM18) = 64
-    //   + threshold ROM 64 x 7 = 448 bits = 7 + input buffer 8 x 8 LUTRAM ceil(2/3 * 8) = 6 -> 172.
-    // FF: 40 + 2*8*1 = 16 + 8*(1+1) = 16 + ceil(8/4)*(1+2) = 6 + 2*7 = 14 + 1*7 = 7 + 1 -> 100.
-    XCTAssertEqual(ResourceModel.resources(fc, f, on: .xc7), Resources(lut: 172, ff: 100, dsp: 0, bram18: 0, uram: 0))
+    // Terms: 8 XNOR lanes; the 512 x 8 weight ROM stays logic (64 LUTs <= 129
+    // per BRAM18), a LUT6 per 64 words of each bit: 8 * 8; one threshold per
+    // channel; the 8 x 8 input buffer in RAM32M; no DSP, no block RAM.
+    let terms = ResourceModel.terms(fc, f, on: .xc7)
+    XCTAssertEqual(terms.lut["xnor_lanes"], 8)
+    XCTAssertEqual(terms.lut["weight_rom"], 64)
+    XCTAssertEqual(terms.lut["ram32"], 8)
+    XCTAssertEqual(terms.fixed, Resources())
+    XCTAssertEqual(ResourceModel.resources(fc, f, on: .xc7), ResourceCoefficients.bundled.resources(terms, on: .xc7))
 
     var swu = HardwareLayer(name: "swu", kind: .swu)
     (swu.channels, swu.kernel, swu.stride, swu.inputDims, swu.outputDims, swu.inputBits) = (16, [3, 3], [1, 1], [30, 30], [28, 28], 1)

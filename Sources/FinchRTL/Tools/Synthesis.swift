@@ -69,10 +69,12 @@ public enum Synthesizer {
   /// The rows are the instances in `finch_top`, or in the module `rows` names
   /// (its own cells then one more row, `control`). `pnrWrapper` is the iCE40
   /// few-pin wrapper `finch_pnr_top` (nil: ``pinWrapper(inputWidth:outputWidth:)``
-  /// for a dataflow design's streams).
+  /// for a dataflow design's streams). `placeAndRoute` false stops an iCE40
+  /// run after synthesis (of `finch_top` itself, no wrapper).
   public static func run(
     directory: URL, sources: [String], part: Part, inputWidth: Int, outputWidth: Int, names: [String: String],
-    estimates: [String: Resources], estimateTotals: Resources?, rows: String? = nil, pnrWrapper: String? = nil
+    estimates: [String: Resources], estimateTotals: Resources?, rows: String? = nil, pnrWrapper: String? = nil,
+    placeAndRoute: Bool = true
   ) throws(RTLError) -> SynthesisReport {
     try Command.require("yosys", package: "yosys")
     let start = Date()
@@ -86,6 +88,9 @@ public enum Synthesizer {
     case .xcup:
       tool = "yosys synth_xilinx -family xcup -abc9"
       script += "synth_xilinx -family xcup -abc9 -top finch_top\n"
+    case .ice40 where !placeAndRoute:
+      tool = "yosys synth_ice40 -dsp"
+      script += "synth_ice40 -dsp -noflatten -top finch_top\n"
     case .ice40:
       top = "finch_pnr_top"
       try Data((pnrWrapper ?? pinWrapper(inputWidth: inputWidth, outputWidth: outputWidth)).utf8).writeOrThrow(to: directory.appendingPathComponent("finch_pnr_top.v"))
@@ -94,12 +99,12 @@ public enum Synthesizer {
       script += "synth_ice40 -dsp -noflatten -top finch_pnr_top\n"
     }
     script += "tee -q -o stat.json stat -json\nwrite_json netlist.json\n"
-    if part.family == .ice40 { script += "flatten\nwrite_json pnr.json\n" }
+    if top == "finch_pnr_top" { script += "flatten\nwrite_json pnr.json\n" }
     try Data(script.utf8).writeOrThrow(to: directory.appendingPathComponent("synth.ys"))
     try Command.check("yosys", ["-q", "-l", "yosys.log", "-s", "synth.ys"], in: directory)
     let (totals, perInstance) = try count(directory, top: top, rows: rows)
     var fmax: Double?, bitstream: String?
-    if part.family == .ice40 {
+    if top == "finch_pnr_top" {
       try Command.require("nextpnr-ice40", package: "nextpnr-ice40")
       try Command.require("icepack", package: "fpga-icestorm")
       let device = part.name.lowercased().contains("hx8k") ? ["--hx8k", "--package", "ct256"] : ["--up5k", "--package", "sg48"]

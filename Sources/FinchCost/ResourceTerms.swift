@@ -1,0 +1,189 @@
+/// What the resource model counts for one module instance: the counts its
+/// rules give exactly (DSP slices, block RAMs, and the flip-flops of iCE40
+/// logic RAM), and the named terms whose fitted weighted sums are its LUTs and
+/// flip-flops (``ResourceCoefficients``, fitted by ``ResourceFit``).
+///
+/// Terms are physical quantities of the module as its Verilog builds it:
+/// lanes × bits of multipliers, adder trees and comparators, accumulator and
+/// register bits, and the LUTs of memories that stay in logic (as
+/// ``ResourceModel/rom(width:depth:on:)`` and ``ResourceModel/ram(width:depth:asyncRead:on:)``
+/// count them). Every module has a `const` term.
+public struct ResourceTerms: Sendable, Equatable {
+  /// The module whose coefficients weigh the terms.
+  public var module: CharacterizationPoint.Module
+  /// Counted exactly by rule, not fitted.
+  public var fixed = Resources()
+  /// LUT and flip-flop terms by name.
+  public var lut: [String: Double] = ["const": 1]
+  public var ff: [String: Double] = ["const": 1]
+
+  public init(_ module: CharacterizationPoint.Module) { self.module = module }
+
+  /// Places a ROM the rules counted: block RAM counts are exact; in logic it
+  /// adds its LUTs to the term `name`.
+  mutating func memory(_ name: String, _ r: Resources) {
+    if r.bram18 > 0 || r.ebr > 0 || r.uram > 0 {
+      fixed = fixed + Resources(dsp: 0, bram18: r.bram18, uram: r.uram, ebr: r.ebr)
+      return
+    }
+    lut[name, default: 0] += Double(r.lut)
+    fixed.ff += r.ff
+  }
+
+  /// Places a `width × depth` RAM (``ResourceModel/ram(width:depth:asyncRead:on:)``
+  /// decides block or logic). Block RAM counts are exact and its registered
+  /// read adds `block_word` (`width`); distributed RAM adds `width` to
+  /// `ram32` or `ram64` (RAM32M/RAM64M) or, deeper, `ram_deep` (bits of the
+  /// depth rounded up to a power of two, per 128) and `ram_deep_width`;
+  /// iCE40 logic RAM adds its flip-flops to the fixed counts and its LUTs to `ram`.
+  /// `distributedOnXilinx`: a RAM Yosys never moved to block RAM on Xilinx in
+  /// the characterization data (the MVAU's input buffer).
+  mutating func ram(
+    width: Int, depth: Int, asyncRead: Bool = false, blockCost: Int = 112, distributedOnXilinx: Bool = false, on family: DeviceFamily
+  ) {
+    let r = ResourceModel.ram(width: width, depth: depth, asyncRead: asyncRead, blockCost: blockCost, on: family)
+    if r.bram18 > 0 && !distributedOnXilinx || r.ebr > 0 {
+      fixed = fixed + Resources(bram18: r.bram18, ebr: r.ebr)
+      lut["block_word", default: 0] += Double(width)
+      ff["block_word", default: 0] += Double(width)
+      return
+    }
+    guard family != .ice40 else {
+      lut["ram", default: 0] += Double(r.lut)
+      fixed.ff += r.ff
+      return
+    }
+    switch depth {
+    case ...32: lut["ram32", default: 0] += Double(width)
+    case ...64: lut["ram64", default: 0] += Double(width)
+    default:
+      lut["ram_deep", default: 0] += Double(width << ceilLog2(depth)) / 128
+      lut["ram_deep_width", default: 0] += Double(width)
+    }
+  }
+}
+
+extension ResourceModel {
+  /// The terms of `layer` at `folding` on a part of `family`.
+  public static func terms(_ layer: HardwareLayer, _ folding: LayerFolding, on family: DeviceFamily) -> ResourceTerms {
+    let p = max(folding.pe, 1), q = max(folding.simd, 1)
+    switch layer.kind {
+    case .mvau: return mvauTerms(layer, p, q, family)
+    case .swu: return swuTerms(layer, q, family)
+    case .thresholding: return thresholdingTerms(layer, p, family)
+    case .streamingMaxPool: return maxPoolTerms(layer, p, family)
+    case .labelSelect: return labelSelectTerms(layer, p)
+    }
+  }
+
+  /// MVAU (finch_mvau.v): `P` lanes of `Q` products each, their adder trees,
+  /// accumulators and threshold comparators; weight ROM, threshold ROM, input
+  /// buffer and output FIFO.
+  static func mvauTerms(_ l: HardwareLayer, _ p: Int, _ q: Int, _ family: DeviceFamily) -> ResourceTerms {
+    var t = ResourceTerms(.mvau)
+    let lanes = Double(p * q), pw = Double(productBits(l)), acc = Double(max(l.accumulatorRegisterBits, productBits(l)))
+    let (a, w) = (Double(l.inputBits), Double(l.weightBits))
+    let sf = max(l.mw / q, 1), nf = max(l.mh / p, 1), b = Double(l.thresholds)
+    if l.xnor {
+      t.lut["xnor_lanes"] = lanes
+      t.ff["xnor_lanes"] = lanes
+    } else if usesDSP(l) {
+      t.fixed.dsp = p * q
+      t.lut["dsp_tree"] = lanes * pw
+      t.ff["dsp_tree"] = lanes * pw
+    } else if l.inputType.bitWidth == 1 || l.weightType.bitWidth == 1 {
+      // A 1-bit operand selects (binary) or negates (bipolar) the other: no
+      // multiplier; negating a signed operand costs more.
+      let bipolar = l.inputType == .bipolar || l.weightType == .bipolar
+      t.lut[bipolar ? "negate" : "select"] = lanes * pw
+      if bipolar, l.inputType.isSigned && l.inputType != .bipolar || l.weightType.isSigned && l.weightType != .bipolar {
+        t.lut["negate_signed"] = lanes * pw
+      }
+      t.ff["lut_tree"] = lanes * pw
+    } else {
+      // LUT multipliers; signed by signed ones (Baugh-Wooley) cost more.
+      let m = multiplier(l)
+      t.lut[l.signedInput && l.weightType.isSigned ? "mul_signed" : "mul"] = lanes * Double(m.a * m.w)
+      t.lut["lut_tree"] = lanes * pw
+      t.ff["lut_tree"] = lanes * pw
+    }
+    t.ff["in_reg"] = Double(q) * a
+    t.ff["w_reg"] = lanes * w
+    t.lut["acc"] = Double(p) * acc
+    t.ff["acc"] = Double(p) * acc
+    if l.thresholds > 0 {
+      let cmp = Double(max(l.accumulatorRegisterBits, l.thresholdBits) + 1)
+      t.lut["compare"] = Double(p) * b * cmp
+      t.ff["compare"] = Double(p) * b * Double(l.thresholdBits)
+      t.memory("threshold_rom", rom(width: p * l.thresholds * l.thresholdBits, depth: nf, on: family))
+    }
+    t.lut["out"] = Double(p * l.outputBits)
+    t.ff["out"] = Double(p * l.outputBits)
+    t.lut["counters"] = Double(ceilLog2(sf * nf) + ceilLog2(sf) + ceilLog2(nf))
+    t.memory("weight_rom", rom(width: p * q * l.weightBits, depth: sf * nf, on: family))
+    t.ram(width: q * l.inputBits, depth: sf, distributedOnXilinx: true, on: family)
+    return t
+  }
+
+  /// Thresholding (finch_thresholding.v): a table of levels per lane,
+  /// `groups × 2^A` words (groups: 1 when channels share thresholds).
+  static func thresholdingTerms(_ l: HardwareLayer, _ p: Int, _ family: DeviceFamily) -> ResourceTerms {
+    var t = ResourceTerms(.thresholding)
+    let groups = l.sharedThresholds ? 1 : max(l.channels / p, 1)
+    t.ff["out"] = Double(p * l.outputBits)
+    t.lut["out"] = Double(p * l.outputBits)
+    t.ff["group"] = Double(ceilLog2(max(l.channels / p, 1)))
+    // Each lane reads its own slice (shared: the same one, which synthesis
+    // finds a function of the input alone); multi-port, so never block RAM on Xilinx.
+    let slice = groups << l.inputBits
+    if family == .ice40 {
+      t.memory("table", rom(width: p * l.outputBits, depth: slice, on: family))
+    } else {
+      t.lut[l.sharedThresholds ? "shared_table" : "table"] = Double(p * romLogicLUTs(width: l.outputBits, depth: slice, on: family))
+    }
+    return t
+  }
+
+  /// SWU (finch_swu.v): a line buffer of `(span + stride)` input rows of
+  /// `W·C/SIMD` words and the window address logic.
+  static func swuTerms(_ l: HardwareLayer, _ simd: Int, _ family: DeviceFamily) -> ResourceTerms {
+    var t = ResourceTerms(.swu)
+    let word = simd * l.inputBits
+    t.lut["word"] = Double(word)
+    t.ff["word"] = Double(word)
+    t.lut["address"] = Double(ceilLog2(swuBufferDepth(l, simd)))
+    t.ff["address"] = Double(ceilLog2(swuBufferDepth(l, simd)))
+    t.ram(width: word, depth: swuBufferDepth(l, simd), blockCost: 160, on: family)
+    return t
+  }
+
+  /// Words of the SWU's line buffer (finch_swu.v's `DEPTH`).
+  static func swuBufferDepth(_ l: HardwareLayer, _ simd: Int) -> Int {
+    let span = (l.kernel[0] - 1) * l.dilation[0] + 1
+    return (span + l.stride[0]) * l.unpaddedInputDims[1] * max(l.channels / simd, 1)
+  }
+
+  /// Max-pool (finch_maxpool.v): `PE` comparators of `A` bits over a row of
+  /// partial maxima (`OW·C/PE` words).
+  static func maxPoolTerms(_ l: HardwareLayer, _ p: Int, _ family: DeviceFamily) -> ResourceTerms {
+    var t = ResourceTerms(.maxpool)
+    let word = p * l.inputBits, depth = l.outputDims[1] * max(l.channels / p, 1)
+    t.lut["compare"] = Double(word)
+    t.ff["word"] = Double(word)
+    t.lut["address"] = Double(ceilLog2(depth))
+    t.ff["address"] = Double(ceilLog2(depth))
+    t.ram(width: word, depth: depth, on: family)
+    return t
+  }
+
+  /// Label select (finch_label_select.v): `K` kept (value, index) pairs,
+  /// each compared against `PE` candidates.
+  static func labelSelectTerms(_ l: HardwareLayer, _ p: Int) -> ResourceTerms {
+    var t = ResourceTerms(.labelSelect)
+    let pair = Double(l.inputBits + ceilLog2(max(l.channels, 2)))
+    t.lut["compare"] = Double(p * l.k) * pair
+    t.ff["kept"] = Double(l.k) * pair
+    t.ff["in"] = Double(p * l.inputBits)
+    return t
+  }
+}
