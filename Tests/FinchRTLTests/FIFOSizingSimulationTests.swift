@@ -9,12 +9,11 @@ import XCTest
 /// The FIFO depths ``FIFOSizing`` computes, proved in Verilator on the
 /// full-size CNV-W1A1 for pynq-z1 at 3,000 frames/s: at the computed depths
 /// the design keeps the model's cycles per frame, exactly, also under random
-/// I/O stalls (300/1024); the FIFO in front of fc2 made 16 words shallower
-/// than computed costs cycles (fc2 replays nine neuron folds, 4,608 cycles,
-/// while fc1, the bottleneck, keeps emitting a word every 64: the model's 72
-/// words). The bound is safe, not exact: 1 and 4 words fewer still kept the
-/// rate when tried (fc1's own output FIFO and pipeline hold a few words),
-/// 16 fewer lost 651 cycles per frame. About 75 s (three Verilator builds).
+/// I/O stalls (300/1024); the deepest FIFO made a quarter as deep costs
+/// cycles. The bound is safe, not exact: at an earlier folding the FIFO in
+/// front of fc2 (72 words needed by the model) kept the rate 1 and 4 words
+/// shallower and lost 651 cycles per frame 16 words shallower. About 75 s
+/// (three Verilator builds).
 final class FIFOSizingSimulationTests: XCTestCase {
   func testComputedDepthsKeepTheRateAndShallowerOnesLoseIt() throws {
     var graph = try BNNPynqCNV.make()
@@ -36,11 +35,13 @@ final class FIFOSizingSimulationTests: XCTestCase {
       if stall == 0 { XCTAssertEqual(report.cyclesPerFrame, Double(period), "the computed depths lost cycles") }
       table.append("computed depths, stall \(stall)/1024: \(report.cyclesPerFrame) cycles/frame (model \(period)), exact")
     }
-    let depth = try XCTUnwrap(choice.pipeline.fifoDepth(feeding: "fc2"))
-    let shallow = try simulate(choice.pipeline.resizingFIFO(feeding: "fc2", to: depth - 16), stall: 0)
+    // The deepest FIFO, a quarter as deep.
+    let deepest = try XCTUnwrap(
+      choice.pipeline.layers.compactMap { l in choice.pipeline.fifoDepth(feeding: l.name).map { (l.name, $0) } }.max { $0.1 < $1.1 })
+    let shallow = try simulate(choice.pipeline.resizingFIFO(feeding: deepest.0, to: max(deepest.1 / 4, 2)), stall: 0)
     XCTAssertEqual(shallow.mismatches, 0)
-    XCTAssertGreaterThan(shallow.cyclesPerFrame, Double(period), "16 words fewer in front of fc2 kept the rate")
-    table.append("fifo_fc2 \(depth - 16) words (computed \(depth)): \(shallow.cyclesPerFrame) cycles/frame")
+    XCTAssertGreaterThan(shallow.cyclesPerFrame, Double(period), "a quarter of the FIFO in front of \(deepest.0) kept the rate")
+    table.append("fifo_\(deepest.0) \(max(deepest.1 / 4, 2)) words (computed \(deepest.1)): \(shallow.cyclesPerFrame) cycles/frame")
     print(table.joined(separator: "\n"))
   }
 }

@@ -17,19 +17,37 @@ public enum CharacterizationGrid {
     .mvau: 150, .thresholding: 40, .swu: 45, .maxpool: 30, .labelSelect: 12, .fifo: 45, .dwc: 35,
   ]
 
+  /// XNOR MVAUs (bipolar inputs and weights, the binarized networks' layers)
+  /// drawn apart: one after every four other MVAUs, so any prefix of the
+  /// MVAU points (`--limit`) holds a fifth of them.
+  public static let xnorEvery = 5
+
   /// The grid's points, `counts` per module, in module order.
   public static func points(counts: [CharacterizationPoint.Module: Int] = defaultCounts, seed: UInt64 = 14) -> [CharacterizationPoint] {
     var rng = SplitMix64(seed: seed)
     var result: [CharacterizationPoint] = []
     for module in CharacterizationPoint.Module.allCases {
-      var seen = Set<String>()
-      var attempts = 0
-      while seen.count < counts[module, default: 0], attempts < 100_000 {
-        attempts += 1
-        // A point the compiler's own checks refuse is drawn again.
-        guard let p = draw(module, &rng), (try? p.terms(on: .xc7)) != nil, seen.insert(p.key).inserted else { continue }
-        result.append(p)
+      var points = draw(module, counts[module, default: 0], &rng)
+      if module == .mvau {
+        var xnorRNG = SplitMix64(seed: seed &+ 1)
+        let xnor = draw(module, points.count / (xnorEvery - 1), &xnorRNG, xnor: true)
+        for (i, p) in xnor.enumerated() { points.insert(p, at: min(i * xnorEvery + xnorEvery - 1, points.count)) }
       }
+      result += points
+    }
+    return result
+  }
+
+  /// `count` distinct points of `module` the compiler accepts (a refused draw is drawn again).
+  static func draw(_ module: CharacterizationPoint.Module, _ count: Int, _ rng: inout SplitMix64, xnor: Bool = false) -> [CharacterizationPoint] {
+    var seen = Set<String>(), result: [CharacterizationPoint] = []
+    var attempts = 0
+    while result.count < count, attempts < 100_000 {
+      attempts += 1
+      guard var p = draw(module, &rng) else { continue }
+      if xnor { (p.parameters["a"], p.parameters["ak"], p.parameters["w"], p.parameters["wk"]) = (1, 2, 1, 2) }
+      guard (try? p.terms(on: .xc7)) != nil, seen.insert(p.key).inserted else { continue }
+      result.append(p)
     }
     return result
   }
