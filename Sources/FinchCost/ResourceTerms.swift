@@ -23,11 +23,10 @@ public struct ResourceTerms: Sendable, Equatable {
   /// adds its LUTs to the term `name`.
   mutating func memory(_ name: String, _ r: Resources) {
     if r.bram18 > 0 || r.ebr > 0 || r.uram > 0 {
-      fixed = fixed + Resources(dsp: 0, bram18: r.bram18, uram: r.uram, ebr: r.ebr)
+      fixed = fixed + Resources(bram18: r.bram18, uram: r.uram, ebr: r.ebr)
       return
     }
     lut[name, default: 0] += Double(r.lut)
-    fixed.ff += r.ff
   }
 
   /// Places a `width × depth` RAM (``ResourceModel/ram(width:depth:asyncRead:on:)``
@@ -148,12 +147,12 @@ extension ResourceModel {
   /// `W·C/SIMD` words and the window address logic.
   static func swuTerms(_ l: HardwareLayer, _ simd: Int, _ family: DeviceFamily) -> ResourceTerms {
     var t = ResourceTerms(.swu)
-    let word = simd * l.inputBits
+    let word = simd * l.inputBits, depth = swuBufferDepth(l, simd)
     t.lut["word"] = Double(word)
     t.ff["word"] = Double(word)
-    t.lut["address"] = Double(ceilLog2(swuBufferDepth(l, simd)))
-    t.ff["address"] = Double(ceilLog2(swuBufferDepth(l, simd)))
-    t.ram(width: word, depth: swuBufferDepth(l, simd), blockCost: 160, on: family)
+    t.lut["address"] = Double(ceilLog2(depth))
+    t.ff["address"] = Double(ceilLog2(depth))
+    t.ram(width: word, depth: depth, blockCost: 160, on: family)
     return t
   }
 

@@ -18,6 +18,10 @@ public struct Fixture: Sendable, CustomStringConvertible {
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Tests/Fixtures")
 
+  /// The committed characterization datasets (`Data/characterization`).
+  public static let characterizationDirectory = directory.deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Data/characterization")
+
   /// Path of a file in the fixture folder.
   public static func path(_ file: String) -> String { directory.appendingPathComponent(file).path }
 

@@ -1,4 +1,5 @@
 import FinchCost
+import FinchTestSupport
 import Foundation
 import XCTest
 
@@ -7,11 +8,9 @@ import XCTest
 /// bundled coefficients are exactly what the fit gives, and the error on the
 /// held-out points (which the fit never sees) is reported and may not grow.
 final class ResourceFitTests: XCTestCase {
-  static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Data/characterization")
 
   static func datasets() throws -> [CharacterizationDataset] {
-    try DeviceFamily.allCases.map { try CharacterizationDataset.read(folder.appendingPathComponent("\($0.rawValue).json")) }
+    try DeviceFamily.allCases.map { try CharacterizationDataset.read(Fixture.characterizationDirectory.appendingPathComponent("\($0.rawValue).json")) }
   }
 
   func testBundledCoefficientsAreTheFitOfTheCommittedDatasets() throws {
@@ -29,6 +28,16 @@ final class ResourceFitTests: XCTestCase {
       XCTAssertEqual(dataset.rows.map(\.point), expected, "\(dataset.family): rerun finch characterize sweep")
       for row in dataset.rows { XCTAssertEqual(CharacterizationPoint(key: row.point)?.key, row.point) }
     }
+  }
+
+  /// A dataset row is read like any file: a point outside the grid's ranges
+  /// (a negative or huge size) names no point, and the dataset is refused.
+  func testRowsOutsideTheParameterRangesAreRefused() {
+    XCTAssertNil(CharacterizationPoint(key: "mvau a=2 ak=0 mh=-3 mw=8 pe=1 seed=1 simd=1 t=0 w=2 wk=1"))
+    XCTAssertNil(CharacterizationPoint(key: "fifo depth=100000000 width=8"))
+    XCTAssertNil(CharacterizationPoint(key: "dwc in=8 out=4 stray=1"))
+    let row = CharacterizationDataset.Row(point: CharacterizationPoint(.fifo, ["width": 8, "depth": 1 << 40]), synthesized: Resources())
+    XCTAssertThrowsError(try ResourceFit.samples(CharacterizationDataset(family: .xc7, part: "xc7z020", tool: "yosys", rows: [row])))
   }
 
   /// The measured held-out errors (Docs/cost-model.md) as a ceiling: LUT mean

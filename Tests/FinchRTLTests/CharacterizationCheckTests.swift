@@ -1,6 +1,7 @@
 import FinchCost
 import FinchIR
 import FinchRTL
+import FinchTestSupport
 import Foundation
 import XCTest
 
@@ -10,13 +11,11 @@ import XCTest
 /// same check as `finch characterize check DATASET --sample 2`.
 final class CharacterizationCheckTests: XCTestCase {
   func testARandomSampleResynthesizesToTheCommittedCounts() throws {
-    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("Data/characterization")
     let seed = ProcessInfo.processInfo.environment["FINCH_CHARACTERIZE_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 0...UInt64(UInt32.max))
     print("characterization sample seed \(seed) (FINCH_CHARACTERIZE_SEED reproduces it)")
     var rng = SplitMix64(seed: seed)
     for family in DeviceFamily.allCases {
-      let dataset = try CharacterizationDataset.read(folder.appendingPathComponent("\(family.rawValue).json"))
+      let dataset = try CharacterizationDataset.read(Fixture.characterizationDirectory.appendingPathComponent("\(family.rawValue).json"))
       // Two points of modules that synthesize in seconds, one MVAU.
       let quick = dataset.rows.filter { !$0.point.hasPrefix("mvau") }, mvaus = dataset.rows.filter { $0.point.hasPrefix("mvau") && $0.lut < 800 }
       let rows = [rng.pick(quick), rng.pick(quick), rng.pick(mvaus)]

@@ -33,14 +33,24 @@ public struct CharacterizationPoint: Hashable, Sendable, Codable {
     self.parameters = parameters
   }
 
-  /// The point a ``key`` names (nil when it names none).
+  /// The values each parameter may take in a key read from a file: the
+  /// grid's ranges with room to grow, so a dataset row cannot ask for a
+  /// negative size or a layer too large to build.
+  static let parameterRanges: [String: ClosedRange<Int>] = [
+    "mw": 1...4096, "mh": 1...4096, "pe": 1...4096, "simd": 1...4096, "a": 1...16, "ak": 0...3, "w": 1...16, "wk": 0...3,
+    "t": 0...255, "seed": 0...Int.max, "c": 1...4096, "shared": 0...1, "k": 1...16, "s": 1...16, "p": 0...16,
+    "h": 1...1024, "wd": 1...1024, "width": 1...4096, "depth": 2...65_536, "in": 1...4096, "out": 1...4096,
+  ]
+
+  /// The point a ``key`` names (nil when it names none, or a parameter is
+  /// unknown or outside ``parameterRanges``).
   public init?(key: String) {
     let words = key.split(separator: " ")
     guard let first = words.first, let module = Module(rawValue: String(first)) else { return nil }
     var parameters: [String: Int] = [:]
     for word in words.dropFirst() {
       let pair = word.split(separator: "=")
-      guard pair.count == 2, let value = Int(pair[1]) else { return nil }
+      guard pair.count == 2, let value = Int(pair[1]), Self.parameterRanges[String(pair[0])]?.contains(value) == true else { return nil }
       parameters[String(pair[0])] = value
     }
     self.init(module, parameters)

@@ -112,7 +112,8 @@ struct Characterize: ParsableCommand {
     func run() throws {
       try Finch.reportingErrors {
         let data = try CharacterizationDataset.read(URL(fileURLWithPath: dataset))
-        guard (1...max(1, data.rows.count)).contains(sample) else { throw ValidationError("--sample must be in 1...\(data.rows.count)") }
+        guard !data.rows.isEmpty else { throw ValidationError("\(dataset) has no rows to check") }
+        guard (1...data.rows.count).contains(sample) else { throw ValidationError("--sample must be in 1...\(data.rows.count)") }
         let seed = seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
         var rng = SplitMix64(seed: seed)
         var rows = data.rows
