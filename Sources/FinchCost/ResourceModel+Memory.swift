@@ -59,9 +59,11 @@ extension ResourceModel {
   ///   read mux and `3/2` LUT per word of write decode.
   ///
   /// Yosys weighs distributed RAM as 8 per RAM64M-like cell (64 words × 3
-  /// bits) against `blockCost` per BRAM18: 112 fits the 45 FIFOs of the
+  /// bits) against `blockCost` per BRAM18: 112 fits the 45 xc7 FIFOs of the
   /// characterization data (96 stays distributed, 128 goes to a BRAM18), 160
-  /// the SWU line buffers (144 stays, 172 per BRAM18 goes).
+  /// the SWU line buffers (144 stays, 172 per BRAM18 goes). xcup FIFOs follow
+  /// Yosys' own costs (lutrams_xcu.txt: 16 per 64 × 7 cell; 129 per BRAM18),
+  /// exact on its 40 FIFO shapes.
   public static func ram(
     width: Int, depth: Int, asyncRead: Bool = false, blockCost: Int = 112, on family: DeviceFamily
   ) -> Resources {
@@ -75,6 +77,10 @@ extension ResourceModel {
       default: lutram = divUp(5 * width * (1 << bits(0, Double(depth - 1))), 128)
       }
       let brams = bram18Count(depth: depth, width: width)
+      if family == .xcup && asyncRead {
+        // lutrams_xcu.txt: 16 per 64 × 7 simple dual-port cell (RAM64M8), against a RAMB18's 129.
+        return 16 * divUp(depth, 64) * divUp(width, 7) > bramCostInLUTs * brams ? Resources(bram18: brams) : Resources(lut: lutram)
+      }
       let distributedCost = 8 * divUp(depth, 64) * divUp(width, 3)
       return distributedCost > blockCost * brams ? Resources(bram18: brams) : Resources(lut: lutram)
     case .ice40:

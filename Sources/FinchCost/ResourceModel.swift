@@ -55,12 +55,14 @@ public enum ResourceModel {
   static func productBits(_ l: HardwareLayer) -> Int { multiplier(l).product }
 
   /// Whether Yosys maps the MVAU's multipliers to DSP slices (mul2dsp:
-  /// operands of at least 2 bits, a product of at least 9; xc7 and xcup
-  /// alike). Bipolar inputs never do (the module negates instead of multiplying;
-  /// bipolar weights, widened to two bits, do).
-  static func usesDSP(_ l: HardwareLayer) -> Bool {
+  /// operands of at least 2 bits, a product of at least 9 bits on xc7 and
+  /// xcup, 11 on iCE40's SB_MAC16, as synth_xilinx and synth_ice40 set
+  /// `DSP_Y_MINWIDTH`). A 1-bit operand (binary or bipolar) never does:
+  /// finch_mvau.v selects or negates the other operand instead of multiplying.
+  static func usesDSP(_ l: HardwareLayer, on family: DeviceFamily) -> Bool {
     let m = multiplier(l)
-    return !l.xnor && l.inputType != .bipolar && m.a >= 2 && m.w >= 2 && m.product >= 9
+    let minimumProduct = family == .ice40 ? 11 : 9
+    return !l.xnor && l.inputType.bitWidth > 1 && l.weightType.bitWidth > 1 && m.a >= 2 && m.w >= 2 && m.product >= minimumProduct
   }
 }
 

@@ -32,8 +32,9 @@ public struct ResourceTerms: Sendable, Equatable {
   /// Places a `width × depth` RAM (``ResourceModel/ram(width:depth:asyncRead:on:)``
   /// decides block or logic). Block RAM counts are exact and its registered
   /// read adds `block_word` (`width`); distributed RAM adds `width` to
-  /// `ram32` or `ram64` (RAM32M/RAM64M) or, deeper, `ram_deep` (bits of the
-  /// depth rounded up to a power of two, per 128) and `ram_deep_width`;
+  /// `ram32` or `ram64` (RAM32M/RAM64M) or, deeper, `ram_cells` (64-word
+  /// cells: RAM64M of 3 bits on xc7, RAM64M8 of 7 on xcup) and `ram_mux`
+  /// (cells × width: the read mux);
   /// iCE40 logic RAM adds its flip-flops to the fixed counts and its LUTs to `ram`.
   /// `distributedOnXilinx`: a RAM Yosys never moved to block RAM on Xilinx in
   /// the characterization data (the MVAU's input buffer).
@@ -56,8 +57,11 @@ public struct ResourceTerms: Sendable, Equatable {
     case ...32: lut["ram32", default: 0] += Double(width)
     case ...64: lut["ram64", default: 0] += Double(width)
     default:
-      lut["ram_deep", default: 0] += Double(width << ceilLog2(depth)) / 128
-      lut["ram_deep_width", default: 0] += Double(width)
+      // Deeper: 64-word simple dual-port cells (RAM64M: 3 bits on xc7,
+      // RAM64M8: 7 on xcup) and the read mux joining them per bit.
+      let cells = divUp(depth, 64)
+      lut["ram_cells", default: 0] += Double(cells * divUp(width, family == .xcup ? 7 : 3))
+      lut["ram_mux", default: 0] += Double(cells * width)
     }
   }
 }
@@ -86,7 +90,7 @@ extension ResourceModel {
     if l.xnor {
       t.lut["xnor_lanes"] = lanes
       t.ff["xnor_lanes"] = lanes
-    } else if usesDSP(l) {
+    } else if usesDSP(l, on: family) {
       t.fixed.dsp = p * q
       t.lut["dsp_tree"] = lanes * pw
       t.ff["dsp_tree"] = lanes * pw
@@ -121,39 +125,85 @@ extension ResourceModel {
     t.lut["counters"] = Double(ceilLog2(sf * nf) + ceilLog2(sf) + ceilLog2(nf))
     t.memory("weight_rom", rom(width: p * q * l.weightBits, depth: sf * nf, on: family))
     t.ram(width: q * l.inputBits, depth: sf, distributedOnXilinx: true, on: family)
+    let fifoDepth = StartupProfile.mvauOutputFIFODepth(sf: sf, simd: q, thresholds: l.thresholds)
+    t.ram(width: p * l.outputBits, depth: fifoDepth, asyncRead: true, on: family)
     return t
   }
 
-  /// Thresholding (finch_thresholding.v): a table of levels per lane,
-  /// `groups × 2^A` words (groups: 1 when channels share thresholds).
+  /// Thresholding (finch_thresholding.v): one table of `PE × groups × 2^A`
+  /// levels (groups: 1 when channels share thresholds), each lane reading its
+  /// own slice through its own port, registered.
+  ///
+  /// Two lanes at most fit a true dual-port BRAM18, so on Xilinx the table
+  /// goes to block RAM by the ROM rule only then (on iCE40 by the EBR rule).
+  /// In logic each lane's slice is a function of `n = log2(groups) + A`
+  /// inputs: an output bit fits one LUT up to the LUT's inputs (`table_small`);
+  /// beyond, the cheaper of a ROM (`table_rom`: LUTs and read mux per output
+  /// bit) and a compare chain against each group's thresholds (`table_compare`:
+  /// groups × thresholds × A bits, about 4.5 bits per LUT6 and 3.5 per LUT4),
+  /// as the level is monotone in the input. Shared tables need no group counter.
   static func thresholdingTerms(_ l: HardwareLayer, _ p: Int, _ family: DeviceFamily) -> ResourceTerms {
     var t = ResourceTerms(.thresholding)
-    let groups = l.sharedThresholds ? 1 : max(l.channels / p, 1)
-    t.ff["out"] = Double(p * l.outputBits)
-    t.lut["out"] = Double(p * l.outputBits)
-    t.ff["group"] = Double(ceilLog2(max(l.channels / p, 1)))
-    // Each lane reads its own slice (shared: the same one, which synthesis
-    // finds a function of the input alone); multi-port, so never block RAM on Xilinx.
+    let nf = max(l.channels / p, 1), groups = l.sharedThresholds ? 1 : nf, ob = l.outputBits
+    t.ff["out"] = Double(p * ob)
+    t.ff["group"] = Double(ceilLog2(nf))
+    if !l.sharedThresholds { t.lut["group"] = Double(ceilLog2(nf)) }
     let slice = groups << l.inputBits
-    if family == .ice40 {
-      t.memory("table", rom(width: p * l.outputBits, depth: slice, on: family))
-    } else {
-      t.lut[l.sharedThresholds ? "shared_table" : "table"] = Double(p * romLogicLUTs(width: l.outputBits, depth: slice, on: family))
+    let block = family == .ice40 ? rom(width: p * ob, depth: slice, on: family) : p <= 2 ? rom(width: ob, depth: p * slice, on: family) : Resources()
+    if block.bram18 > 0 || block.ebr > 0 {
+      t.memory("table", block)
+      return t
     }
+    let lutInputs = family == .ice40 ? 4 : 6, n = ceilLog2(groups) + l.inputBits
+    guard n > lutInputs else {
+      t.lut["table_small"] = Double(p * ob)
+      return t
+    }
+    let table = Double(ob * functionLUTs(inputs: n, lutInputs: lutInputs))
+    let compare = Double(groups * l.thresholds * l.inputBits) / (family == .ice40 ? 3.5 : 4.5)
+    t.lut[table <= compare ? "table_rom" : "table_compare"] = Double(p) * min(table, compare)
     return t
+  }
+
+  /// LUTs of an arbitrary function of `inputs` inputs from LUTs of
+  /// `lutInputs`: one per leaf, plus the read mux (Xilinx: MUXF7/MUXF8 join
+  /// four leaves for free, a LUT6 muxes four more; iCE40: a LUT4 per 2:1 mux).
+  static func functionLUTs(inputs: Int, lutInputs: Int) -> Int {
+    guard inputs > lutInputs else { return 1 }
+    let leaves = 1 << (inputs - lutInputs)
+    if lutInputs == 4 { return 2 * leaves - 1 }
+    return leaves + (inputs <= lutInputs + 2 ? 0 : divUp((1 << (inputs - lutInputs - 2)) - 1, 3))
   }
 
   /// SWU (finch_swu.v): a line buffer of `(span + stride)` input rows of
-  /// `W·C/SIMD` words and the window address logic.
+  /// `W·C/SIMD` words and the window address logic. Its flip-flops are the
+  /// counters and address registers (`control`, ``swuControlBits(_:_:)``)
+  /// and the read register `word`, which a block RAM line buffer holds
+  /// itself; the 4-word output queue is LUT RAM on Xilinx.
   static func swuTerms(_ l: HardwareLayer, _ simd: Int, _ family: DeviceFamily) -> ResourceTerms {
     var t = ResourceTerms(.swu)
     let word = simd * l.inputBits, depth = swuBufferDepth(l, simd)
     t.lut["word"] = Double(word)
-    t.ff["word"] = Double(word)
     t.lut["address"] = Double(ceilLog2(depth))
-    t.ff["address"] = Double(ceilLog2(depth))
+    t.ff["control"] = Double(swuControlBits(l, simd))
     t.ram(width: word, depth: depth, blockCost: 160, on: family)
+    if t.fixed.bram18 == 0 && t.fixed.ebr == 0 { t.ff["word"] = Double(word) }
     return t
+  }
+
+  /// Bits of finch_swu.v's counters and address registers, from its widths:
+  /// three buffer addresses (`AW`), the write column, three row registers
+  /// (`RW`), three column registers (`CW`) and the channel, kernel and output loop counters.
+  static func swuControlBits(_ l: HardwareLayer, _ simd: Int) -> Int {
+    func width(_ n: Int) -> Int { n > 1 ? ceilLog2(n) : 1 }
+    let (h, w) = (l.unpaddedInputDims[0], l.unpaddedInputDims[1]), cf = max(l.channels / simd, 1)
+    let span = [(l.kernel[0] - 1) * l.dilation[0] + 1, (l.kernel[1] - 1) * l.dilation[1] + 1]
+    let r = span[0] + l.stride[0], row = w * cf, depth = swuBufferDepth(l, simd)
+    let aw = width(depth)
+    let rw = ceilLog2(2 * h + r + l.pads[0] + l.pads[2] + l.stride[0] + span[0] + 1) + 2
+    let cw = max(ceilLog2((w + l.pads[1] + l.pads[3] + l.stride[1] + span[1]) * cf + 1) + 2, aw + 2)
+    let loops = width(cf) + width(l.kernel[0]) + width(l.kernel[1]) + width(l.outputDims[0]) + width(l.outputDims[1])
+    return 3 * aw + width(row) + 3 * rw + 3 * cw + loops
   }
 
   /// Words of the SWU's line buffer (finch_swu.v's `DEPTH`).

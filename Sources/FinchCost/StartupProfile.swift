@@ -121,6 +121,13 @@ public struct StartupProfile: Sendable, Equatable {
     let count = thresholds > 0 ? 1 + divUp(ceilLog2(thresholds), 3) : 0
     return 3 + dot + count
   }
+
+  /// Words of finch_mvau's output FIFO (`FIFO_DEPTH`): enough for the
+  /// pipeline's round trip at one vector fold per `sf` cycles, a power of two.
+  static func mvauOutputFIFODepth(sf: Int, simd: Int, thresholds: Int) -> Int {
+    let sf = max(sf, 1), need = (mvauPipelineCycles(simd: simd, thresholds: thresholds) + sf) / sf + 1
+    return 1 << (need > 2 ? ceilLog2(need) : 1)
+  }
 }
 
 /// ⌈log2 n⌉ (0 for n ≤ 1), Verilog's `$clog2`.

@@ -39,7 +39,7 @@ public enum EngineResources {
   /// Resources of `engine` on a part of `family`, unit by unit, named as
   /// `finch synth` names the engine's rows.
   public static func estimate(_ engine: EngineConfiguration, on family: DeviceFamily) -> [(name: String, resources: Resources)] {
-    let (p, q, a, w, t, word) = (engine.pe, engine.simd, engine.activationBits, engine.weightBits, engine.thresholdBits, engine.memoryWordBits)
+    let (p, q, a, t, word) = (engine.pe, engine.simd, engine.activationBits, engine.thresholdBits, engine.memoryWordBits)
     let (codes, window) = (p * max(t, a), q * a)
     let registeredRAM = { (width: Int, depth: Int) -> Resources in
       let ram = ResourceModel.ram(width: width, depth: depth, on: family)

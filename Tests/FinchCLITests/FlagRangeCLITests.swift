@@ -31,6 +31,9 @@ final class FlagRangeCLITests: XCTestCase {
       (["simulate", "/tmp/nowhere", "--frames", "0"], "--frames"),
       (["simulate", "/tmp/nowhere", "--frames", "9223372036854775807"], "--frames"),
       (["simulate", "/tmp/nowhere", "--stall", "nan"], "--stall"),
+      (["characterize", "sweep", "--limit", "mvau=0", "-o", "/tmp/never-written"], "--limit"),
+      (["characterize", "sweep", "--limit", "lstm=4", "-o", "/tmp/never-written"], "--limit"),
+      (["characterize", "sweep", "--limit", "4=mvau", "-o", "/tmp/never-written"], "--limit"),
     ]
     for (arguments, flag) in cases {
       let r = try FinchCLI.run(arguments)

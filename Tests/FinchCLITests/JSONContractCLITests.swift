@@ -46,6 +46,7 @@ final class JSONContractCLITests: XCTestCase {
       (["devices"], ["boards", "parts"]),
       (["roofline", "--board", "pynq-z1", tfc.modelPath], ["roofs", "networks"]),
       (["bench", tfc.modelPath, "--seconds", "0.05", "--layers"], ["frames_per_second", "layers"]),
+      (["characterize", "fit", Fixture.characterizationDirectory.appendingPathComponent("ice40.json").path], ["held_out"]),
     ]
     for (arguments, keys) in commands {
       let r = try FinchCLI.run(arguments + ["--json"])

@@ -78,11 +78,12 @@ final class CycleModelTests: XCTestCase {
     XCTAssertEqual(CycleModel.cycles(fc, f), 512)
     // Terms: 8 XNOR lanes; the 512 x 8 weight ROM stays logic (64 LUTs <= 129
     // per BRAM18), a LUT6 per 64 words of each bit: 8 * 8; one threshold per
-    // channel; the 8 x 8 input buffer in RAM32M; no DSP, no block RAM.
+    // channel; the 8 x 8 input buffer and the 2 x 1 output FIFO in RAM32M;
+    // no DSP, no block RAM.
     let terms = ResourceModel.terms(fc, f, on: .xc7)
     XCTAssertEqual(terms.lut["xnor_lanes"], 8)
     XCTAssertEqual(terms.lut["weight_rom"], 64)
-    XCTAssertEqual(terms.lut["ram32"], 8)
+    XCTAssertEqual(terms.lut["ram32"], 9)
     XCTAssertEqual(terms.fixed, Resources())
     XCTAssertEqual(ResourceModel.resources(fc, f, on: .xc7), ResourceCoefficients.bundled.resources(terms, on: .xc7))
 

@@ -47,6 +47,48 @@ final class ResourceFamilyTests: XCTestCase {
     XCTAssertEqual(ResourceModel.rom(width: 72, depth: 512, on: .xcup), Resources(bram18: 2))
   }
 
+  /// xcup FIFOs weigh RAM64M8 cells (16 per 64 × 7) against 129 per BRAM18,
+  /// as lutrams_xcu.txt does: measured 200×12 and 128×48 stay distributed
+  /// (xc7 moves both to block RAM), 200×16 and 1024×3 go to one BRAM18.
+  func testXCUPFIFOsFollowYosysDistributedRAMCost() {
+    func brams(_ width: Int, _ depth: Int, _ family: DeviceFamily) -> Int {
+      StreamGlue.fifoResources(width: width, depth: depth, on: family).bram18
+    }
+    XCTAssertEqual([brams(12, 200, .xcup), brams(48, 128, .xcup), brams(16, 200, .xcup), brams(3, 1024, .xcup)], [0, 0, 1, 1])
+    XCTAssertEqual([brams(12, 200, .xc7), brams(48, 128, .xc7)], [1, 2])
+  }
+
+  /// finch_mvau.v selects or negates by a 1-bit operand, so a binary or
+  /// bipolar operand never takes a DSP slice, however wide the other (the
+  /// first layer of CNV: 8-bit signed inputs by bipolar weights, 0 DSP in
+  /// Yosys); 8-bit by ternary weights is a multiplier, on DSPs.
+  func testOneBitOperandsNeverTakeDSPs() {
+    func dsp(_ input: DataType, _ weight: DataType) -> Int {
+      var layer = HardwareLayer(name: "mvau", kind: .mvau)
+      (layer.mw, layer.mh, layer.inputType, layer.weightType) = (9, 16, input, weight)
+      (layer.inputBits, layer.weightBits, layer.signedInput) = (input.bitWidth, weight.bitWidth, input.isSigned)
+      return ResourceModel.terms(layer, LayerFolding(pe: 16, simd: 1), on: .xc7).fixed.dsp
+    }
+    XCTAssertEqual(dsp(.int(8), .bipolar), 0)
+    XCTAssertEqual(dsp(.uint(8), .binary), 0)
+    XCTAssertEqual(dsp(.bipolar, .int(8)), 0)
+    XCTAssertEqual(dsp(.int(8), .ternary), 16)
+  }
+
+  /// synth_ice40 maps a product of 11 bits or more to SB_MAC16 (Xilinx: 9):
+  /// 8-bit signed by 2-bit signed weights (10 bits) stays in LUTs on iCE40.
+  func testICE40DSPsNeedElevenBitProducts() {
+    var layer = HardwareLayer(name: "mvau", kind: .mvau)
+    (layer.mw, layer.mh, layer.inputType, layer.weightType) = (18, 10, .int(8), .int(2))
+    (layer.inputBits, layer.weightBits, layer.signedInput) = (8, 2, true)
+    XCTAssertEqual(ResourceModel.terms(layer, LayerFolding(pe: 1, simd: 18), on: .ice40).fixed.dsp, 0)
+    XCTAssertEqual(ResourceModel.terms(layer, LayerFolding(pe: 1, simd: 18), on: .xc7).fixed.dsp, 18)
+    (layer.inputType, layer.inputBits, layer.signedInput) = (.uint(7), 7, false)
+    layer.weightType = .uint(4)
+    layer.weightBits = 4
+    XCTAssertEqual(ResourceModel.terms(layer, LayerFolding(pe: 1, simd: 18), on: .ice40).fixed.dsp, 18)
+  }
+
   /// Budget mode on the UP5K counts EBRs: TFC-W1A1 gets a folding whose
   /// block RAMs fit (the xc7 rules saw no block RAM at all and picked one needing 33).
   func testBudgetOnICE40RespectsEBRs() throws {

@@ -18,16 +18,49 @@ final class ResourceFitTests: XCTestCase {
     XCTAssertEqual(fitted.families, ResourceCoefficients.bundled.families, "run: finch characterize fit Data/characterization/*.json -o Sources/FinchCost/Resources/resource-model.json")
   }
 
-  /// xc7 holds the whole grid; xcup and iCE40 its first 40 points per module (`--limit 40`).
+  /// xc7 holds the whole grid; xcup and iCE40 all its MVAU points and the
+  /// first 40 of every other module's (`--limit 40 --limit mvau=187`).
   func testTheDatasetsHoldTheGridsPoints() throws {
     let points = CharacterizationGrid.points()
     XCTAssertEqual(points.map(\.key), CharacterizationGrid.points().map(\.key), "the grid must not depend on the run")
     for dataset in try Self.datasets() {
-      let limit = dataset.family == .xc7 ? Int.max : 40
-      let expected = CharacterizationPoint.Module.allCases.flatMap { m in points.filter { $0.module == m }.prefix(limit) }.map(\.key)
-      XCTAssertEqual(dataset.rows.map(\.point), expected, "\(dataset.family): rerun finch characterize sweep")
+      func limit(_ m: CharacterizationPoint.Module) -> Int { dataset.family == .xc7 ? Int.max : m == .mvau ? Int.max : 40 }
+      let expected = CharacterizationPoint.Module.allCases.flatMap { m in points.filter { $0.module == m }.prefix(limit(m)) }.map(\.key)
+      let failed = Set(dataset.failed.map(\.point))
+      XCTAssertTrue(failed.isSubset(of: expected), "\(dataset.family): failed points outside the grid")
+      XCTAssertEqual(dataset.rows.map(\.point), expected.filter { !failed.contains($0) }, "\(dataset.family): rerun finch characterize sweep")
       for row in dataset.rows { XCTAssertEqual(CharacterizationPoint(key: row.point)?.key, row.point) }
     }
+  }
+
+  /// The residual table (`finch characterize fit --residuals`): one line per
+  /// point, training and held-out, with the estimate beside Yosys' count.
+  func testResidualTableHasEveryPoint() throws {
+    let datasets = try Self.datasets()
+    let lines = try ResourceFit.residualsCSV(datasets, ResourceCoefficients.bundled).split(separator: "\n")
+    XCTAssertEqual(lines.count, 1 + datasets.map(\.rows.count).reduce(0, +))
+    func columns(_ line: Substring) -> [Substring] { line.split(separator: ",", omittingEmptySubsequences: false) }
+    for line in lines.dropFirst() { XCTAssertEqual(columns(line).count, columns(lines[0]).count, String(line)) }
+    let row = try XCTUnwrap(datasets[0].rows.first)
+    let sample = try XCTUnwrap(try ResourceFit.samples(datasets[0]).first)
+    let estimate = ResourceCoefficients.bundled.resources(sample.terms, on: datasets[0].family)
+    XCTAssertEqual(columns(lines[1])[4...5].joined(separator: ","), "\(estimate.lut),\(row.resources.lut)")
+  }
+
+  /// Points the tool failed on travel with the dataset, named with the
+  /// tool's error, and read back as written (files without them still read).
+  func testFailedPointsRoundTrip() throws {
+    let point = CharacterizationPoint(.fifo, ["width": 8, "depth": 16])
+    let dataset = CharacterizationDataset(
+      family: .xcup, part: "xczu3eg", tool: "Yosys 0.23", rows: [.init(point: point, synthesized: Resources(lut: 9, ff: 8))],
+      failed: [.init(point: "mvau a=3", reason: "lutrams_xc5v_map.v:181: ERROR: invalid OPTION_ABITS/WIDTH combination.")])
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("finch-dataset-\(UUID().uuidString).json")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try dataset.encoded().write(to: url)
+    XCTAssertEqual(try CharacterizationDataset.read(url), dataset)
+    try CharacterizationDataset(family: .xcup, part: "xczu3eg", tool: "Yosys 0.23", rows: dataset.rows).encoded().write(to: url)
+    XCTAssertFalse(try String(contentsOf: url, encoding: .utf8).contains("failed"))
+    XCTAssertEqual(try CharacterizationDataset.read(url).failed, [])
   }
 
   /// A dataset row is read like any file: a point outside the grid's ranges
@@ -43,26 +76,26 @@ final class ResourceFitTests: XCTestCase {
   /// The measured held-out errors (Docs/cost-model.md) as a ceiling: LUT mean
   /// and worst, flip-flop mean, in % (a refit may improve them, never worsen).
   static let ceilings: [String: (lutMean: Double, lutWorst: Double, ffMean: Double)] = [
-    "ice40 mvau": (32.5, 79.7, 11.6),
-    "ice40 thresholding": (54.5, 100.0, 10.2),
-    "ice40 swu": (2.1, 7.5, 1.4),
-    "ice40 maxpool": (4.1, 9.9, 2.2),
-    "ice40 label_select": (18.9, 33.3, 17.1),
-    "ice40 fifo": (2.3, 9.9, 1.7),
-    "ice40 dwc": (9.0, 26.0, 1.1),
-    "xc7 mvau": (11.6, 32.9, 12.0),
-    "xc7 thresholding": (53.0, 88.4, 20.3),
-    "xc7 swu": (8.8, 19.5, 36.1),
-    "xc7 maxpool": (13.2, 42.8, 3.0),
-    "xc7 label_select": (149.0, 275.0, 308.8),
-    "xc7 fifo": (10.9, 30.0, 4.9),
-    "xc7 dwc": (16.6, 52.4, 1.1),
-    "xcup mvau": (25.3, 64.5, 12.9),
-    "xcup thresholding": (35.8, 91.8, 20.3),
-    "xcup swu": (6.1, 19.6, 38.8),
-    "xcup maxpool": (9.2, 13.4, 2.2),
-    "xcup label_select": (143.8, 237.5, 314.7),
-    "xcup fifo": (38.0, 122.7, 3.9),
+    "ice40 mvau": (12.3, 31.6, 10.1),
+    "ice40 thresholding": (38.9, 97.8, 10.2),
+    "ice40 swu": (2.1, 7.6, 0.9),
+    "ice40 maxpool": (4.1, 10.0, 2.3),
+    "ice40 label_select": (19.0, 33.4, 17.1),
+    "ice40 fifo": (2.4, 9.9, 1.7),
+    "ice40 dwc": (9.0, 26.1, 1.1),
+    "xc7 mvau": (11.7, 32.9, 11.8),
+    "xc7 thresholding": (9.4, 28.6, 20.3),
+    "xc7 swu": (7.2, 17.3, 6.8),
+    "xc7 maxpool": (12.5, 42.7, 3.0),
+    "xc7 label_select": (149.1, 275.0, 308.9),
+    "xc7 fifo": (8.4, 20.4, 4.9),
+    "xc7 dwc": (16.6, 52.5, 1.1),
+    "xcup mvau": (14.9, 47.7, 10.5),
+    "xcup thresholding": (13.9, 28.6, 20.3),
+    "xcup swu": (8.0, 13.6, 4.8),
+    "xcup maxpool": (9.1, 16.0, 2.2),
+    "xcup label_select": (143.8, 237.5, 314.8),
+    "xcup fifo": (8.8, 22.5, 4.1),
     "xcup dwc": (19.3, 47.5, 1.1),
   ]
 

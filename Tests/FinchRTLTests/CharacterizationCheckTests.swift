@@ -25,7 +25,15 @@ final class CharacterizationCheckTests: XCTestCase {
       defer { try? FileManager.default.removeItem(at: cache) }
       let fresh = try Characterizer.sweep(points, part: part, jobs: 2, cache: cache) { _, _, _ in }
       XCTAssertEqual(fresh.tool, dataset.tool, "the installed Yosys is not the one the dataset was made with")
+      XCTAssertEqual(fresh.failed, [], "\(family): a committed row no longer synthesizes")
       for (old, new) in zip(rows, fresh.rows) { XCTAssertEqual(old, new, "\(family): \(old.point) synthesizes differently now") }
     }
+  }
+
+  /// A point Yosys fails on is recorded with Yosys' own error line.
+  func testToolErrorNamesYosysError() {
+    let log = "yosys failed (exit 1): /usr/bin/../share/yosys/xilinx/lutrams_xc5v_map.v:181: ERROR: invalid OPTION_ABITS/WIDTH combination. (the design and yosys.log are in /x)"
+    XCTAssertEqual(Characterizer.toolError(in: log), "lutrams_xc5v_map.v:181: ERROR: invalid OPTION_ABITS/WIDTH combination.")
+    XCTAssertEqual(Characterizer.toolError(in: "no such tool"), "no such tool")
   }
 }

@@ -20,15 +20,32 @@ public struct CharacterizationDataset: Codable, Sendable, Equatable {
     public var resources: Resources { Resources(lut: lut, ff: ff, dsp: dsp, bram18: bram18, ebr: ebr) }
   }
 
+  /// A point the tool could not synthesize, and its error.
+  public struct Failure: Codable, Sendable, Equatable {
+    public var point: String
+    public var reason: String
+    public init(point: String, reason: String) { (self.point, self.reason) = (point, reason) }
+  }
+
   public var family: DeviceFamily
   /// The part synthesized for (its family decides the Yosys script).
   public var part: String
   /// The synthesis tool and script, e.g. `Yosys 0.23 synth_xilinx -family xc7`.
   public var tool: String
   public var rows: [Row]
+  /// Grid points the tool failed on (a tool bug, e.g. Yosys 0.23 cannot map
+  /// a deep single-port LUT RAM on xcup), kept out of the fit and named.
+  public var failed: [Failure]
 
-  public init(family: DeviceFamily, part: String, tool: String, rows: [Row]) {
-    (self.family, self.part, self.tool, self.rows) = (family, part, tool, rows)
+  public init(family: DeviceFamily, part: String, tool: String, rows: [Row], failed: [Failure] = []) {
+    (self.family, self.part, self.tool, self.rows, self.failed) = (family, part, tool, rows, failed)
+  }
+
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    (family, part, tool) = (try c.decode(DeviceFamily.self, forKey: .family), try c.decode(String.self, forKey: .part), try c.decode(String.self, forKey: .tool))
+    rows = try c.decode([Row].self, forKey: .rows)
+    failed = try c.decodeIfPresent([Failure].self, forKey: .failed) ?? []
   }
 
   /// Reads a dataset file.
@@ -43,11 +60,12 @@ public struct CharacterizationDataset: Codable, Sendable, Equatable {
   public func encoded() -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
-    let line = { (row: Row) in String(decoding: (try? encoder.encode(row)) ?? Data(), as: UTF8.self) }
+    func line(_ value: some Encodable) -> String { String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self) }
+    let failures = failed.isEmpty ? "" : ", \"failed\": [\n" + failed.map(line).joined(separator: ",\n") + "\n]"
     let text = """
       {"family": "\(family.rawValue)", "part": "\(part)", "tool": "\(tool)", "rows": [
       \(rows.map(line).joined(separator: ",\n"))
-      ]}
+      ]\(failures)}
 
       """
     return Data(text.utf8)

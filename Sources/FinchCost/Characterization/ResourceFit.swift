@@ -101,6 +101,26 @@ public enum ResourceFit {
     return result
   }
 
+  /// One line per point of `datasets` (training and held-out): its key, the
+  /// estimate of `coefficients` beside Yosys' counts, and the LUT and
+  /// flip-flop terms (`name=value` separated by `;`), as CSV (for residual
+  /// plots and trying new terms).
+  public static func residualsCSV(_ datasets: [CharacterizationDataset], _ coefficients: ResourceCoefficients) throws(FinchCostError) -> String {
+    var lines = [
+      "family,module,held_out,point,lut_estimate,lut_yosys,ff_estimate,ff_yosys,dsp_estimate,dsp_yosys,bram18_estimate,bram18_yosys,ebr_estimate,ebr_yosys,lut_terms,ff_terms"
+    ]
+    func text(_ terms: [String: Double]) -> String { terms.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";") }
+    for dataset in datasets {
+      for s in try samples(dataset) {
+        let e = coefficients.resources(s.terms, on: dataset.family), y = s.synthesized
+        let counts = [e.lut, y.lut, e.ff, y.ff, e.dsp, y.dsp, e.bram18, y.bram18, e.ebr, y.ebr].map(String.init)
+        let columns = [dataset.family.rawValue, s.point.module.rawValue, s.heldOut ? "1" : "0", s.point.key] + counts + [text(s.terms.lut), text(s.terms.ff)]
+        lines.append(columns.joined(separator: ","))
+      }
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
   /// |estimate − synthesized| / synthesized in % (0 when both are 0; against 1 when only synthesis is 0).
   public static func percentError(_ estimate: Int, _ synthesized: Int) -> Double {
     estimate == synthesized ? 0 : 100 * Double(abs(estimate - synthesized)) / Double(max(synthesized, 1))

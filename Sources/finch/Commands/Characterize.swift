@@ -62,13 +62,36 @@ struct Characterize: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "Dataset file to write (JSON).")
     var output: String
 
-    @Option(help: "Only the first N points of each module's grid (a quick look).")
-    var limit: Int?
+    @Option(
+      help: ArgumentHelp(
+        "Only the first N points of each module's grid, or of one module's with MODULE=N (repeatable).",
+        discussion: "--limit 40 --limit mvau=100: 100 MVAU points, 40 of every other module.", valueName: "N|MODULE=N"))
+    var limit: [String] = []
 
     @Option(help: "Only this module's points (repeatable): \(CharacterizationPoint.Module.allCases.map(\.rawValue).joined(separator: ", ")).")
     var module: [String] = []
 
     @OptionGroup var synthesis: SynthesisOptions
+
+    func validate() throws { _ = try moduleLimits() }
+
+    /// The `--limit` values: points per module unless a module has its own.
+    func moduleLimits() throws -> (every: Int, modules: [CharacterizationPoint.Module: Int]) {
+      var (every, modules) = (Int.max, [CharacterizationPoint.Module: Int]())
+      for text in limit {
+        let parts = text.split(separator: "=", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count <= 2, let n = Int(parts[parts.count - 1]), n > 0 else {
+          throw ValidationError("--limit '\(text)': expected a positive N or MODULE=N")
+        }
+        guard parts.count == 2 else {
+          every = n
+          continue
+        }
+        guard let m = CharacterizationPoint.Module(rawValue: parts[0]) else { throw ValidationError("--limit '\(text)': unknown module '\(parts[0])'") }
+        modules[m] = n
+      }
+      return (every, modules)
+    }
 
     func run() throws {
       try Finch.reportingErrors {
@@ -82,13 +105,14 @@ struct Characterize: ParsableCommand {
           }
           points = points.filter { modules.contains($0.module) }
         }
-        if let limit {
-          guard limit > 0 else { throw ValidationError("--limit must be positive, not \(limit)") }
-          points = CharacterizationPoint.Module.allCases.flatMap { m in points.filter { $0.module == m }.prefix(limit) }
+        if !limit.isEmpty {
+          let (every, limits) = try moduleLimits()
+          points = CharacterizationPoint.Module.allCases.flatMap { m in points.filter { $0.module == m }.prefix(limits[m] ?? every) }
         }
         let dataset = try synthesis.sweep(points, part: device.part)
+        for failure in dataset.failed { Finch.progress("characterize: \(failure.point) does not synthesize: \(failure.reason)") }
         try OutputFile.write(dataset.encoded(), to: output, what: "dataset")
-        Finch.progress("characterize: wrote \(dataset.rows.count) rows to \(output)")
+        Finch.progress("characterize: wrote \(dataset.rows.count) rows (\(dataset.failed.count) points failed) to \(output)")
       }
     }
   }
@@ -130,9 +154,11 @@ struct Characterize: ParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: options.cache) }
         let fresh = try options.sweep(points, part: part)
         var differing = 0
-        for (old, new) in zip(chosen, fresh.rows) where old != new {
+        let now = Dictionary(fresh.rows.map { ($0.point, $0) }, uniquingKeysWith: { a, _ in a })
+        for old in chosen where now[old.point] != old {
           differing += 1
-          print("differs: \(old.point)\n  dataset: \(old.resources)\n  now:     \(new.resources)")
+          let reason = fresh.failed.first { $0.point == old.point }?.reason ?? ""
+          print("differs: \(old.point)\n  dataset: \(old.resources)\n  now:     \(now[old.point].map { "\($0.resources)" } ?? "fails: \(reason)")")
         }
         print("checked \(sample) points of \(dataset) (seed \(seed)) with \(fresh.tool): \(differing == 0 ? "all agree" : "\(differing) differ")")
         if differing > 0 { throw ExitCode.failure }
@@ -142,6 +168,12 @@ struct Characterize: ParsableCommand {
 }
 
 extension Characterize {
+  /// `finch characterize fit --json`: the held-out error per family and module.
+  struct HeldOutReport: Encodable {
+    var heldOut: [ResourceFit.ModuleError]
+    enum CodingKeys: String, CodingKey { case heldOut = "held_out" }
+  }
+
   /// `finch characterize fit`.
   struct Fit: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -161,6 +193,9 @@ extension Characterize {
     @Option(help: "Also draw the held-out points, estimated against synthesized LUTs (SVG).")
     var plot: String?
 
+    @Option(help: "Also write every point's estimate and Yosys counts, training and held-out (CSV).")
+    var residuals: String?
+
     @Flag(help: "Print the held-out errors as JSON.")
     var json = false
 
@@ -169,6 +204,7 @@ extension Characterize {
         let data = try datasets.map { try CharacterizationDataset.read(URL(fileURLWithPath: $0)) }
         if let output { try OutputFile.check(output, what: "coefficient file", inputs: datasets) }
         if let plot { try OutputFile.check(plot, what: "plot", inputs: datasets) }
+        if let residuals { try OutputFile.check(residuals, what: "residual table", inputs: datasets) }
         let coefficients = try ResourceFit.fit(data)
         let errors = try ResourceFit.heldOutErrors(data, coefficients)
         if let output { try OutputFile.write(try coefficients.encoded(), to: output, what: "coefficient file", inputs: datasets) }
@@ -177,7 +213,10 @@ extension Characterize {
           let chart = ResourceFitChart(samples: heldOut, coefficients: coefficients)
           try OutputFile.write(Data(chart.svg.utf8), to: plot, what: "plot", inputs: datasets)
         }
-        if json { return try JSONReport.print(errors) }
+        if let residuals {
+          try OutputFile.write(Data(try ResourceFit.residualsCSV(data, coefficients).utf8), to: residuals, what: "residual table", inputs: datasets)
+        }
+        if json { return try JSONReport.print(HeldOutReport(heldOut: errors)) }
         print("family  module        held-out  LUT mean  LUT worst  FF mean  FF worst  DSP/BRAM mismatches")
         for e in errors {
           let name = e.family.padding(toLength: 8, withPad: " ", startingAt: 0) + e.module.padding(toLength: 13, withPad: " ", startingAt: 0)
