@@ -2,8 +2,8 @@
 /// logic, whichever its `memory_libmap` cost model finds cheaper.
 ///
 /// - xc7/xcup: a RAMB18 costs as much as 129 LUTs (see ``bramCostInLUTs``);
-///   ROMs in logic cost 64 bits per LUT6 on xc7; on xcup too up to 64 words,
-///   deeper 14 bits per LUT (abc9 builds their read muxes from LUTs, not
+///   ROMs in logic cost 64 bits per LUT6 on xc7; on xcup beyond 32 words
+///   14 bits per LUT (abc9 builds their read muxes from LUTs, not
 ///   MUXF7/8); RAMs in logic are distributed RAM.
 /// - iCE40: an EBR (4 Kib: 256×16, 512×8, 1K×4 or 2K×2) costs as much as 64
 ///   bits of soft RAM or 1,024 bits of soft ROM (`memory_libmap`'s default
@@ -45,7 +45,7 @@ extension ResourceModel {
     case .ice40: return width * divUp(4 * depth, 48)
     case .xc7, .xcup:
       if depth <= 32 { return divUp(width, 2) }
-      return family == .xc7 || depth <= 64 ? width * divUp(depth, 64) : divUp(width * depth, 14)
+      return family == .xc7 ? width * divUp(depth, 64) : divUp(width * depth, 14)
     }
   }
 

@@ -90,7 +90,7 @@ final class ResourceFitTests: XCTestCase {
     "xc7 label_select": (149.1, 275.0, 308.9),
     "xc7 fifo": (8.4, 20.4, 4.9),
     "xc7 dwc": (16.6, 52.5, 1.1),
-    "xcup mvau": (14.9, 47.7, 10.5),
+    "xcup mvau": (10.6, 40.8, 10.5),
     "xcup thresholding": (13.9, 28.6, 20.3),
     "xcup swu": (8.0, 13.6, 4.8),
     "xcup maxpool": (9.1, 16.0, 2.2),
