@@ -7,9 +7,9 @@
 ///   MUXF7/8); RAMs in logic are distributed RAM.
 /// - iCE40: an EBR (4 Kib: 256×16, 512×8, 1K×4 or 2K×2) costs as much as 64
 ///   bits of soft RAM or 1,024 bits of soft ROM (`memory_libmap`'s default
-///   logic costs, 1 and 1/16 per bit). A RAM read asynchronously (the FIFOs)
-///   also pays about 8 for moving its address register into the EBR: exact on
-///   the 20 FIFO shapes measured (72 bits stay logic, 80 go to an EBR). Logic
+///   logic costs, 1 and 1/16 per bit), plus about 8 for the register moved
+///   into the EBR: 72 bits stay logic, 80 go to an EBR (exact on the 20 FIFO
+///   shapes measured; the MVAU input buffers of 72 bits stay logic too). Logic
 ///   RAM has no LUTRAM on iCE40: it is flip-flops plus a read mux.
 extension ResourceModel {
   /// Yosys' BRAM cost weighed against logic on Xilinx (memory_libmap): a
@@ -54,8 +54,8 @@ extension ResourceModel {
   /// - Xilinx: distributed RAM (RAM32M: 2/3 LUT per bit up to 32 deep; RAM64M:
   ///   4/3 up to 64; deeper, about 5 LUTs per bit per 128 words with the read
   ///   mux), or BRAM18 where that is cheaper by Yosys' cost (129 LUTs per BRAM18).
-  /// - iCE40: EBRs when the RAM holds more than 64 bits per EBR (plus 8 for an
-  ///   asynchronous read); otherwise one flip-flop per bit, `5/6` LUT per bit of
+  /// - iCE40: EBRs when the RAM holds more than 64 bits per EBR plus 8;
+  ///   otherwise one flip-flop per bit, `5/6` LUT per bit of
   ///   read mux and `3/2` LUT per word of write decode.
   ///
   /// Yosys weighs distributed RAM as 8 per RAM64M-like cell (64 words × 3
@@ -85,7 +85,7 @@ extension ResourceModel {
       return distributedCost > blockCost * brams ? Resources(bram18: brams) : Resources(lut: lutram)
     case .ice40:
       let ebrs = ebrCount(depth: depth, width: width)
-      if width * depth > 64 * ebrs + (asyncRead ? 8 : 0) { return Resources(ebr: ebrs) }
+      if width * depth > 64 * ebrs + 8 { return Resources(ebr: ebrs) }
       return Resources(lut: divUp(5 * width * depth, 6) + divUp(3 * depth, 2), ff: width * depth)
     }
   }
@@ -104,8 +104,20 @@ extension ResourceModel {
 
   /// iCE40 EBR count of a `width`×`depth` memory: the fewest over the four
   /// aspect ratios (256×16 … 2K×2), each possibly read 2^e words at a time
-  /// and muxed (how Yosys packs a 4096×1 ROM into one 2K×2 EBR).
+  /// and muxed (how Yosys packs a 4096×1 ROM into one 2K×2 EBR), and over
+  /// splitting the depth into its largest power of two and the rest, each
+  /// packed on its own (2,304 × 20: 2,048 in 2K×2 EBRs and 256 in 256×16, 12).
   static func ebrCount(depth: Int, width: Int) -> Int {
+    var best = singleShapeEBRCount(depth: depth, width: width)
+    let power = 1 << (ceilLog2(depth) - 1)
+    if depth > 256, power >= 256, depth > power {
+      best = min(best, singleShapeEBRCount(depth: power, width: width) + ebrCount(depth: depth - power, width: width))
+    }
+    return best
+  }
+
+  /// ``ebrCount(depth:width:)`` for one aspect ratio over the whole depth.
+  static func singleShapeEBRCount(depth: Int, width: Int) -> Int {
     var best = Int.max
     for k in 0...3 {
       let (rows, columns) = (2048 >> k, 2 << k)

@@ -7,8 +7,8 @@ import XCTest
 /// The per-family memory and FIFO rules, against shapes measured with Yosys 0.23.
 final class ResourceFamilyTests: XCTestCase {
   func testEBRPacking() {
-    // (depth, width) -> SB_RAM40_4K count synth_ice40 chose.
-    for (depth, width, ebrs) in [(224, 224, 14), (7, 112, 7), (4096, 1, 1), (2048, 2, 1), (3136, 16, 13), (39, 112, 7), (96, 1, 1)] {
+    // (depth, width) -> SB_RAM40_4K count synth_ice40 chose (2,304 x 20 and x 9: MVAU weight ROMs of the grid).
+    for (depth, width, ebrs) in [(224, 224, 14), (7, 112, 7), (4096, 1, 1), (2048, 2, 1), (3136, 16, 13), (39, 112, 7), (96, 1, 1), (2304, 20, 12), (2304, 9, 6)] {
       XCTAssertEqual(ResourceModel.ebrCount(depth: depth, width: width), ebrs, "\(depth)x\(width)")
     }
   }
@@ -17,8 +17,9 @@ final class ResourceFamilyTests: XCTestCase {
     // ROMs: an EBR is worth 1,024 bits of logic ROM.
     XCTAssertEqual(ResourceModel.rom(width: 1, depth: 2048, on: .ice40), Resources(ebr: 1))
     XCTAssertEqual(ResourceModel.rom(width: 1, depth: 1024, on: .ice40).ebr, 0)
-    // Synchronous-read RAMs (input buffers): 64 bits; asynchronous (FIFOs): about 72.
+    // RAMs up to 72 bits stay logic (FIFOs, and MVAU input buffers of 36 x 2 and 9 x 8 in the grid).
     XCTAssertEqual(ResourceModel.ram(width: 1, depth: 64, on: .ice40).ebr, 0)
+    XCTAssertEqual(ResourceModel.ram(width: 2, depth: 36, on: .ice40).ebr, 0)
     XCTAssertEqual(ResourceModel.ram(width: 112, depth: 7, on: .ice40), Resources(ebr: 7))
     XCTAssertEqual(ResourceModel.ram(width: 4, depth: 18, asyncRead: true, on: .ice40).ebr, 0)
     XCTAssertEqual(ResourceModel.ram(width: 4, depth: 20, asyncRead: true, on: .ice40).ebr, 1)

@@ -41,6 +41,9 @@ final class ICE40SynthesisTests: XCTestCase {
     XCTAssertLessThanOrEqual(report.totals.lut, device.part.luts)
     XCTAssertEqual(estimate.ebr, report.totals.ebr)
     XCTAssertEqual(estimate.dsp, report.totals.dsp)
-    XCTAssertLessThan(abs(try XCTUnwrap(report.errorPct["lut"])), 15)
+    // Measured with the fit over all 187 grid MVAUs: 2,772 LUT4 synthesized,
+    // 2,198 estimated (-20.7%; the 256-lane XNOR MatMul_0 is 29% under, issue
+    // 14 open). The fit over 40 MVAUs was +8.4% here but 32% off on held-out MVAUs.
+    XCTAssertLessThan(abs(try XCTUnwrap(report.errorPct["lut"])), 25)
   }
 }
