@@ -88,6 +88,9 @@ public struct HardwareLayer: Sendable, Equatable {
   /// SWU: the input's height and width before padding (``inputDims`` less ``pads``).
   public var unpaddedInputDims: [Int] { [inputDims[0] - pads[0] - pads[2], inputDims[1] - pads[1] - pads[3]] }
 
+  /// SWU: the input rows and columns one window covers, `(kernel − 1)·dilation + 1`.
+  public var windowSpan: [Int] { [(kernel[0] - 1) * dilation[0] + 1, (kernel[1] - 1) * dilation[1] + 1] }
+
   /// Multiply-accumulates per frame.
   public var macs: Int { kind == .mvau ? mw * mh * vectors : 0 }
 

@@ -78,16 +78,23 @@ extension ResourceModel {
       }
       let brams = bram18Count(depth: depth, width: width)
       if family == .xcup && asyncRead {
-        // lutrams_xcu.txt: 16 per 64 × 7 simple dual-port cell (RAM64M8), against a RAMB18's 129.
-        return 16 * divUp(depth, 64) * divUp(width, 7) > bramCostInLUTs * brams ? Resources(bram18: brams) : Resources(lut: lutram)
+        // lutrams_xcu.txt: 16 per RAM64M8 cell, against a RAMB18's 129.
+        let cells = lutRAMCells(depth: depth, width: width, on: .xcup)
+        return 16 * cells > bramCostInLUTs * brams ? Resources(bram18: brams) : Resources(lut: lutram)
       }
-      let distributedCost = 8 * divUp(depth, 64) * divUp(width, 3)
+      let distributedCost = 8 * lutRAMCells(depth: depth, width: width, on: .xc7)
       return distributedCost > blockCost * brams ? Resources(bram18: brams) : Resources(lut: lutram)
     case .ice40:
       let ebrs = ebrCount(depth: depth, width: width)
       if width * depth > 64 * ebrs + 8 { return Resources(ebr: ebrs) }
       return Resources(lut: divUp(5 * width * depth, 6) + divUp(3 * depth, 2), ff: width * depth)
     }
+  }
+
+  /// 64-word simple dual-port LUT RAM cells a `width`×`depth` RAM takes:
+  /// RAM64M (3 bits) on xc7, RAM64M8 (7 bits) on xcup.
+  static func lutRAMCells(depth: Int, width: Int, on family: DeviceFamily) -> Int {
+    divUp(depth, 64) * divUp(width, family == .xcup ? 7 : 3)
   }
 
   /// BRAM18 count of a `width`×`depth` memory as Yosys packs it. Up to 2048

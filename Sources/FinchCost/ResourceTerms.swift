@@ -59,9 +59,8 @@ public struct ResourceTerms: Sendable, Equatable {
     default:
       // Deeper: 64-word simple dual-port cells (RAM64M: 3 bits on xc7,
       // RAM64M8: 7 on xcup) and the read mux joining them per bit.
-      let cells = divUp(depth, 64)
-      lut["ram_cells", default: 0] += Double(cells * divUp(width, family == .xcup ? 7 : 3))
-      lut["ram_mux", default: 0] += Double(cells * width)
+      lut["ram_cells", default: 0] += Double(ResourceModel.lutRAMCells(depth: depth, width: width, on: family))
+      lut["ram_mux", default: 0] += Double(divUp(depth, 64) * width)
     }
   }
 }
@@ -197,7 +196,7 @@ extension ResourceModel {
   static func swuControlBits(_ l: HardwareLayer, _ simd: Int) -> Int {
     func width(_ n: Int) -> Int { n > 1 ? ceilLog2(n) : 1 }
     let (h, w) = (l.unpaddedInputDims[0], l.unpaddedInputDims[1]), cf = max(l.channels / simd, 1)
-    let span = [(l.kernel[0] - 1) * l.dilation[0] + 1, (l.kernel[1] - 1) * l.dilation[1] + 1]
+    let span = l.windowSpan
     let r = span[0] + l.stride[0], row = w * cf, depth = swuBufferDepth(l, simd)
     let aw = width(depth)
     let rw = ceilLog2(2 * h + r + l.pads[0] + l.pads[2] + l.stride[0] + span[0] + 1) + 2
@@ -208,8 +207,7 @@ extension ResourceModel {
 
   /// Words of the SWU's line buffer (finch_swu.v's `DEPTH`).
   static func swuBufferDepth(_ l: HardwareLayer, _ simd: Int) -> Int {
-    let span = (l.kernel[0] - 1) * l.dilation[0] + 1
-    return (span + l.stride[0]) * l.unpaddedInputDims[1] * max(l.channels / simd, 1)
+    (l.windowSpan[0] + l.stride[0]) * l.unpaddedInputDims[1] * max(l.channels / simd, 1)
   }
 
   /// Max-pool (finch_maxpool.v): `PE` comparators of `A` bits over a row of

@@ -87,7 +87,7 @@ public struct StartupProfile: Sendable, Equatable {
       let cf = l.channels / simd
       let (h, w) = (l.unpaddedInputDims[0], l.unpaddedInputDims[1])
       let (oh, ow) = (l.outputDims[0], l.outputDims[1])
-      let spanH = (l.kernel[0] - 1) * l.dilation[0] + 1
+      let spanH = l.windowSpan[0]
       // Input rows output row `oy` needs (finch_swu's last_end).
       func rowsNeeded(_ oy: Int) -> Int { min(max(oy * l.stride[0] - l.pads[0] + spanH, 0), h) }
       let write = ow * l.kernel[0] * l.kernel[1] * cf, read = l.stride[0] * w * cf

@@ -7,7 +7,7 @@ import FinchIR
 /// stored. SIMD channels per word on both sides; PE is unused.
 public enum SWUEmitter {
   public static func instance(_ l: HardwareLayer, _ folding: LayerFolding, _ element: DataflowPipeline.Element) throws(RTLError) -> ModuleInstance {
-    let span = [(l.kernel[0] - 1) * l.dilation[0] + 1, (l.kernel[1] - 1) * l.dilation[1] + 1]
+    let span = l.windowSpan
     // A pad as wide as the window would give windows of padding only; the line buffer's row bookkeeping assumes it cannot.
     guard l.pads[0] < span[0], l.pads[2] < span[0], l.pads[1] < span[1], l.pads[3] < span[1] else {
       throw .unsupported(layer: l.name, reason: "pads \(l.pads) must be smaller than the window's extent \(span)")
