@@ -16,6 +16,8 @@ let package = Package(
     .library(name: "FinchCPU", targets: ["FinchCPU"]),
     .library(name: "FinchDriver", targets: ["FinchDriver"]),
     .library(name: "FinchOffload", targets: ["FinchOffload"]),
+    // Seeded model generators and fixtures (the benchmarks build the full-size CNV with them).
+    .library(name: "FinchTestSupport", targets: ["FinchTestSupport"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),

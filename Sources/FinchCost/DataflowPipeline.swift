@@ -103,8 +103,7 @@ public struct DataflowPipeline: Sendable {
       result.append(Element(name: name, instance: instance, kind: kind, input: input, output: output, inputWords: inWords, outputWords: outWords))
     }
     for (i, (l, f)) in zip(layers, foldings).enumerated() {
-      let input = StreamFormat(dataType: l.inputType, elementsPerWord: l.inputFold(f))
-      let output = StreamFormat(dataType: l.outputType, elementsPerWord: l.outputFold(f))
+      let (input, output) = (l.inputStream(f), l.outputStream(f))
       let inWords = l.inputElements / max(input.elementsPerWord, 1)
       let outWords = l.kind == .labelSelect ? l.vectors * l.k : l.outputElements / max(output.elementsPerWord, 1)
       if let previous = result.last {

@@ -48,10 +48,23 @@ public enum FIFOSizing {
   /// MVAU of several vectors `SF·(NF-1)/NF` (it takes a vector only in its
   /// first neuron fold), else none.
   static func intakeLag(_ consumer: DataflowPipeline.Element, in pipeline: DataflowPipeline) -> Int {
-    guard case .layer(let l) = consumer.kind, pipeline.layers[l].kind == .mvau, pipeline.layers[l].vectors > 1 else { return 0 }
-    let layer = pipeline.layers[l], f = pipeline.folding.foldings[l]
-    let (sf, nf) = (layer.mw / max(f.simd, 1), layer.mh / max(f.pe, 1))
+    guard case .layer(let l) = consumer.kind else { return 0 }
+    return intakeLag(pipeline.layers[l], pipeline.folding.foldings[l])
+  }
+
+  /// ``intakeLag(_:in:)`` of `layer` at `folding`.
+  static func intakeLag(_ layer: HardwareLayer, _ folding: LayerFolding) -> Int {
+    guard layer.kind == .mvau, layer.vectors > 1 else { return 0 }
+    let (sf, nf) = (layer.mw / max(folding.simd, 1), layer.mh / max(folding.pe, 1))
     return divUp(sf * (nf - 1), nf)
+  }
+
+  /// The depth of a FIFO in front of `layer` at `folding` that its producer
+  /// never needs: the intake lag and the handshake words, what ``depths(of:latency:)``
+  /// adds to any schedule's gap (the solver's price for the FIFO, which only
+  /// the whole pipeline's schedule sizes).
+  public static func intakeDepth(_ layer: HardwareLayer, _ folding: LayerFolding) -> Int {
+    intakeLag(layer, folding) + handshakeWords
   }
 
   /// The largest number of words a producer offering a frame's `words` as

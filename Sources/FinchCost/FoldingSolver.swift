@@ -2,11 +2,15 @@
 /// target cycle count per frame, or the most frames per second within a
 /// fraction of a device.
 ///
-/// Throughput is set by the slowest layer alone, so for a target the layers
-/// are independent: each takes its cheapest folding that meets the target.
+/// Throughput is set by the slowest layer alone, so for a target every layer
+/// takes a folding that meets it, and among those the solver minimizes the
+/// cost of layers and stream glue together: a width converter sits between
+/// two layers wherever one's output word differs from the next one's input
+/// word, so the foldings are chosen along the pipeline at once (a shortest
+/// path), and a PE that matches the next layer's SIMD saves a converter.
 /// "Cheapest" weighs every resource by the share of the device it uses, so the
 /// solver trades LUTs for BRAM or DSPs where the device has room (FINN's
-/// SetFolding raises SIMD then PE greedily and ignores resources). A sliding
+/// SetFolding raises SIMD then PE greedily and ignores resources and glue). A sliding
 /// window unit follows the MVAU it feeds: its SIMD is `gcd(C, SIMD of the MVAU)`,
 /// as in FINN's BNN-PYNQ foldings. Deterministic: ties go to fewer lanes.
 public struct FoldingSolver: Sendable {
@@ -61,41 +65,125 @@ public struct FoldingSolver: Sendable {
       + share(r.uram, capacity.uram) + share(r.ebr, capacity.ebr)
   }
 
-  /// The cheapest folding of every layer whose cycles are at most `target`;
-  /// a layer that cannot reach it gets its fastest folding.
+  /// One way to fold a stage: a layer, or a sliding window unit and the MVAU
+  /// it feeds, with the stream words it takes and gives and its cost.
+  struct StageOption {
+    var foldings: [LayerFolding]
+    var cycles: Int
+    var inputBits: Int
+    var outputBits: Int
+    var cost: Double
+  }
+
+  /// The layers in stages: a sliding window unit directly followed by the
+  /// MVAU it feeds is one stage (its SIMD follows the MVAU's), any other layer
+  /// its own.
+  var stages: [[Int]] {
+    var result: [[Int]] = []
+    var i = 0
+    while i < layers.count {
+      let paired = layers[i].kind == .swu && consumers[i] == i + 1
+      result.append(paired ? [i, i + 1] : [i])
+      i += paired ? 2 : 1
+    }
+    return result
+  }
+
+  /// The ways to fold `stage` (layer indices), each priced with the glue
+  /// inside it and, unless it is the first stage, the FIFO in front of it at
+  /// the least depth its consumer's intake needs (``FIFOSizing/intakeDepth(_:_:)``).
+  func options(stage: [Int], first: Bool) -> [StageOption] {
+    let head = layers[stage[0]]
+    func fifo(_ l: HardwareLayer, _ f: LayerFolding) -> Resources {
+      first && l.name == head.name
+        ? Resources()
+        : StreamGlue.fifoResources(width: l.inputStream(f).wordBits, depth: FIFOSizing.intakeDepth(l, f), on: family)
+    }
+    guard stage.count == 2 else {
+      return options(stage[0]).map {
+        StageOption(
+          foldings: [$0.folding], cycles: $0.cycles, inputBits: head.inputStream($0.folding).wordBits,
+          outputBits: head.outputStream($0.folding).wordBits, cost: cost($0.resources + fifo(head, $0.folding)))
+      }
+    }
+    let (s, m) = (stage[0], stage[1])
+    let swuOptions = options(s), mvau = layers[m]
+    return options(m).map { o in
+      let simd = pinned[s]?.simd ?? gcd(head.channels, o.folding.simd)
+      let feeder = swuOptions.first { $0.folding.simd == simd } ?? swuOptions[0]
+      let (swuOut, mvauIn) = (head.outputStream(feeder.folding).wordBits, mvau.inputStream(o.folding).wordBits)
+      let dwc = swuOut == mvauIn ? Resources() : StreamGlue.dwcResources(inputBits: swuOut, outputBits: mvauIn, on: family)
+      return StageOption(
+        foldings: [feeder.folding, o.folding], cycles: max(o.cycles, feeder.cycles),
+        inputBits: head.inputStream(feeder.folding).wordBits, outputBits: mvau.outputStream(o.folding).wordBits,
+        cost: cost(o.resources + feeder.resources + dwc + fifo(head, feeder.folding) + fifo(mvau, o.folding)))
+    }
+  }
+
+  /// Each stage's options meeting `target`, or its fastest where none does.
+  func choices(targetCycles target: Int) -> [[StageOption]] {
+    stages.enumerated().map { n, stage in
+      let all = options(stage: stage, first: n == 0)
+      let meeting = all.filter { $0.cycles <= target }
+      let fastest = all.map(\.cycles).min() ?? 0
+      return meeting.isEmpty ? all.filter { $0.cycles == fastest } : meeting
+    }
+  }
+
+  /// The cost of the width converter between a stage whose words leave with
+  /// `from` bits and one taking `to`-bit words (none when they are equal).
+  func glueCost(from: Int, to: Int) -> Double {
+    from == to ? 0 : cost(StreamGlue.dwcResources(inputBits: from, outputBits: to, on: family))
+  }
+
+  /// The foldings whose cycles are all at most `target` (a stage that cannot
+  /// reach it takes its fastest foldings) at the least cost of layers and
+  /// glue: each stage's own cost plus the width converter its input word
+  /// needs after the previous stage's output word. Width converters join the
+  /// stages, so the choice is a shortest path over the stages, by dynamic
+  /// programming on the word leaving each stage; a layer whose PE matches the
+  /// next one's SIMD saves its converter.
   public func foldings(targetCycles target: Int) -> [LayerFolding] {
+    let stages = self.stages, choices = self.choices(targetCycles: target)
+    var dwcCost: [[Int]: Double] = [:]
+    func glue(_ from: Int, _ to: Int) -> Double {
+      if let c = dwcCost[[from, to]] { return c }
+      let c = glueCost(from: from, to: to)
+      dwcCost[[from, to]] = c
+      return c
+    }
+    // best[n][k]: the least cost of stages 0...n with stage n folded as its
+    // option k, and the option of stage n - 1 it follows.
+    var best: [[(cost: Double, previous: Int)]] = []
+    for (n, options) in choices.enumerated() {
+      var row: [(cost: Double, previous: Int)] = []
+      // The cheapest way to end stage n - 1 on each output word.
+      var ends: [Int: (cost: Double, option: Int)] = [:]
+      if n > 0 {
+        for (k, o) in choices[n - 1].enumerated() where best[n - 1][k].cost < ends[o.outputBits]?.cost ?? .infinity {
+          ends[o.outputBits] = (best[n - 1][k].cost, k)
+        }
+      }
+      for o in options {
+        guard n > 0 else {
+          row.append((o.cost, -1))
+          continue
+        }
+        var entry = (cost: Double.infinity, previous: 0)
+        for bits in ends.keys.sorted() {
+          let end = ends[bits]!
+          let c = end.cost + glue(bits, o.inputBits) + o.cost
+          if c < entry.cost { entry = (c, end.option) }
+        }
+        row.append(entry)
+      }
+      best.append(row)
+    }
     var result = [LayerFolding](repeating: LayerFolding(), count: layers.count)
-    let swuOf = Dictionary(uniqueKeysWithValues: consumers.map { ($1, $0) })
-    for i in layers.indices where layers[i].kind != .swu || consumers[i] == nil {
-      let swu = swuOf[i]
-      var best: (option: Option, swu: Option?, cost: Double, cycles: Int)?
-      for o in options(i) {
-        var feeder: Option?
-        if let s = swu {
-          let simd = pinned[s]?.simd ?? gcd(layers[s].channels, o.folding.simd)
-          feeder = options(s).first { $0.folding.simd == simd } ?? options(s).first
-        }
-        let cycles = max(o.cycles, feeder?.cycles ?? 0)
-        let c = cost(o.resources + (feeder?.resources ?? Resources()))
-        let better: Bool
-        if let b = best {
-          let meets = cycles <= target, bestMeets = b.cycles <= target
-          if meets != bestMeets {
-            better = meets
-          } else if meets {
-            better = c < b.cost || (c == b.cost && cycles < b.cycles)
-          } else {
-            better = cycles < b.cycles || (cycles == b.cycles && c < b.cost)
-          }
-        } else {
-          better = true
-        }
-        if better { best = (o, feeder, c, cycles) }
-      }
-      if let b = best {
-        result[i] = b.option.folding
-        if let s = swu, let f = b.swu { result[s] = f.folding }
-      }
+    guard var k = best.last?.indices.min(by: { best[best.count - 1][$0].cost < best[best.count - 1][$1].cost }) else { return result }
+    for n in stages.indices.reversed() {
+      for (i, f) in zip(stages[n], choices[n][k].foldings) { result[i] = f }
+      k = best[n][k].previous
     }
     return result
   }

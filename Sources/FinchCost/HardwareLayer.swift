@@ -106,6 +106,16 @@ public struct HardwareLayer: Sendable, Equatable {
     }
   }
 
+  /// The stream word entering the layer at `folding`.
+  public func inputStream(_ folding: LayerFolding) -> StreamFormat {
+    StreamFormat(dataType: inputType, elementsPerWord: inputFold(folding))
+  }
+
+  /// The stream word leaving the layer at `folding`.
+  public func outputStream(_ folding: LayerFolding) -> StreamFormat {
+    StreamFormat(dataType: outputType, elementsPerWord: outputFold(folding))
+  }
+
   /// The smallest integer type holding ``accumulatorRange``.
   public var accumulatorType: DataType {
     .smallestInteger(min: Double(accumulatorRange.lowerBound), max: Double(accumulatorRange.upperBound))

@@ -46,10 +46,14 @@ public enum StreamGlue {
     return t
   }
 
-  /// Width converter terms: a buffer of `n + m` bits whose incoming word is
-  /// shifted into place by the fill count, a barrel shifter of `levels` stages
-  /// (the fill's bits less those always zero: the trailing zero bits of
-  /// gcd(n, m), which synthesis finds constant).
+  /// Width converter terms, by the case finch_dwc.v builds: a gather
+  /// (output a multiple `K` of the input) shifts `outputBits` into a register
+  /// under a count; a split (input `K` times the output) loads `inputBits` and
+  /// reads them through `outputBits` `K`-way AND-OR muxes on a `K`-bit
+  /// one-hot select (`split_mux`: the `inputBits` mux inputs); any other ratio is a buffer of `n + m` bits
+  /// whose incoming word is shifted into place by the fill count, a barrel
+  /// shifter of `levels` stages (the fill's bits less those always zero: the
+  /// trailing zero bits of gcd(n, m), which synthesis finds constant).
   public static func dwcTerms(inputBits: Int, outputBits: Int) -> ResourceTerms {
     var t = ResourceTerms(.dwc)
     guard inputBits != outputBits else {
@@ -57,6 +61,23 @@ public enum StreamGlue {
       return t
     }
     let (n, m) = (max(inputBits, 1), max(outputBits, 1))
+    if m % n == 0 {
+      let count = Double(ceilLog2(m / n + 1))
+      t.lut["count"] = count
+      t.ff["count"] = count
+      t.ff["gather"] = Double(m)
+      return t
+    }
+    if n % m == 0 {
+      let k = n / m
+      t.lut["select"] = Double(k)
+      t.ff["select"] = Double(k)
+      t.ff["split"] = Double(n)
+      t.lut["split_mux"] = Double(n)
+      return t
+    }
+    t.lut["general"] = 1
+    t.ff["general"] = 1
     let capacity = n + m
     let levels = max(ceilLog2(capacity + 1) - gcd(n, m).trailingZeroBitCount, 0)
     t.lut["barrel"] = Double(capacity * levels)

@@ -55,5 +55,12 @@ final class FIFOSizingTests: XCTestCase {
     print(lines.joined(separator: "\n"))
     print("FIFO LUTs: \(fifoLUTs(sized)) sized, \(fifoLUTs(rule)) by the rule")
     XCTAssertLessThan(fifoLUTs(sized), fifoLUTs(rule))
+    // Issue 15 measured this design's FIFOs and width converters at 4,333
+    // estimated LUTs (rule depths, LCM-sized converters, glue-blind folding);
+    // the glue the solver now chooses must cost at most half.
+    let glue = sized.elements.compactMap { StreamGlue.resources($0, on: .xc7)?.lut }.reduce(0, +)
+    let converters = sized.elements.filter { $0.kind == .dwc }
+    print("FIFO + DWC LUTs: \(glue) (\(converters.count) converters: \(converters.map(\.name)))")
+    XCTAssertLessThanOrEqual(glue, 4_333 / 2)
   }
 }

@@ -1,4 +1,4 @@
-import FinchCost
+@testable import FinchCost
 import FinchIR
 import FinchPasses
 import FinchTestSupport
@@ -54,6 +54,39 @@ final class FoldingSolverTests: XCTestCase {
         XCTAssertEqual(achieved, solver.fastestCycles, "seed \(seed) round \(round): unreachable target should give the fastest pipeline")
       }
     }
+  }
+
+  /// The solver's foldings cost no more, layers and glue together, than any
+  /// other way to meet the target: checked against every combination of the
+  /// stages' options on small random networks (brute force).
+  func testFoldingsMinimizeLayersPlusGlue() {
+    let seed = UInt64(ProcessInfo.processInfo.environment["FINCH_PROPERTY_SEED"] ?? "") ?? 20_261_206
+    var rng = SplitMix64(seed: seed)
+    var checked = 0
+    for round in 0..<300 where checked < 40 {
+      let layers = randomLayers(&rng)
+      let solver = FoldingSolver(layers: layers, capacity: pynq, family: .xc7)
+      let target = Int(rng.next() % 20_000) + 1
+      let choices = solver.choices(targetCycles: target)
+      guard choices.map(\.count).reduce(1, *) <= 20_000 else { continue }
+      checked += 1
+      /// Layers plus glue of one option per stage.
+      func total(_ picked: [FoldingSolver.StageOption]) -> Double {
+        zip(picked.dropFirst(), picked).reduce(picked.map(\.cost).reduce(0, +)) { $0 + solver.glueCost(from: $1.1.outputBits, to: $1.0.inputBits) }
+      }
+      var cheapest = Double.infinity
+      func search(_ picked: [FoldingSolver.StageOption]) {
+        guard picked.count < choices.count else { return cheapest = min(cheapest, total(picked)) }
+        for o in choices[picked.count] { search(picked + [o]) }
+      }
+      search([])
+      let chosen = solver.foldings(targetCycles: target)
+      let picked = zip(solver.stages, choices).map { stage, options in
+        options.first { $0.foldings == stage.map { chosen[$0] } }!
+      }
+      XCTAssertEqual(total(picked), cheapest, accuracy: 1e-9, "seed \(seed) round \(round)")
+    }
+    XCTAssertGreaterThan(checked, 10, "seed \(seed): too few small networks")
   }
 
   func testBudgetFitsAndMoreBudgetIsNeverSlower() throws {

@@ -66,21 +66,26 @@ final class SmallLayerTests: XCTestCase {
   }
 
   func testWidthConvertersAndFIFOsBetweenLayers() throws {
-    // Two thresholding layers with different PE force a width converter between them.
+    // Thresholding layers in series whose PEs change at every step put a
+    // width converter of every kind finch_dwc.v builds between them: other
+    // ratios (2→3, 3→2), gathers (2→6, 1→3, 3→6, 1→6) and splits (6→1,
+    // 6→2, 2→1, 6→3, 3→1).
+    let pes = [2, 3, 2, 6, 1, 3, 6, 2, 1, 6, 3, 1]
     let m = MultiThreshold(outScale: 1, outBias: 0, outType: .uint(2), channelsLast: true)
     var g = Graph(
       name: "t", inputs: ["x"], outputs: ["y"],
-      nodes: [
-        Node(name: "a", op: .thresholding(m), inputs: ["x", "t"], outputs: ["h"]),
-        Node(name: "b", op: .thresholding(m), inputs: ["h", "t2"], outputs: ["y"]),
-      ],
+      nodes: pes.indices.map { i in
+        Node(name: "t\(i)", op: .thresholding(m), inputs: [i == 0 ? "x" : "h\(i - 1)", i == 0 ? "t" : "t2"],
+             outputs: [i == pes.count - 1 ? "y" : "h\(i)"])
+      },
       initializers: ["t": Tensor(shape: [1, 3], floats: [-3, 0, 4]), "t2": Tensor(shape: [1, 3], floats: [1, 2, 3])],
       types: ["x": ValueType(shape: [1, 4, 6], dataType: .int(4))])
     try g.inferTypes()
-    for (peA, peB) in [(2, 3), (6, 1), (3, 2)] {
-      let chain = try RTLHarness.instances(g, [LayerFolding(pe: peA), LayerFolding(pe: peB)], fifoDepth: 3)
-      XCTAssertEqual(chain.map(\.module), ["finch_thresholding", "finch_dwc", "finch_fifo", "finch_thresholding"])
-      try check(g, chain, frames: 2, seed: UInt64(peA), stall: 300)
-    }
+    let chain = try RTLHarness.instances(g, pes.map { LayerFolding(pe: $0) }, fifoDepth: 3)
+    XCTAssertEqual(chain.filter { $0.module == "finch_dwc" }.count, pes.count - 1)
+    XCTAssertEqual(chain.filter { $0.module == "finch_fifo" }.count, pes.count - 1)
+    try check(g, chain, frames: 3, seed: 1, stall: 300)
+    try check(g, chain, frames: 2, seed: 2)
+    try check(g, chain, frames: 2, seed: 3, simulator: .icarus, stall: 300)
   }
 }

@@ -10,11 +10,11 @@ import FinchIR
 /// and without 1–15 thresholds per channel, weight memories from a few words
 /// (logic) to BRAM; thresholding with shared and per-channel tables; SWU
 /// kernels 1–5, strides 1–2, padding, 1–128 channels, images 4–32 wide;
-/// max-pool; FIFOs 1–512 bits by 2–2,048 words; width converters of 1–512 bits.
+/// max-pool; FIFOs 1–512 bits by 2–2,048 words; width converters of 1–512 bits (any ratio, gathering and splitting).
 public enum CharacterizationGrid {
   /// Points per module in the default grid.
   public static let defaultCounts: [CharacterizationPoint.Module: Int] = [
-    .mvau: 150, .thresholding: 40, .swu: 45, .maxpool: 30, .labelSelect: 12, .fifo: 45, .dwc: 35,
+    .mvau: 150, .thresholding: 40, .swu: 45, .maxpool: 30, .labelSelect: 12, .fifo: 45, .dwc: 45,
   ]
 
   /// XNOR MVAUs (bipolar inputs and weights, the binarized networks' layers)
@@ -103,9 +103,13 @@ public enum CharacterizationGrid {
       guard width * depth <= 262_144 else { return nil }
       return CharacterizationPoint(.fifo, ["width": width, "depth": depth])
     case .dwc:
-      let e = rng.pick([1, 1, 2, 3, 4, 8]), a = rng.int(1...64), b = rng.int(1...64)
-      guard a != b, e * max(a, b) <= 512 else { return nil }
-      return CharacterizationPoint(.dwc, ["in": e * a, "out": e * b])
+      // A third each: any ratio, output a multiple of the input (gather),
+      // input a multiple of the output (split); finch_dwc.v builds each alike.
+      let e = rng.pick([1, 1, 2, 3, 4, 8]), a = rng.int(1...64), shape = rng.int(0...2)
+      let b = shape == 0 ? rng.int(1...64) : a * rng.int(2...16)
+      let (i, o) = shape == 2 ? (b, a) : (a, b)
+      guard i != o, e * max(i, o) <= 512 else { return nil }
+      return CharacterizationPoint(.dwc, ["in": e * i, "out": e * o])
     }
   }
 }
