@@ -24,6 +24,8 @@ let package = Package(
         .product(name: "FinchONNX", package: "Finch"),
         .product(name: "FinchInterpreter", package: "Finch"),
         .product(name: "FinchPasses", package: "Finch"),
+        .product(name: "FinchCost", package: "Finch"),
+        .product(name: "FinchTestSupport", package: "Finch"),
       ],
       path: "Benchmarks/FinchBenchmarks",
       plugins: [

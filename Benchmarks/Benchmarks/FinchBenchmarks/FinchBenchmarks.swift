@@ -62,6 +62,7 @@ let benchmarks: @Sendable () -> Void = {
   let tfc = fixture("tfc_w2a2.onnx")
   kernelBenchmarks()
   planBenchmarks()
+  glueBenchmarks()
 
   Benchmark("import cnv_w1a1_small", configuration: configuration(maxIterations: 200, seconds: 2)) { benchmark in
     for _ in benchmark.scaledIterations {
