@@ -16,6 +16,7 @@ let package = Package(
     .library(name: "FinchCPU", targets: ["FinchCPU"]),
     .library(name: "FinchDriver", targets: ["FinchDriver"]),
     .library(name: "FinchOffload", targets: ["FinchOffload"]),
+    .library(name: "FinchDarknet", targets: ["FinchDarknet"]),
     // Seeded model generators and fixtures (the benchmarks build the full-size CNV with them).
     .library(name: "FinchTestSupport", targets: ["FinchTestSupport"]),
   ],
@@ -38,6 +39,8 @@ let package = Package(
     .target(name: "CFinchCPUKernels"),
     .target(name: "FinchOffload", dependencies: ["FinchIR", "FinchCost", "FinchInterpreter", "FinchCPU"]),
     .target(name: "FinchRTL", dependencies: ["FinchIR", "FinchCost", "FinchInterpreter", "FinchOffload"], resources: [.copy("Resources/verilog")]),
+    // The Darknet frontend: .cfg and .weights to a Finch graph.
+    .target(name: "FinchDarknet", dependencies: ["FinchIR"]),
     .target(
       name: "FinchONNX",
       dependencies: [
@@ -50,7 +53,9 @@ let package = Package(
     // sessions; what the CLI's commands call, and a library users can call.
     .target(
       name: "FinchDriver",
-      dependencies: ["FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses", "FinchCost", "FinchReport", "FinchRTL", "FinchCPU", "FinchOffload"]
+      dependencies: [
+        "FinchIR", "FinchONNX", "FinchDarknet", "FinchInterpreter", "FinchPasses", "FinchCost", "FinchReport", "FinchRTL", "FinchCPU", "FinchOffload",
+      ]
     ),
     .executableTarget(
       name: "finch",
@@ -73,6 +78,7 @@ let package = Package(
       path: "Sources/FinchTestSupport"
     ),
     .testTarget(name: "FinchIRTests", dependencies: ["FinchIR", "FinchTestSupport"]),
+    .testTarget(name: "FinchDarknetTests", dependencies: ["FinchDarknet", "FinchIR", "FinchInterpreter", "FinchPasses", "FinchONNX", "FinchTestSupport"]),
     .testTarget(
       name: "FinchONNXTests",
       dependencies: ["FinchONNX", "FinchPasses", "FinchTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")]

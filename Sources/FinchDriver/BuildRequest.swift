@@ -5,8 +5,10 @@ import FinchRTL
 
 /// Everything `finch build` needs: the model, the device and target, where to write.
 public struct BuildRequest: Sendable, Equatable {
-  /// The model file (.onnx).
+  /// The model file (.onnx, or a Darknet .cfg).
   public var model: String
+  /// A Darknet .cfg's .weights file (nil: the one beside it).
+  public var weights: String?
   /// The output folder (new, empty, or one Finch wrote).
   public var output: String
   /// The board or part name (see `finch devices`).
@@ -40,7 +42,7 @@ public struct BuildRequest: Sendable, Equatable {
   }
 
   /// The files the build reads (an output folder holding one is refused).
-  public var inputs: [String] { [model] + [foldingFile, engineFile].compactMap { $0 } }
+  public var inputs: [String] { ModelFile.files(model, weights: weights) + [foldingFile, engineFile].compactMap { $0 } }
 
   /// The engine `engineFile` holds, if one is named.
   public func engine() throws(ArchitectureError) -> EngineConfiguration? {
@@ -59,7 +61,7 @@ extension BuildFolder {
     try OutputFolder.check(request.output, inputs: request.inputs)
     let engine = try request.engine()
     progress("[1/3] compiling \(request.model)")
-    let compilation = try Compilation(model: request.model, inputType: request.inputType)
+    let compilation = try Compilation(model: request.model, weights: request.weights, inputType: request.inputType)
     try compilation.requireLowered(allowHostOps: false)
     let layers = compilation.layers
     let offloadStep = engine == nil ? "sizing an offload engine for" : "scheduling"

@@ -48,9 +48,10 @@ public struct Compilation: Sendable {
     summary = CompileSummary(model: model, graph: graph, layers: layers)
   }
 
-  /// Imports and compiles the model at `path`, declaring its inputs `inputType` when given.
-  public init(model path: String, inputType: DataType? = nil, observe: (String, Graph) -> Void = { _, _ in }) throws {
-    var graph = try ONNXImporter.load(path: path)
+  /// Imports and compiles the model at `path` (``ModelFile``: `weights` for a
+  /// Darknet `.cfg`), declaring its inputs `inputType` when given.
+  public init(model path: String, weights: String? = nil, inputType: DataType? = nil, observe: (String, Graph) -> Void = { _, _ in }) throws {
+    var graph = try ModelFile.load(path, weights: weights)
     if let inputType {
       for input in graph.inputs { graph.types[input]?.dataType = inputType }
       try graph.inferTypes()
@@ -60,12 +61,12 @@ public struct Compilation: Sendable {
 
   /// The compiled graph of `path`: a `finch compile` or `finch build` folder
   /// (its `compiled.onnx`), or a model file compiled now.
-  public static func compiledGraph(_ path: String, inputType: DataType? = nil) throws -> Graph {
+  public static func compiledGraph(_ path: String, weights: String? = nil, inputType: DataType? = nil) throws -> Graph {
     var isFolder: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
       return try ONNXImporter.load(path: URL(fileURLWithPath: path).appendingPathComponent(BuildFolder.compiledGraph).path)
     }
-    return try Compilation(model: path, inputType: inputType).graph
+    return try Compilation(model: path, weights: weights, inputType: inputType).graph
   }
 
   /// Fails, naming the nodes, when float work would remain between hardware layers.

@@ -32,8 +32,8 @@ public struct InferenceSession: Sendable {
   /// where compilation fails it plans the imported graph (every node then runs
   /// through the interpreter's kernels) and says so in ``warning``. The
   /// interpreter runs the imported graph.
-  public init(model: String, backend: InferenceBackend, threads: Int, maxBatch: Int) throws {
-    let imported = try ONNXImporter.load(path: model)
+  public init(model: String, weights: String? = nil, backend: InferenceBackend, threads: Int, maxBatch: Int) throws {
+    let imported = try ModelFile.load(model, weights: weights)
     self.backend = backend
     self.threads = threads
     switch backend {

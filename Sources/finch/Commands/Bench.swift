@@ -15,8 +15,10 @@ struct Bench: ParsableCommand {
       Compare backends and thread counts on a quiet machine.
       """)
 
-  @Argument(help: "The model (.onnx).")
+  @Argument(help: "The model (.onnx, or a Darknet .cfg with its .weights).")
   var model: String
+
+  @OptionGroup var darknet: WeightsOption
 
   @Option(help: "Where to run: \(InferenceBackend.allCases.map(\.rawValue).joined(separator: " or ")).")
   var backend: InferenceBackend = .cpu
@@ -44,7 +46,7 @@ struct Bench: ParsableCommand {
 
   func run() throws {
     try Finch.reportingErrors {
-      let session = try InferenceSession(model: model, backend: backend, threads: threads, maxBatch: batch)
+      let session = try InferenceSession(model: model, weights: darknet.weights, backend: backend, threads: threads, maxBatch: batch)
       if let warning = session.warning { Finch.progress("warning: \(warning)") }
       let result = try session.benchmark(batch: batch, seconds: seconds, layers: layers) {
         if !json { Finch.progress("bench: \(model) on \(backend.rawValue), batch \(batch), \(threads) threads, \(seconds) s") }

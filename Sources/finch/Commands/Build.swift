@@ -40,8 +40,10 @@ struct Build: ParsableCommand {
         finch build model.onnx --board pynq-z1 --fps 1000 --arch auto -o build --json
       """)
 
-  @Argument(help: "The model (.onnx).")
+  @Argument(help: "The model (.onnx, or a Darknet .cfg with its .weights).")
   var model: String
+
+  @OptionGroup var darknet: WeightsOption
 
   @OptionGroup var target: FoldingOptions
 
@@ -96,13 +98,14 @@ struct Build: ParsableCommand {
 
   func run() throws {
     try Finch.reportingErrors {
-      let request: BuildRequest, outputs: [BuildConfig.Output]
+      var request: BuildRequest, outputs: [BuildConfig.Output]
       if let config {
         var parsed = try BuildConfig(path: config, model: model)
         (parsed.request.arch, parsed.request.engineFile) = (architecture.arch, architecture.engine)
         (request, outputs) = (parsed.request, parsed.outputs)
       } else {
         (request, outputs) = (target.request(model: model, output: output ?? "", architecture: architecture), [])
+        request.weights = darknet.weights
       }
       let (folder, choice) = try BuildFolder.build(
         request, version: Finch.version, progress: Finch.progress, warning: { Finch.progress("warning: \($0)") })

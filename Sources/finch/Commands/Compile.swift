@@ -19,8 +19,10 @@ struct Compile: ParsableCommand {
       operations remain between hardware layers, unless --allow-host-ops is given.
       """)
 
-  @Argument(help: "The model (.onnx).")
+  @Argument(help: "The model (.onnx, or a Darknet .cfg with its .weights).")
   var model: String
+
+  @OptionGroup var darknet: WeightsOption
 
   @Option(name: .shortAndLong, help: "Output folder: new, empty, or one Finch wrote (then replaced); never any other folder.")
   var output: String
@@ -59,15 +61,15 @@ struct Compile: ParsableCommand {
 
   func run() throws {
     try Finch.reportingErrors {
-      try OutputFolder.check(output, inputs: [model])
+      try OutputFolder.check(output, inputs: ModelFile.files(model, weights: darknet.weights))
       let printed = Set(printAfter)
-      let compilation = try Compilation(model: model, inputType: inputType.flatMap(DataType.init(finnName:))) { pass, graph in
+      let compilation = try Compilation(model: model, weights: darknet.weights, inputType: inputType.flatMap(DataType.init(finnName:))) { pass, graph in
         if printAll || printed.contains(pass) {
           Finch.status("// after \(pass)\n\(ir ? graph.fullText : graph.text)", toStandardError: json)
         }
       }
       try compilation.requireLowered(allowHostOps: allowHostOps)
-      try OutputFolder.write(to: output, command: "compile", version: Finch.version, inputs: [model]) { dir in
+      try OutputFolder.write(to: output, command: "compile", version: Finch.version, inputs: ModelFile.files(model, weights: darknet.weights)) { dir in
         try compilation.write(into: dir)
       }
       if json { return try JSONReport.print(Result(folder: output, summary: compilation.summary)) }

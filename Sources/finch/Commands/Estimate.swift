@@ -34,8 +34,10 @@ struct Estimate: ParsableCommand {
         finch estimate model.onnx --board ultra96 --fps 1000 --arch auto --json
       """)
 
-  @Argument(help: "A .onnx model or a `finch compile` output folder.")
+  @Argument(help: "A model (.onnx, or a Darknet .cfg with its .weights) or a `finch compile` output folder.")
   var model: String
+
+  @OptionGroup var darknet: WeightsOption
 
   @OptionGroup var target: FoldingOptions
 
@@ -61,10 +63,10 @@ struct Estimate: ParsableCommand {
 
   func run() throws {
     try Finch.reportingErrors {
-      let inputs = [model] + [target.folding, architecture.engine].compactMap { $0 }
+      let inputs = ModelFile.files(model, weights: darknet.weights) + [target.folding, architecture.engine].compactMap { $0 }
       if let writeFolding { try OutputFile.check(writeFolding, what: "--write-folding file", inputs: inputs) }
       let engine = try architecture.engineConfiguration()
-      let graph = try Compilation.compiledGraph(model, inputType: target.declaredInputType)
+      let graph = try Compilation.compiledGraph(model, weights: darknet.weights, inputType: target.declaredInputType)
       let layers = try HardwareLayer.layers(of: graph)
       let choice = try ArchitectureChoice(
         graph: graph, layers: layers, request: architecture.arch, board: target.board ?? "", clockMHz: target.clock, target: target.foldingTarget,

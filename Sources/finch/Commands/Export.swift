@@ -1,4 +1,5 @@
 import ArgumentParser
+import FinchDriver
 import FinchIR
 import FinchONNX
 import FinchPasses
@@ -24,8 +25,10 @@ struct Export: ParsableCommand {
     case qonnx, qdq, float
   }
 
-  @Argument(help: "The model (.onnx).")
+  @Argument(help: "The model (.onnx, or a Darknet .cfg with its .weights).")
   var model: String
+
+  @OptionGroup var darknet: WeightsOption
 
   @Option(help: "Output format: qonnx, qdq or float.")
   var format: Format = .qonnx
@@ -50,14 +53,14 @@ struct Export: ParsableCommand {
 
   func run() throws {
     try Finch.reportingErrors {
-      try OutputFile.check(output, inputs: [model], allowStandardOutput: true)
-      var graph = try ONNXImporter.load(path: model)
+      try OutputFile.check(output, inputs: ModelFile.files(model, weights: darknet.weights), allowStandardOutput: true)
+      var graph = try ModelFile.load(model, weights: darknet.weights)
       switch format {
       case .qonnx: break
       case .qdq: try Pipeline.qdq.run(on: &graph)
       case .float: try Pipeline.floatONNX.run(on: &graph)
       }
-      try OutputFile.write(try ONNXExporter.encode(graph), to: output, inputs: [model], allowStandardOutput: true)
+      try OutputFile.write(try ONNXExporter.encode(graph), to: output, inputs: ModelFile.files(model, weights: darknet.weights), allowStandardOutput: true)
       if json { return try JSONReport.print(Result(model: model, output: output, format: format.rawValue, nodes: graph.nodes.count)) }
       Finch.status("exported \(model) -> \(output) (\(format.rawValue), \(graph.nodes.count) nodes)", toStandardError: output == OutputFile.standardOutput)
     }

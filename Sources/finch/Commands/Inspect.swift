@@ -1,6 +1,6 @@
 import ArgumentParser
+import FinchDriver
 import FinchIR
-import FinchONNX
 import FinchReport
 import Foundation
 
@@ -19,8 +19,10 @@ struct Inspect: ParsableCommand {
         finch inspect model.onnx --json
       """)
 
-  @Argument(help: "The model (.onnx: QONNX, FINN-ONNX or ONNX QDQ).")
+  @Argument(help: "The model (.onnx: QONNX, FINN-ONNX or ONNX QDQ; or a Darknet .cfg with its .weights).")
   var model: String
+
+  @OptionGroup var darknet: WeightsOption
 
   @Flag(help: "Print one JSON object instead of text.")
   var json = false
@@ -44,7 +46,7 @@ struct Inspect: ParsableCommand {
 
   func run() throws {
     try Finch.reportingErrors {
-      let graph = try ONNXImporter.load(path: model)
+      let graph = try ModelFile.load(model, weights: darknet.weights)
       let summary = graph.summary
       if json { return try JSONReport.print(Result(summary: summary, text: ir ? graph.fullText : graph.text)) }
       if ir { return print(graph.fullText, terminator: "") }

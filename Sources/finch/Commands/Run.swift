@@ -17,8 +17,10 @@ struct Run: ParsableCommand {
       reference. Both give bit-identical outputs.
       """)
 
-  @Argument(help: "The model (.onnx).")
+  @Argument(help: "The model (.onnx, or a Darknet .cfg with its .weights).")
   var model: String
+
+  @OptionGroup var darknet: WeightsOption
 
   @Option(name: .shortAndLong, help: "Input tensor (.npy, float32 or integer).")
   var input: String
@@ -61,9 +63,9 @@ struct Run: ParsableCommand {
 
   func run() throws {
     try Finch.reportingErrors {
-      let inputs = [model, input] + (labels.map { [$0] } ?? [])
+      let inputs = ModelFile.files(model, weights: darknet.weights) + [input] + (labels.map { [$0] } ?? [])
       if let output { try OutputFile.check(output, inputs: inputs, allowStandardOutput: true) }
-      let session = try InferenceSession(model: model, backend: backend, threads: threads, maxBatch: 64)
+      let session = try InferenceSession(model: model, weights: darknet.weights, backend: backend, threads: threads, maxBatch: 64)
       if let warning = session.warning { Finch.progress("warning: \(warning)") }
       let x = try NPY.read(path: input)
       let y: Tensor

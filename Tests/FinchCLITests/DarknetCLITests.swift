@@ -1,0 +1,54 @@
+import FinchDarknet
+import FinchIR
+import FinchInterpreter
+import FinchONNX
+import FinchTestSupport
+import Foundation
+import XCTest
+
+/// A Darknet `.cfg` wherever a command takes a model: its `.weights` beside
+/// it by default or named by `--weights`; export writes it as QONNX that
+/// runs as the imported network does; mistakes exit 1 naming the file.
+final class DarknetCLITests: XCTestCase {
+  var work: URL!
+
+  override func setUpWithError() throws {
+    work = FileManager.default.temporaryDirectory.appendingPathComponent("finch-darknet-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+  }
+
+  override func tearDownWithError() throws { try? FileManager.default.removeItem(at: work) }
+
+  private let cfg = Fixture.path("darknet/tiny_quant.cfg")
+
+  func testCommandsTakeACfgWithItsWeights() throws {
+    let inspect = try FinchCLI.run(["inspect", cfg, "--json"])
+    XCTAssertEqual(inspect.status, 0, inspect.stderr)
+    XCTAssertEqual((try inspect.jsonObject()["op_counts"] as? [String: Int])?["Conv"], 4)
+
+    let estimate = try FinchCLI.run(["estimate", cfg, "--board", "pynq-z1", "--fps", "10000", "--json"])
+    XCTAssertEqual(estimate.status, 0, estimate.stderr)
+
+    // Export, read back as QONNX: the same outputs as the imported network.
+    let onnx = work.appendingPathComponent("tiny_quant.onnx").path
+    let export = try FinchCLI.run(["export", cfg, "--weights", Fixture.path("darknet/tiny_quant.weights"), "-o", onnx])
+    XCTAssertEqual(export.status, 0, export.stderr)
+    let imported = try DarknetImporter.load(cfg: cfg), exported = try ONNXImporter.load(path: onnx)
+    var rng = SplitMix64(seed: 3)
+    let x = Tensor(shape: [1, 3, 16, 16], floats: (0..<768).map { _ in Float(rng.next() % 256) })
+    XCTAssertEqual(
+      try Interpreter(graph: exported).run(["image": x])[exported.outputs[0]]?.floats,
+      try Interpreter(graph: imported).run(["image": x])[imported.outputs[0]]?.floats)
+  }
+
+  func testWeightsMistakesExitOneNamingTheFile() throws {
+    let copy = work.appendingPathComponent("net.cfg")
+    try FileManager.default.copyItem(atPath: cfg, toPath: copy.path)
+    let missing = try FinchCLI.run(["inspect", copy.path])
+    XCTAssertEqual(missing.status, 1)
+    XCTAssertTrue(missing.stderr.contains(work.appendingPathComponent("net.weights").path), missing.stderr)
+    let onnx = try FinchCLI.run(["inspect", Fixture.path("tfc_w1a1.onnx"), "--weights", "net.weights"])
+    XCTAssertEqual(onnx.status, 1)
+    XCTAssertTrue(onnx.stderr.contains("only a Darknet .cfg model takes a .weights file"), onnx.stderr)
+  }
+}
