@@ -9,7 +9,8 @@ absolute weight with 0 taken as negative, max-pool pads by padding/2 before
 and never picks a value outside the image) to Tests/Fixtures/darknet/.
 Finch's own keys (input_bits/input_scale, weight_bits, activation_bits/
 activation_scale; Docs/darknet.md) are applied as QONNX Quant does: round
-half to even, clip to the type's range.
+half to even, clip to the type's range; with input_bits the inputs written
+are pixel levels k (the image is k * input_scale), as the imported graph takes.
 
 Usage: scripts/darknet-reference.py [OUTPUT_DIR]   (needs numpy)
 """
@@ -38,7 +39,7 @@ filters=8
 size=3
 stride=2
 pad=1
-activation=linear
+activation=leaky
 
 [maxpool]
 size=2
@@ -75,8 +76,8 @@ groups=1
 """
 
 # Tinier-YOLO's layer kinds at toy size: an 8-bit input, a first layer with
-# 8-bit weights, binary-weight layers with 3-bit ReLU activations, max-pool
-# 2/2 and 2/1, a linear 1x1 output layer.
+# 8-bit weights, binary-weight layers with 3-bit ReLU activations (and one
+# with signed 4-bit leaky ones), max-pool 2/2 and 2/1, a linear 1x1 output layer.
 QUANT_NET = """[net]
 width=16
 height=16
@@ -117,9 +118,9 @@ stride=1
 pad=1
 batch_normalize=1
 binary=1
-activation=relu
-activation_bits=3
-activation_scale=0.5
+activation=leaky
+activation_bits=4
+activation_scale=0.25
 
 [maxpool]
 size=2
@@ -199,7 +200,8 @@ def forward(sections, blob, x):
         return v
 
     if "input_bits" in net:
-        x = quant(x, np.float32(float(net["input_scale"])), int(net["input_bits"]), False)
+        # The network's input is each pixel's level k; the image is k * input_scale.
+        x = (x * np.float32(float(net["input_scale"]))).astype(np.float32)
     outputs = []
     for kind, o in sections[1:]:
         if kind == "convolutional":
@@ -228,10 +230,12 @@ def forward(sections, blob, x):
             act = o.get("activation", "logistic")
             if act == "relu":
                 x = np.maximum(x, 0)
+            elif act == "leaky":
+                x = np.where(x > 0, x, np.float32(0.1) * x).astype(np.float32)
             elif act == "logistic":
                 x = (1 / (1 + np.exp(-x.astype(np.float64)))).astype(np.float32)
             if "activation_bits" in o:
-                x = quant(x, np.float32(float(o["activation_scale"])), int(o["activation_bits"]), act == "linear")
+                x = quant(x, np.float32(float(o["activation_scale"])), int(o["activation_bits"]), act not in ("relu", "logistic"))
         elif kind == "maxpool":
             stride = int(o.get("stride", 1))
             size = int(o.get("size", stride))
@@ -310,7 +314,7 @@ def main():
         net = sections[0][1]
         shape = (int(net["channels"]), int(net["height"]), int(net["width"]))
         if "input_bits" in net:
-            xs = (rng.integers(0, 256, (samples,) + shape) / 255.0).astype(np.float32)
+            xs = rng.integers(0, 2 ** int(net["input_bits"]), (samples,) + shape).astype(np.float32)
         else:
             xs = rng.uniform(0, 1, (samples,) + shape).astype(np.float32)
         ys = []

@@ -45,7 +45,7 @@ public struct HardwarePartition: Sendable {
   /// (input scaling and quantization, output dequantization and selection).
   static func isElementwise(_ op: Op) -> Bool {
     switch op {
-    case .binary, .unary, .clip, .batchNormalization, .quant, .bipolarQuant, .trunc, .multiThreshold, .quantizeLinear,
+    case .binary, .unary, .clip, .leakyRelu, .batchNormalization, .quant, .bipolarQuant, .trunc, .multiThreshold, .quantizeLinear,
       .dequantizeLinear, .softmax, .argMax, .topK, .cast:
       return true
     default:

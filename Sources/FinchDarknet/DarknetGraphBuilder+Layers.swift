@@ -4,7 +4,8 @@ extension DarknetGraphBuilder {
   /// `[convolutional]`: weights (binary: the sign times each filter's mean
   /// absolute weight, as Darknet's binarize_weights; `weight_bits`: a
   /// per-filter symmetric quantizer), Darknet's batch norm
-  /// `(x − mean) / (√var + 1e-6) · scale + bias` or a bias, the activation,
+  /// `(x − mean) / (√var + 1e-6) · scale + bias` or a bias, the activation
+  /// (linear, relu, logistic, leaky: `x > 0 ? x : 0.1·x`),
   /// and `activation_bits` quantization.
   mutating func convolutional(_ s: DarknetConfig.Section, _ index: Int, _ weights: inout DarknetWeights) throws(DarknetError) {
     try s.checkKeys(
@@ -22,9 +23,6 @@ extension DarknetGraphBuilder {
     let oh = (current.h + 2 * pad - size) / stride + 1, ow = (current.w + 2 * pad - size) / stride + 1
     guard current.h + 2 * pad >= size, current.w + 2 * pad >= size else {
       throw .config(file: file, line: s.line, reason: "a \(size)x\(size) kernel does not fit the \(current.h)x\(current.w) input padded by \(pad)")
-    }
-    if activation == "leaky" {
-      throw .unsupported(file: file, line: s.options["activation"]!.line, section: s.name, reason: "activation=leaky: not yet imported by Finch (issue 16)")
     }
     let layer = "layer \(index) [convolutional]", perFilter = c / groups * size * size
     let biases = try weights.floats(n, for: "biases", layer: layer)
@@ -75,6 +73,7 @@ extension DarknetGraphBuilder {
     switch activation {
     case "relu": x = node("relu_\(index)", .unary(.relu), [x])
     case "logistic": x = node("logistic_\(index)", .unary(.sigmoid), [x])
+    case "leaky": x = node("leaky_\(index)", .leakyRelu(alpha: 0.1), [x])
     default: break
     }
     if s.options["activation_bits"] != nil || s.options["activation_scale"] != nil {
@@ -83,7 +82,8 @@ extension DarknetGraphBuilder {
         throw .config(file: file, line: s.options["activation_bits"]!.line, reason: "activation_bits needs activation_scale (the value of one step)")
       }
       // Outputs of relu and logistic are never negative: unsigned levels.
-      x = quantize("act_\(index)", x, bits: bits, scale: constant("act_\(index)_scale", [], [scale]), signed: activation == "linear")
+      let signed = activation != "relu" && activation != "logistic"
+      x = quantize("act_\(index)", x, bits: bits, scale: constant("act_\(index)_scale", [], [scale]), signed: signed)
     }
     current = Output(value: x, c: n, h: oh, w: ow)
   }

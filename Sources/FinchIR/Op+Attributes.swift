@@ -108,6 +108,7 @@ extension Op {
       return [Attribute("alpha", .float(g.alpha)), Attribute("beta", .float(g.beta)), Attribute("transA", .bool(g.transA)), Attribute("transB", .bool(g.transB))]
     case .conv(let c): return window(c.kernel, c.strides, c.pads, c.dilations) + [Attribute("group", .int(c.group))]
     case .batchNormalization(let epsilon): return [Attribute("epsilon", .float(epsilon))]
+    case .leakyRelu(let alpha): return [Attribute("alpha", .float(alpha))]
     case .maxPool(let p), .averagePool(let p):
       var a = window(p.kernel, p.strides, p.pads, p.dilations)
       if p.ceilMode { a.append(Attribute("ceil_mode", .bool(true))) }
@@ -167,6 +168,7 @@ extension Op {
       let w = try window()
       self = .conv(Conv(kernel: w.kernel, strides: w.strides, pads: w.pads, dilations: w.dilations, group: try a.int("group", 1)))
     case "Clip": self = .clip
+    case "LeakyRelu": self = .leakyRelu(alpha: try a.float("alpha", 0.01))
     case "BatchNormalization": self = .batchNormalization(epsilon: try a.float("epsilon", 1e-5))
     case "Softmax": self = .softmax(axis: try a.int("axis", -1))
     case "MaxPool", "AveragePool":

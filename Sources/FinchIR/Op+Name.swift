@@ -15,6 +15,7 @@ extension Op {
     case .binary(let b): return b.rawValue
     case .unary(let u): return u.rawValue
     case .clip: return "Clip"
+    case .leakyRelu: return "LeakyRelu"
     case .batchNormalization: return "BatchNormalization"
     case .softmax: return "Softmax"
     case .maxPool: return "MaxPool"

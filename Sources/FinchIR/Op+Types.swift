@@ -167,6 +167,9 @@ extension Op {
       return [float(try broadcast(x.type.shape, try input(1, "b").type.shape))]
     case .unary(let u):
       return [float(x.type.shape, u == .relu && x.type.dataType.isInteger ? x.type.dataType : .float32)]
+    case .leakyRelu(let alpha):
+      guard alpha.isFinite else { throw fail("alpha must be finite, got \(alpha)") }
+      return [float(x.type.shape, .float32)]
     case .clip:
       var dt = DataType.float32
       if x.type.dataType.isInteger, let lo = optionalInput(1)?.constant?.floats, let hi = optionalInput(2)?.constant?.floats,

@@ -40,6 +40,8 @@ public enum Op: Hashable, Sendable {
   case unary(UnaryOp)
   /// ONNX `Clip`: inputs x, min (optional), max (optional).
   case clip
+  /// ONNX `LeakyRelu`: `x` where `x ≥ 0`, else `alpha · x`.
+  case leakyRelu(alpha: Float)
   /// ONNX `BatchNormalization` (inference): inputs x, scale, bias, mean, variance.
   case batchNormalization(epsilon: Float)
   /// ONNX `Softmax` along `axis`.

@@ -33,6 +33,11 @@ extension Semantics {
     return Tensor(shape: x.shape, floats: x.floats.map(f))
   }
 
+  /// ONNX `LeakyRelu`: `x` where `x ≥ 0`, else `alpha · x` (NaN stays NaN).
+  static func leakyRelu(_ x: Tensor, alpha: Float) -> Tensor {
+    Tensor(shape: x.shape, floats: x.floats.map { $0 >= 0 ? $0 : alpha * $0 })
+  }
+
   /// ONNX `Clip` with optional scalar bounds.
   static func clip(_ x: Tensor, min lo: Tensor?, max hi: Tensor?) throws(EvaluationError) -> Tensor {
     guard (lo?.count ?? 1) == 1, (hi?.count ?? 1) == 1 else { throw EvaluationError("min and max must be scalars") }

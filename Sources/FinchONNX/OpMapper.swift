@@ -16,7 +16,7 @@ struct OpMapper {
 
   /// Standard-domain op types Finch imports.
   static let standardOps: Set<String> = [
-    "MatMul", "Gemm", "Conv", "Add", "Sub", "Mul", "Div", "Pow", "BatchNormalization", "Relu", "Sigmoid", "Tanh",
+    "MatMul", "Gemm", "Conv", "Add", "Sub", "Mul", "Div", "Pow", "BatchNormalization", "Relu", "LeakyRelu", "Sigmoid", "Tanh",
     "Clip", "Sign", "Sqrt", "Neg", "Abs", "Exp", "Reciprocal", "Floor", "Ceil", "Round", "MaxPool", "AveragePool",
     "GlobalAveragePool", "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Concat", "Pad", "Identity",
     "ArgMax", "TopK", "Softmax", "Shape", "Gather", "Constant", "Cast", "QuantizeLinear", "DequantizeLinear", "Dropout",

@@ -3,7 +3,7 @@ import FinchInterpreter
 
 /// Turns an activation quantizer, together with the chain of monotone
 /// elementwise float ops between it and an integer-valued tensor (scales,
-/// biases, BatchNorm, Relu, Clip), into one `MultiThreshold` on that integer
+/// biases, BatchNorm, Relu, LeakyRelu with alpha ≥ 0, Sigmoid, Clip), into one `MultiThreshold` on that integer
 /// tensor, followed by the quantizer's scale.
 ///
 /// Thresholds come from ``ThresholdSearch``, which evaluates the original
@@ -95,8 +95,10 @@ public struct ConvertQuantizersToThresholds: Pass {
       return constant[0] ? 1 : 0
     case .binary(.div):
       return node.inputs.count == 2 && !constant[0] && constant[1] ? 0 : nil
-    case .batchNormalization, .clip, .unary(.relu), .identity:
+    case .batchNormalization, .clip, .unary(.relu), .unary(.sigmoid), .identity:
       return constant.dropFirst().allSatisfy { $0 } && !constant[0] ? 0 : nil
+    case .leakyRelu(let alpha):
+      return alpha >= 0 && !constant[0] ? 0 : nil
     default:
       return nil
     }

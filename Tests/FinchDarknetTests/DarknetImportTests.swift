@@ -14,18 +14,13 @@ final class DarknetImportTests: XCTestCase {
 
   /// Runs `graph` on every reference input of `name` and compares with the
   /// reference outputs within `tolerance`.
-  /// `inputScale`: the reference's inputs are images, the graph's pixel levels of this step.
-  private func checkAgainstReference(
-    _ graph: Graph, _ name: String, tolerance: Float, inputScale: Float? = nil, file: StaticString = #filePath, line: UInt = #line
-  ) throws {
+  private func checkAgainstReference(_ graph: Graph, _ name: String, tolerance: Float, file: StaticString = #filePath, line: UInt = #line) throws {
     let inputs = try NPY.read(path: fixture("\(name).in.npy")), outputs = try NPY.read(path: fixture("\(name).out.npy"))
     let samples = inputs.shape.dims[0], inCount = inputs.shape.elementCount / samples, outCount = outputs.shape.elementCount / samples
     let inputType = try XCTUnwrap(graph.types[graph.inputs[0]])
     XCTAssertEqual(inputType.shape.elementCount, inCount, file: file, line: line)
     for s in 0..<samples {
-      var values = Array(inputs.floats[(s * inCount)..<((s + 1) * inCount)])
-      if let scale = inputScale { values = values.map { ($0 / scale).rounded(.toNearestOrEven) } }
-      let x = Tensor(shape: inputType.shape, floats: values)
+      let x = Tensor(shape: inputType.shape, floats: Array(inputs.floats[(s * inCount)..<((s + 1) * inCount)]))
       let y = try XCTUnwrap(try Interpreter(graph: graph).run([graph.inputs[0]: x])[graph.outputs[0]])
       XCTAssertEqual(y.shape.elementCount, outCount, file: file, line: line)
       let expected = Array(outputs.floats[(s * outCount)..<((s + 1) * outCount)])
@@ -34,7 +29,7 @@ final class DarknetImportTests: XCTestCase {
     }
   }
 
-  /// Convolutions (batch norm or bias; relu, linear, logistic; strides,
+  /// Convolutions (batch norm or bias; relu, leaky, linear, logistic; strides,
   /// padding, groups), max-pool 2/2 and Darknet's 2/1, shortcut, route,
   /// avgpool and softmax, in float.
   func testFloatLayersMatchTheReference() throws {
@@ -44,16 +39,17 @@ final class DarknetImportTests: XCTestCase {
   }
 
   /// Tinier-YOLO's kinds at toy size: 8-bit input, 8-bit weights, binary
-  /// weights (sign times each filter's mean), 3-bit ReLU activations,
+  /// weights (sign times each filter's mean), 3-bit ReLU and signed 4-bit
+  /// leaky activations,
   /// max-pool 2/1; the imported graph and the compiled one (integer
   /// thresholds) both give the reference's outputs.
   func testQuantizedLayersMatchTheReferenceImportedAndCompiled() throws {
     var graph = try DarknetImporter.load(cfg: fixture("tiny_quant.cfg"), weights: fixture("tiny_quant.weights"))
     XCTAssertEqual(graph.types["image"]?.dataType, .uint(8))
-    try checkAgainstReference(graph, "tiny_quant", tolerance: 1e-5, inputScale: 1 / 255)
+    try checkAgainstReference(graph, "tiny_quant", tolerance: 1e-5)
     try Pipeline.compile.run(on: &graph)
     XCTAssertTrue(graph.nodes.contains { if case .mvau = $0.op { true } else { false } }, "no layer was lowered to an MVAU:\n\(graph.nodes.map { "\($0.name) \($0.op)" }.joined(separator: "\n"))")
-    try checkAgainstReference(graph, "tiny_quant", tolerance: 1e-5, inputScale: 1 / 255)
+    try checkAgainstReference(graph, "tiny_quant", tolerance: 1e-5)
   }
 
   /// A copy of a fixture's .cfg with `edit` applied, beside a copy of its weights.
@@ -98,7 +94,7 @@ final class DarknetImportTests: XCTestCase {
       ("filters=8\nsize=3\nstride=1", "filters=8\nsize=300\nstride=1", ":9: size=300: expected an integer in 1...15"),
       ("[avgpool]", "[avgpool]\n[upsample]", ":51: [upsample]: not yet imported by Finch (issue 16)"),
       ("[avgpool]", "[dropout]", ":50: [dropout]: Finch imports no such Darknet layer"),
-      ("activation=relu", "activation=leaky", ":13: [convolutional]: activation=leaky: not yet imported"),
+      ("activation=relu", "activation=mish", ":13: activation=mish: expected one of linear, relu, logistic, leaky"),
       ("layers=-1,-3", "layers=-1,9", ":42: layers: layer 9 is not an earlier layer of layer 6"),
       ("[net]", "[net]\nwidth=4", ":4: 'width' is set again (first on line 2)"),
       ("filters=8\nsize=1\ngroups=2", "filters=8\nsize=1\ngroups=3", "groups=3 must divide the 8 input channels"),
