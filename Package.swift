@@ -69,7 +69,7 @@ let package = Package(
     // builds FinchFuzz with -sanitize=fuzzer; a plain build replays inputs).
     .target(
       name: "FinchFuzzSupport",
-      dependencies: ["FinchIR", "FinchONNX", "FinchCost", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+      dependencies: ["FinchIR", "FinchONNX", "FinchDarknet", "FinchCost", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
     ),
     .executableTarget(name: "FinchFuzz", dependencies: ["FinchFuzzSupport"]),
     .target(

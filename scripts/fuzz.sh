@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the parsers Finch runs on user files with libFuzzer: the ONNX importer
 # (with a structure-aware mutator that edits decoded models), the .npy reader
-# and the --folding JSON reader. Builds the FinchFuzz product with
+# the --folding JSON reader and the Darknet importer (.cfg + .weights). Builds the FinchFuzz product with
 # -sanitize=fuzzer into .build-fuzz, then runs each target in turn.
 #
 #   scripts/fuzz.sh [--seconds N | --runs N] [--keep-going] [TARGET...]
@@ -12,7 +12,8 @@
 # TARGET         onnx-small (the importer from small synthetic models, inputs up
 #                to 64 KiB: thousands of runs a second), onnx (from the fixture
 #                models, ~250 KiB: real networks, about a hundred a second),
-#                npy, folding (default: all four)
+#                npy, folding, darknet (a length-prefixed .cfg then its
+#                .weights; default: all five)
 #
 # Each target runs with -rss_limit_mb=1024 -timeout=10. Corpora grow in
 # .build-fuzz/corpus/<target> (gitignored; seeded from Tests/Fixtures on every
@@ -39,11 +40,11 @@ while (($#)); do
     --seconds) [[ ${2:-} =~ ^[0-9]+$ ]] || usage; limit=(-max_total_time="$2"); shift 2 ;;
     --runs) [[ ${2:-} =~ ^[0-9]+$ ]] || usage; limit=(-runs="$2"); shift 2 ;;
     --keep-going) keep_going=1; shift ;;
-    onnx | onnx-small | npy | folding) targets+=("$1"); shift ;;
+    onnx | onnx-small | npy | folding | darknet) targets+=("$1"); shift ;;
     *) usage ;;
   esac
 done
-((${#targets[@]})) || targets=(onnx-small onnx npy folding)
+((${#targets[@]})) || targets=(onnx-small onnx npy folding darknet)
 
 scratch=.build-fuzz
 start=$(date +%s)
@@ -71,6 +72,13 @@ seeds() {
       printf '{"layers": [{"name": "MVAU_0", "pe": 4, "simd": 8}, {"name": "MVAU_1", "pe": 1}, {"name": "Thresholding_0"}]}' >"$dir/finch-form.json"
       printf '{"Defaults": {}, "MVAU_0": {"PE": 4, "SIMD": 8, "ram_style": "block"}, "SWU_0": {"SIMD": 3}}' >"$dir/finn-form.json"
       ;;
+    darknet)
+      # FuzzTarget.darknetInput: a 4-byte little-endian length, the .cfg, the .weights.
+      for cfg in Tests/Fixtures/darknet/*.cfg; do
+        python3 -c 'import struct, sys; c = open(sys.argv[1], "rb").read(); w = open(sys.argv[2], "rb").read(); sys.stdout.buffer.write(struct.pack("<I", len(c)) + c + w)' \
+          "$cfg" "${cfg%.cfg}.weights" >"$dir/$(basename "${cfg%.cfg}").bin"
+      done
+      ;;
   esac
 }
 
@@ -82,6 +90,10 @@ dictionary() {
       "\"'fortran_order'\"" '"False"' '"True"' "\"'shape'\"" '"("' '")"' '","' '"{"' '"}"' '"9223372036854775807"' '"-1"' >"$file" ;;
     folding) printf '%s\n' '"\"layers\""' '"\"name\""' '"\"pe\""' '"\"simd\""' '"\"PE\""' '"\"SIMD\""' '"\"Defaults\""' '"{"' '"}"' \
       '"["' '"]"' '"null"' '"true"' '"1e999"' '"-0"' '"9223372036854775808"' '"0.5"' '"\"\\u0000\""' >"$file" ;;
+    darknet) printf '%s\n' '"[net]"' '"[convolutional]"' '"[maxpool]"' '"[route]"' '"[shortcut]"' '"[softmax]"' '"[avgpool]"' \
+      '"filters="' '"size="' '"stride="' '"pad="' '"padding="' '"groups="' '"layers="' '"from="' '"activation=leaky"' '"binary=1"' \
+      '"batch_normalize=1"' '"weight_bits="' '"activation_bits="' '"activation_scale="' '"input_bits="' '"input_scale="' '"-1"' \
+      '"8192"' '"\x0a"' >"$file" ;;
     *) return 1 ;;
   esac
   echo "$file"

@@ -1,4 +1,5 @@
 import FinchCost
+import FinchDarknet
 import FinchIR
 import FinchONNX
 import Foundation
@@ -13,6 +14,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
   case npy
   /// `FoldingConfig.decode` (`--folding`, both forms), then a JSON round trip.
   case folding
+  /// The Darknet importer: a 4-byte little-endian length, that many bytes of
+  /// `.cfg` text, then the `.weights` bytes (``darknetInput(cfg:weights:)``).
+  case darknet
 
   /// Feeds `bytes` to the target's parser. Returns normally whether the input
   /// was accepted or rejected; traps when a round trip disagrees.
@@ -33,6 +37,14 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
       default:
         preconditionFailure("NPY round trip changed the element type")
       }
+    case .darknet:
+      guard bytes.count >= 4 else { return }
+      let length = Int(bytes.prefix(4).withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }.littleEndian)
+      guard length <= bytes.count - 4, let text = String(data: bytes.dropFirst(4).prefix(length), encoding: .utf8),
+        let config = try? DarknetConfig(text: text, file: "fuzz.cfg"),
+        var weights = try? DarknetWeights(bytes: Data(bytes.dropFirst(4 + length)), file: "fuzz.weights")
+      else { return }
+      _ = try? DarknetImporter.graph(config, &weights, name: "fuzz")
     case .folding:
       guard let loaded = try? FoldingConfig.decode(bytes, path: "fuzz.json") else { return }
       let encoded: Data
@@ -49,6 +61,13 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case .onnx: return 1 << 20
     case .npy: return 1 << 19
     case .folding: return 1 << 14
+    case .darknet: return 1 << 16
     }
+  }
+
+  /// The ``darknet`` target's input for a `.cfg` text and `.weights` bytes.
+  public static func darknetInput(cfg: Data, weights: Data) -> Data {
+    var length = UInt32(cfg.count).littleEndian
+    return Data(bytes: &length, count: 4) + cfg + weights
   }
 }
