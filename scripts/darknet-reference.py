@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Darknet reference fixtures for Finch's Darknet frontend (issue 16).
 
-Writes tiny Darknet networks (.cfg), random parameters in Darknet's .weights
+Writes tiny Darknet networks (.cfg; float, quantized, YOLO heads), random parameters in Darknet's .weights
 format, inputs and the outputs of an independent NumPy implementation of
 Darknet's forward pass (float32, Darknet's formulas: batch norm divides by
 sqrt(var) + 1e-6, binary weights are the sign times each filter's mean
@@ -134,6 +134,55 @@ activation=linear
 """
 
 
+# YOLO heads: a YOLOv2 [region] (softmax classes) and, from a routed earlier
+# layer, a YOLOv3 [yolo] (logistic classes, masked anchors); both are outputs.
+YOLO_NET = """[net]
+width=16
+height=16
+channels=3
+
+[convolutional]
+filters=8
+size=3
+stride=1
+pad=1
+batch_normalize=1
+activation=leaky
+
+[maxpool]
+size=2
+stride=2
+
+[convolutional]
+filters=14
+size=1
+activation=linear
+
+[region]
+anchors=1.08,1.19,3.42,4.41
+classes=2
+coords=4
+num=2
+softmax=1
+jitter=.2
+
+[route]
+layers=-3
+
+[convolutional]
+filters=21
+size=1
+activation=linear
+
+[yolo]
+mask=0,1,2
+anchors=10,14,23,27,37,58
+classes=2
+num=3
+ignore_thresh=.7
+"""
+
+
 def parse(cfg):
     sections = []
     for line in cfg.splitlines():
@@ -202,7 +251,7 @@ def forward(sections, blob, x):
     if "input_bits" in net:
         # The network's input is each pixel's level k; the image is k * input_scale.
         x = (x * np.float32(float(net["input_scale"]))).astype(np.float32)
-    outputs = []
+    outputs, heads = [], []
     for kind, o in sections[1:]:
         if kind == "convolutional":
             n, k = int(o["filters"]), int(o.get("size", 1))
@@ -249,6 +298,20 @@ def forward(sections, blob, x):
         elif kind == "shortcut":
             i = int(o["from"])
             x = x + outputs[len(outputs) + i if i < 0 else i]
+        elif kind in ("region", "yolo"):
+            classes = int(o["classes"])
+            anchors = len(o["mask"].split(",")) if "mask" in o else int(o["num"])
+            y = x.reshape(anchors, 5 + classes, x.shape[1], x.shape[2]).astype(np.float64)
+            logistic = lambda v: 1 / (1 + np.exp(-v))
+            y[:, 0:2] = logistic(y[:, 0:2])
+            y[:, 4] = logistic(y[:, 4])
+            if kind == "region":
+                e = np.exp(y[:, 5:] - y[:, 5:].max(axis=1, keepdims=True))
+                y[:, 5:] = e / e.sum(axis=1, keepdims=True)
+            else:
+                y[:, 5:] = logistic(y[:, 5:])
+            x = y.astype(np.float32).reshape(x.shape)
+            heads.append(x)
         elif kind == "route":
             idx = [int(v) for v in o["layers"].split(",")]
             x = np.concatenate([outputs[len(outputs) + i if i < 0 else i] for i in idx], axis=0)
@@ -256,7 +319,8 @@ def forward(sections, blob, x):
             raise SystemExit(f"reference: no layer {kind}")
         x = x.astype(np.float32)
         outputs.append(x)
-    return x, pos
+    # Every [region]/[yolo] output, flattened and joined, else the last layer's.
+    return (np.concatenate([h.reshape(-1) for h in heads]) if heads else x), pos
 
 
 def parameter_count(sections):
@@ -302,7 +366,7 @@ def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "Tests", "Fixtures", "darknet")
     os.makedirs(out, exist_ok=True)
     rng = np.random.default_rng(16)
-    for name, cfg, samples in [("tiny_float", FLOAT_NET, 3), ("tiny_quant", QUANT_NET, 3)]:
+    for name, cfg, samples in [("tiny_float", FLOAT_NET, 3), ("tiny_quant", QUANT_NET, 3), ("tiny_yolo", YOLO_NET, 2)]:
         sections = parse(cfg)
         params = parameters(sections, rng)
         assert params.size == parameter_count(sections)

@@ -15,6 +15,8 @@ struct DarknetGraphBuilder {
   var outputs: [Output] = []
   /// The current input (the last layer's output, or the image).
   var current: Output
+  /// The outputs of `[region]` and `[yolo]` layers, the graph's outputs when there are any.
+  var detections: [String] = []
 
   /// Training options of `[net]` that do not change inference; accepted and ignored.
   static let trainingKeys: Set<String> = [
@@ -77,7 +79,9 @@ struct DarknetGraphBuilder {
     case "softmax", "soft": try softmax(section, index)
     case "route": try route(section, index)
     case "shortcut": try shortcut(section, index)
-    case "upsample", "region", "yolo":
+    case "region": try detection(section, index, yolo: false)
+    case "yolo": try detection(section, index, yolo: true)
+    case "upsample":
       throw .unsupported(file: file, line: section.line, section: section.name, reason: "not yet imported by Finch (issue 16)")
     default:
       throw .unsupported(file: file, line: section.line, section: section.name, reason: "Finch imports no such Darknet layer")
@@ -85,10 +89,11 @@ struct DarknetGraphBuilder {
     outputs.append(current)
   }
 
-  /// The graph, typed and verified, its output the last layer's.
+  /// The graph, typed and verified; its outputs are every `[region]` and
+  /// `[yolo]` layer's in order (a YOLOv3 network has several), else the last layer's.
   func finish() throws(DarknetError) -> Graph {
     var g = graph
-    g.outputs = [current.value]
+    g.outputs = detections.isEmpty ? [current.value] : detections
     do {
       try g.inferTypes()
       try g.verify()
