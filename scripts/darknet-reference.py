@@ -135,7 +135,8 @@ activation=linear
 
 
 # YOLO heads: a YOLOv2 [region] (softmax classes) and, from a routed earlier
-# layer, a YOLOv3 [yolo] (logistic classes, masked anchors); both are outputs.
+# layer upsampled 2x, a YOLOv3 [yolo] (logistic classes, masked anchors); both
+# are outputs.
 YOLO_NET = """[net]
 width=16
 height=16
@@ -168,6 +169,9 @@ jitter=.2
 
 [route]
 layers=-3
+
+[upsample]
+stride=2
 
 [convolutional]
 filters=21
@@ -312,6 +316,9 @@ def forward(sections, blob, x):
                 y[:, 5:] = logistic(y[:, 5:])
             x = y.astype(np.float32).reshape(x.shape)
             heads.append(x)
+        elif kind == "upsample":
+            s = int(o.get("stride", 2))
+            x = np.repeat(np.repeat(x, s, axis=1), s, axis=2)
         elif kind == "route":
             idx = [int(v) for v in o["layers"].split(",")]
             x = np.concatenate([outputs[len(outputs) + i if i < 0 else i] for i in idx], axis=0)

@@ -26,6 +26,13 @@ struct DarknetGraphBuilder {
     "inputs", "label_smooth_eps", "track", "augment_speed", "sequential_subdivisions", "center", "try_fix_nan",
   ]
 
+  /// Darknet's other layer sections (parser.c), which Finch does not import yet.
+  static let otherDarknetLayers: Set<String> = [
+    "scale_channels", "sam", "crop", "cost", "detection", "gaussian_yolo", "local", "deconv", "deconvolutional", "activation",
+    "logistic", "l2norm", "crnn", "gru", "lstm", "conv_lstm", "history", "rnn", "conn", "connected", "local_avg", "local_avgpool",
+    "reorg3d", "reorg", "dropout", "lrn", "normalization", "batchnorm", "empty", "silence", "contrastive", "implicit_add", "implicit_mul",
+  ]
+
   init(config: DarknetConfig, name: String) throws(DarknetError) {
     file = config.file
     let net = config.sections[0]
@@ -82,9 +89,17 @@ struct DarknetGraphBuilder {
     case "region": try detection(section, index, yolo: false)
     case "yolo": try detection(section, index, yolo: true)
     case "upsample":
-      throw .unsupported(file: file, line: section.line, section: section.name, reason: "not yet imported by Finch (issue 16)")
+      try section.checkKeys(["stride", "scale"], file: file)
+      let stride = try section.int("stride", 1...16, default: 2, file: file)
+      if let option = section.options["scale"], Float(option.value) != 1 {
+        throw .unsupported(file: file, line: option.line, section: section.name, reason: "scale=\(option.value): only 1 is imported")
+      }
+      let value = node("upsample_\(index)", .upsample(scales: [1, 1, stride, stride]), [current.value])
+      current = Output(value: value, c: current.c, h: current.h * stride, w: current.w * stride)
+    case _ where Self.otherDarknetLayers.contains(section.name):
+      throw .unsupported(file: file, line: section.line, section: section.name, reason: "not yet imported by Finch")
     default:
-      throw .unsupported(file: file, line: section.line, section: section.name, reason: "Finch imports no such Darknet layer")
+      throw .unsupported(file: file, line: section.line, section: section.name, reason: "not a Darknet layer")
     }
     outputs.append(current)
   }

@@ -109,6 +109,7 @@ extension Op {
     case .conv(let c): return window(c.kernel, c.strides, c.pads, c.dilations) + [Attribute("group", .int(c.group))]
     case .batchNormalization(let epsilon): return [Attribute("epsilon", .float(epsilon))]
     case .leakyRelu(let alpha): return [Attribute("alpha", .float(alpha))]
+    case .upsample(let scales): return [Attribute("scales", .ints(scales))]
     case .maxPool(let p), .averagePool(let p):
       var a = window(p.kernel, p.strides, p.pads, p.dilations)
       if p.ceilMode { a.append(Attribute("ceil_mode", .bool(true))) }
@@ -169,6 +170,7 @@ extension Op {
       self = .conv(Conv(kernel: w.kernel, strides: w.strides, pads: w.pads, dilations: w.dilations, group: try a.int("group", 1)))
     case "Clip": self = .clip
     case "LeakyRelu": self = .leakyRelu(alpha: try a.float("alpha", 0.01))
+    case "Resize": self = .upsample(scales: try a.ints("scales", nil))
     case "BatchNormalization": self = .batchNormalization(epsilon: try a.float("epsilon", 1e-5))
     case "Softmax": self = .softmax(axis: try a.int("axis", -1))
     case "MaxPool", "AveragePool":

@@ -16,6 +16,7 @@ extension Op {
     case .unary(let u): return u.rawValue
     case .clip: return "Clip"
     case .leakyRelu: return "LeakyRelu"
+    case .upsample: return "Resize"
     case .batchNormalization: return "BatchNormalization"
     case .softmax: return "Softmax"
     case .maxPool: return "MaxPool"

@@ -167,6 +167,12 @@ extension Op {
       return [float(try broadcast(x.type.shape, try input(1, "b").type.shape))]
     case .unary(let u):
       return [float(x.type.shape, u == .relu && x.type.dataType.isInteger ? x.type.dataType : .float32)]
+    case .upsample(let scales):
+      let s = x.type.shape
+      guard scales.count == s.rank, scales.allSatisfy({ (1...64).contains($0) }) else {
+        throw fail("scales \(scales) must be one whole factor in 1...64 per axis of \(s)")
+      }
+      return [keep(x, try checked(zip(s.dims, scales).map { $0 * $1 }))]
     case .leakyRelu(let alpha):
       guard alpha.isFinite else { throw fail("alpha must be finite, got \(alpha)") }
       return [float(x.type.shape, .float32)]

@@ -42,6 +42,10 @@ public enum Op: Hashable, Sendable {
   case clip
   /// ONNX `LeakyRelu`: `x` where `x ≥ 0`, else `alpha · x`.
   case leakyRelu(alpha: Float)
+  /// Nearest-neighbour upsampling by whole factors per axis: ONNX `Resize`
+  /// with mode `nearest`, `asymmetric` coordinates and `floor` rounding
+  /// (output element `i` copies input element `i / scale` on each axis).
+  case upsample(scales: [Int])
   /// ONNX `BatchNormalization` (inference): inputs x, scale, bias, mean, variance.
   case batchNormalization(epsilon: Float)
   /// ONNX `Softmax` along `axis`.

@@ -51,6 +51,25 @@ extension Semantics {
   }
 
   /// ONNX `Pad` in constant mode.
+  /// Nearest-neighbour upsampling: output index `i` reads input index `i / scale` per axis.
+  static func upsample(_ x: Tensor, scales: [Int]) throws(EvaluationError) -> Tensor {
+    let outShape = try outputShape(.upsample(scales: scales), [x])
+    let inStrides = x.shape.strides, outStrides = outShape.strides
+    let source = (0..<outShape.elementCount).map { o in
+      var rest = o, index = 0
+      for axis in 0..<outShape.rank {
+        let i = rest / outStrides[axis]
+        rest -= i * outStrides[axis]
+        index += (i / scales[axis]) * inStrides[axis]
+      }
+      return index
+    }
+    switch x.storage {
+    case .float32(let v): return Tensor(shape: outShape, floats: source.map { v[$0] })
+    case .int64(let v): return Tensor(shape: outShape, int64s: source.map { v[$0] })
+    }
+  }
+
   static func pad(_ x: Tensor, pads: [Int], value: Float) throws(EvaluationError) -> Tensor {
     let outShape = try outputShape(.pad(pads: pads, value: value), [x])
     let r = x.shape.rank

@@ -28,6 +28,7 @@ public enum Semantics {
     case .unary(let u): return [unary(u, x)]
     case .clip: return [try clip(x, min: optional(1), max: optional(2))]
     case .leakyRelu(let alpha): return [leakyRelu(x, alpha: alpha)]
+    case .upsample(let scales): return [try upsample(x, scales: scales)]
     case .batchNormalization(let eps):
       return [try batchNormalization(x, scale: arg(1), bias: arg(2), mean: arg(3), variance: arg(4), epsilon: eps)]
     case .softmax(let axis): return [try softmax(x, axis: axis)]

@@ -186,6 +186,12 @@ private struct GraphWriter {
     case .squeeze(let axes), .unsqueeze(let axes):
       if !axes.isEmpty { proto.input = x + [constant(node, "axes", ints(axes))] }
       attributes = []
+    case .upsample(let scales):
+      proto.input = x + ["", constant(node, "scales", Tensor(shape: [scales.count], floats: scales.map(Float.init)))]
+      attributes = [
+        Attribute("mode", .string("nearest")), Attribute("coordinate_transformation_mode", .string("asymmetric")),
+        Attribute("nearest_mode", .string("floor")),
+      ]
     case .pad(let pads, let value):
       proto.input = x + [constant(node, "pads", ints(pads)), constant(node, "value", Tensor(scalar: value))]
       attributes = [Attribute("mode", .string("constant"))]

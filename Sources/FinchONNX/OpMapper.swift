@@ -16,7 +16,7 @@ struct OpMapper {
 
   /// Standard-domain op types Finch imports.
   static let standardOps: Set<String> = [
-    "MatMul", "Gemm", "Conv", "Add", "Sub", "Mul", "Div", "Pow", "BatchNormalization", "Relu", "LeakyRelu", "Sigmoid", "Tanh",
+    "MatMul", "Gemm", "Conv", "Add", "Sub", "Mul", "Div", "Pow", "BatchNormalization", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Resize",
     "Clip", "Sign", "Sqrt", "Neg", "Abs", "Exp", "Reciprocal", "Floor", "Ceil", "Round", "MaxPool", "AveragePool",
     "GlobalAveragePool", "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Concat", "Pad", "Identity",
     "ArgMax", "TopK", "Softmax", "Shape", "Gather", "Constant", "Cast", "QuantizeLinear", "DequantizeLinear", "Dropout",
@@ -115,6 +115,34 @@ struct OpMapper {
     case "Squeeze", "Unsqueeze":
       let axes = opset >= 13 ? (input(1).isEmpty ? [] : try constantInts(1, "axes")) : try reader.ints("axes", [])
       return try op(node.opType, ["axes": .ints(axes)], [input(0)])
+    case "Resize":
+      // Whole-factor nearest-neighbour upsampling, in either of the forms
+      // that compute it: asymmetric coordinates rounded down (PyTorch's
+      // export), or half-pixel ones rounded to nearest (no ties occur).
+      let mode = try reader.string("mode", "nearest"), transform = try reader.string("coordinate_transformation_mode", "half_pixel")
+      let rounding = try reader.string("nearest_mode", "round_prefer_floor")
+      let halfPixel = ["half_pixel", "pytorch_half_pixel"].contains(transform) && rounding.hasPrefix("round_prefer")
+      guard mode == "nearest", (transform == "asymmetric" && rounding == "floor") || halfPixel else {
+        throw reader.fail(
+          "mode", "only nearest-neighbour upsampling by whole factors is supported (mode nearest with asymmetric coordinates and floor, "
+            + "or half_pixel and round_prefer_*), got \(mode), \(transform), \(rounding)")
+      }
+      let shape = graph.type(of: input(0))?.shape.dims ?? []
+      let scaleInput = opset < 11 ? 1 : 2
+      let factors: [Float]
+      if !input(scaleInput).isEmpty, let scales = graph.initializers[input(scaleInput)], scales.count > 0 {
+        factors = scales.floats
+      } else {
+        let sizes = try constantInts(3, "sizes")
+        guard sizes.count == shape.count, zip(sizes, shape).allSatisfy({ $1 > 0 && $0 % $1 == 0 }) else {
+          throw reader.fail("sizes", "\(sizes) must be whole multiples of the input shape \(shape)")
+        }
+        factors = zip(sizes, shape).map { Float($0 / $1) }
+      }
+      guard factors.count == shape.count, factors.allSatisfy({ $0 >= 1 && $0 <= 64 && $0 == $0.rounded() }) else {
+        throw reader.fail("scales", "\(factors) must be one whole factor in 1...64 per axis of \(shape)")
+      }
+      return .op(.upsample(scales: factors.map { Int($0) }), inputs: [input(0)], extraConstants: [:])
     case "Pad":
       let mode = try reader.string("mode", "constant")
       guard mode == "constant" else { throw reader.fail("mode", "only constant padding is supported, got '\(mode)'") }

@@ -41,6 +41,20 @@ final class DarknetCLITests: XCTestCase {
       try Interpreter(graph: imported).run(["image": x])[imported.outputs[0]]?.floats)
   }
 
+  /// The YOLO heads (Reshape, Gather, Softmax, Concat) and the upsample
+  /// (Resize) survive export: the QONNX file computes the same outputs.
+  func testYOLOHeadsExportAsQONNX() throws {
+    let cfg = Fixture.path("darknet/tiny_yolo.cfg"), onnx = work.appendingPathComponent("tiny_yolo.onnx").path
+    let export = try FinchCLI.run(["export", cfg, "-o", onnx])
+    XCTAssertEqual(export.status, 0, export.stderr)
+    let imported = try DarknetImporter.load(cfg: cfg), exported = try ONNXImporter.load(path: onnx)
+    XCTAssertEqual(exported.outputs.count, 2)
+    var rng = SplitMix64(seed: 4)
+    let x = Tensor(shape: [1, 3, 16, 16], floats: (0..<768).map { _ in Float(rng.next() % 1000) / 1000 })
+    let a = try Interpreter(graph: imported).run(["image": x]), b = try Interpreter(graph: exported).run(["image": x])
+    for (i, e) in zip(imported.outputs, exported.outputs) { XCTAssertEqual(a[i]?.floats, b[e]?.floats, e) }
+  }
+
   func testWeightsMistakesExitOneNamingTheFile() throws {
     let copy = work.appendingPathComponent("net.cfg")
     try FileManager.default.copyItem(atPath: cfg, toPath: copy.path)

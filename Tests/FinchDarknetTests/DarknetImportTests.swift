@@ -41,12 +41,12 @@ final class DarknetImportTests: XCTestCase {
   }
 
   /// A YOLOv2 `[region]` head (logistic x, y, objectness; softmax classes)
-  /// and a YOLOv3 `[yolo]` head on a routed layer (masked anchors, logistic
-  /// classes): both are the graph's outputs.
+  /// and a YOLOv3 `[yolo]` head on a routed, upsampled layer (masked anchors,
+  /// logistic classes): both are the graph's outputs.
   func testYOLOHeadsMatchTheReference() throws {
     let graph = try DarknetImporter.load(cfg: fixture("tiny_yolo.cfg"))
-    XCTAssertEqual(graph.outputs, ["region_3", "yolo_6"].map { $0 + "_out" })
-    XCTAssertEqual(graph.types["yolo_6_out"]?.shape, [1, 21, 8, 8])
+    XCTAssertEqual(graph.outputs, ["region_3", "yolo_7"].map { $0 + "_out" })
+    XCTAssertEqual(graph.types["yolo_7_out"]?.shape, [1, 21, 16, 16])
     try checkAgainstReference(graph, "tiny_yolo", tolerance: 1e-6)
   }
 
@@ -104,8 +104,8 @@ final class DarknetImportTests: XCTestCase {
     let cases: [(String, String, String)] = [
       ("activation=relu", "activation=relu\nsize_typo=3", ":14: [convolutional] has no option 'size_typo'"),
       ("filters=8\nsize=3\nstride=1", "filters=8\nsize=300\nstride=1", ":9: size=300: expected an integer in 1...15"),
-      ("[avgpool]", "[avgpool]\n[upsample]", ":51: [upsample]: not yet imported by Finch (issue 16)"),
-      ("[avgpool]", "[dropout]", ":50: [dropout]: Finch imports no such Darknet layer"),
+      ("[avgpool]", "[avgpool]\n[connected]", ":51: [connected]: not yet imported by Finch"),
+      ("[avgpool]", "[avgpool_typo]", ":50: [avgpool_typo]: not a Darknet layer"),
       ("activation=relu", "activation=mish", ":13: activation=mish: expected one of linear, relu, logistic, leaky"),
       ("layers=-1,-3", "layers=-1,9", ":42: layers: layer 9 is not an earlier layer of layer 6"),
       ("[net]", "[net]\nwidth=4", ":4: 'width' is set again (first on line 2)"),
