@@ -97,7 +97,7 @@ public enum CompileError: Error, Sendable, CustomStringConvertible {
     case .notLowered(let nodes):
       return "\(nodes.count) node\(nodes.count == 1 ? "" : "s") cannot run in hardware and are not simple host pre- or post-processing: "
         + nodes.map { "'\($0.name)' (\($0.op)): \($0.reason)" }.joined(separator: "; ")
-        + " (pass --allow-host-ops to run them on the host)"
+        + " (`finch compile --allow-host-ops` leaves them on the host; a dataflow build needs every one in hardware)"
     }
   }
 }
