@@ -330,23 +330,6 @@ def forward(sections, blob, x):
     return (np.concatenate([h.reshape(-1) for h in heads]) if heads else x), pos
 
 
-def parameter_count(sections):
-    """Floats of parameters the .cfg needs (the reference reads them in order)."""
-    c = int(sections[0][1]["channels"])
-    chans, total = [], 0
-    for kind, o in sections[1:]:
-        if kind == "convolutional":
-            n, k, groups = int(o["filters"]), int(o.get("size", 1)), int(o.get("groups", 1))
-            total += n * (4 if int(o.get("batch_normalize", 0)) else 1) + n * c // groups * k * k
-            c = n
-        elif kind == "route":
-            c = sum(chans[len(chans) + int(i) if int(i) < 0 else int(i)] for i in o["layers"].split(","))
-        elif kind == "softmax":
-            pass
-        chans.append(c)
-    return total
-
-
 def parameters(sections, rng):
     """Random parameters in load order: biases, [scales, means, variances], weights."""
     c = int(sections[0][1]["channels"])
@@ -376,7 +359,6 @@ def main():
     for name, cfg, samples in [("tiny_float", FLOAT_NET, 3), ("tiny_quant", QUANT_NET, 3), ("tiny_yolo", YOLO_NET, 2)]:
         sections = parse(cfg)
         params = parameters(sections, rng)
-        assert params.size == parameter_count(sections)
         blob = params.tobytes()
         with open(os.path.join(out, name + ".cfg"), "w") as f:
             f.write(cfg)
