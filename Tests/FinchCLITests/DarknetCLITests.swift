@@ -71,6 +71,14 @@ final class DarknetCLITests: XCTestCase {
     let missing = try FinchCLI.run(["inspect", copy.path])
     XCTAssertEqual(missing.status, 1)
     XCTAssertTrue(missing.stderr.contains(work.appendingPathComponent("net.weights").path), missing.stderr)
+    // A FINN build configuration does not hide --weights.
+    let config = work.appendingPathComponent("build.json")
+    try JSONSerialization.data(withJSONObject: ["output_dir": work.appendingPathComponent("out").path, "board": "pynq-z1", "target_fps": 10000])
+      .write(to: config)
+    let named = work.appendingPathComponent("other.weights").path
+    let configured = try FinchCLI.run(["build", cfg, "--config", config.path, "--weights", named])
+    XCTAssertEqual(configured.status, 1)
+    XCTAssertTrue(configured.stderr.contains(named), configured.stderr)
     let onnx = try FinchCLI.run(["inspect", Fixture.path("tfc_w1a1.onnx"), "--weights", "net.weights"])
     XCTAssertEqual(onnx.status, 1)
     XCTAssertTrue(onnx.stderr.contains("only a Darknet .cfg model takes a .weights file"), onnx.stderr)

@@ -105,8 +105,8 @@ struct Build: ParsableCommand {
         (request, outputs) = (parsed.request, parsed.outputs)
       } else {
         (request, outputs) = (target.request(model: model, output: output ?? "", architecture: architecture), [])
-        request.weights = darknet.weights
       }
+      request.weights = darknet.weights
       let (folder, choice) = try BuildFolder.build(
         request, version: Finch.version, progress: Finch.progress, warning: { Finch.progress("warning: \($0)") })
       var result = Result(folder: request.output, arch: request.arch == .dataflow ? nil : choice.report)
