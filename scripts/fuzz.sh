@@ -73,7 +73,7 @@ seeds() {
       printf '{"Defaults": {}, "MVAU_0": {"PE": 4, "SIMD": 8, "ram_style": "block"}, "SWU_0": {"SIMD": 3}}' >"$dir/finn-form.json"
       ;;
     darknet)
-      # FuzzTarget.darknetInput: a 4-byte little-endian length, the .cfg, the .weights.
+      # FuzzTarget.darknet's input: a 4-byte little-endian length, the .cfg, the .weights.
       for cfg in Tests/Fixtures/darknet/*.cfg; do
         python3 -c 'import struct, sys; c = open(sys.argv[1], "rb").read(); w = open(sys.argv[2], "rb").read(); sys.stdout.buffer.write(struct.pack("<I", len(c)) + c + w)' \
           "$cfg" "${cfg%.cfg}.weights" >"$dir/$(basename "${cfg%.cfg}").bin"

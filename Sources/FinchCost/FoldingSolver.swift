@@ -95,15 +95,15 @@ public struct FoldingSolver: Sendable {
   func options(stage: [Int], first: Bool) -> [StageOption] {
     let head = layers[stage[0]]
     func fifo(_ l: HardwareLayer, _ f: LayerFolding) -> Resources {
-      first && l.name == head.name
-        ? Resources()
-        : StreamGlue.fifoResources(width: l.inputStream(f).wordBits, depth: FIFOSizing.intakeDepth(l, f), on: family)
+      StreamGlue.fifoResources(width: l.inputStream(f).wordBits, depth: FIFOSizing.intakeDepth(l, f), on: family)
     }
+    /// The FIFO in front of the stage: none before the pipeline's first layer.
+    func headFIFO(_ f: LayerFolding) -> Resources { first ? Resources() : fifo(head, f) }
     guard stage.count == 2 else {
       return options(stage[0]).map {
         StageOption(
           foldings: [$0.folding], cycles: $0.cycles, inputBits: head.inputStream($0.folding).wordBits,
-          outputBits: head.outputStream($0.folding).wordBits, cost: cost($0.resources + fifo(head, $0.folding)))
+          outputBits: head.outputStream($0.folding).wordBits, cost: cost($0.resources + headFIFO($0.folding)))
       }
     }
     let (s, m) = (stage[0], stage[1])
@@ -116,7 +116,7 @@ public struct FoldingSolver: Sendable {
       return StageOption(
         foldings: [feeder.folding, o.folding], cycles: max(o.cycles, feeder.cycles),
         inputBits: head.inputStream(feeder.folding).wordBits, outputBits: mvau.outputStream(o.folding).wordBits,
-        cost: cost(o.resources + feeder.resources + dwc + fifo(head, feeder.folding) + fifo(mvau, o.folding)))
+        cost: cost(o.resources + feeder.resources + dwc + headFIFO(feeder.folding) + fifo(mvau, o.folding)))
     }
   }
 
@@ -164,13 +164,14 @@ public struct FoldingSolver: Sendable {
           ends[o.outputBits] = (best[n - 1][k].cost, k)
         }
       }
+      let endBits = ends.keys.sorted()
       for o in options {
         guard n > 0 else {
           row.append((o.cost, -1))
           continue
         }
         var entry = (cost: Double.infinity, previous: 0)
-        for bits in ends.keys.sorted() {
+        for bits in endBits {
           let end = ends[bits]!
           let c = end.cost + glue(bits, o.inputBits) + o.cost
           if c < entry.cost { entry = (c, end.option) }

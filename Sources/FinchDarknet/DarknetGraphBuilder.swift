@@ -45,7 +45,8 @@ struct DarknetGraphBuilder {
     guard w * h * c <= 1 << 26 else { throw .config(file: file, line: net.line, reason: "a \(c)x\(h)x\(w) input is too large (at most 2^26 values)") }
     graph = Graph(name: name, inputs: ["image"], outputs: [], nodes: [], initializers: [:], types: ["image": ValueType(shape: [1, c, h, w], dataType: .float32)])
     current = Output(value: "image", c: c, h: h, w: w)
-    if let bits = try net.options["input_bits"].map({ _ throws(DarknetError) in try net.int("input_bits", 1...16, file: file) }) {
+    if net.options["input_bits"] != nil {
+      let bits = try net.int("input_bits", 1...16, file: file)
       guard let scale = try net.positive("input_scale", file: file) else {
         throw .config(file: file, line: net.options["input_bits"]!.line, reason: "input_bits needs input_scale (the value of one step)")
       }

@@ -15,7 +15,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
   /// `FoldingConfig.decode` (`--folding`, both forms), then a JSON round trip.
   case folding
   /// The Darknet importer: a 4-byte little-endian length, that many bytes of
-  /// `.cfg` text, then the `.weights` bytes (``darknetInput(cfg:weights:)``).
+  /// `.cfg` text, then the `.weights` bytes (scripts/fuzz.sh writes seeds so).
   case darknet
 
   /// Feeds `bytes` to the target's parser. Returns normally whether the input
@@ -63,11 +63,5 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case .folding: return 1 << 14
     case .darknet: return 1 << 16
     }
-  }
-
-  /// The ``darknet`` target's input for a `.cfg` text and `.weights` bytes.
-  public static func darknetInput(cfg: Data, weights: Data) -> Data {
-    var length = UInt32(cfg.count).littleEndian
-    return Data(bytes: &length, count: 4) + cfg + weights
   }
 }

@@ -50,7 +50,6 @@ extension Semantics {
     return Tensor(shape: outShape, floats: out)
   }
 
-  /// ONNX `Pad` in constant mode.
   /// Nearest-neighbour upsampling: output index `i` reads input index `i / scale` per axis.
   static func upsample(_ x: Tensor, scales: [Int]) throws(EvaluationError) -> Tensor {
     let outShape = try outputShape(.upsample(scales: scales), [x])
@@ -70,6 +69,7 @@ extension Semantics {
     }
   }
 
+  /// ONNX `Pad` in constant mode.
   static func pad(_ x: Tensor, pads: [Int], value: Float) throws(EvaluationError) -> Tensor {
     let outShape = try outputShape(.pad(pads: pads, value: value), [x])
     let r = x.shape.rank

@@ -95,10 +95,8 @@ public struct ConvertQuantizersToThresholds: Pass {
       return constant[0] ? 1 : 0
     case .binary(.div):
       return node.inputs.count == 2 && !constant[0] && constant[1] ? 0 : nil
-    case .batchNormalization, .clip, .unary(.relu), .unary(.sigmoid), .identity:
+    case .batchNormalization, .clip, .unary(.relu), .unary(.sigmoid), .leakyRelu(alpha: 0...), .identity:
       return constant.dropFirst().allSatisfy { $0 } && !constant[0] ? 0 : nil
-    case .leakyRelu(let alpha):
-      return alpha >= 0 && !constant[0] ? 0 : nil
     default:
       return nil
     }

@@ -61,7 +61,8 @@ struct Compile: ParsableCommand {
 
   func run() throws {
     try Finch.reportingErrors {
-      try OutputFolder.check(output, inputs: ModelFile.files(model, weights: darknet.weights))
+      let inputs = ModelFile.files(model, weights: darknet.weights)
+      try OutputFolder.check(output, inputs: inputs)
       let printed = Set(printAfter)
       let compilation = try Compilation(model: model, weights: darknet.weights, inputType: inputType.flatMap(DataType.init(finnName:))) { pass, graph in
         if printAll || printed.contains(pass) {
@@ -69,7 +70,7 @@ struct Compile: ParsableCommand {
         }
       }
       try compilation.requireLowered(allowHostOps: allowHostOps)
-      try OutputFolder.write(to: output, command: "compile", version: Finch.version, inputs: ModelFile.files(model, weights: darknet.weights)) { dir in
+      try OutputFolder.write(to: output, command: "compile", version: Finch.version, inputs: inputs) { dir in
         try compilation.write(into: dir)
       }
       if json { return try JSONReport.print(Result(folder: output, summary: compilation.summary)) }

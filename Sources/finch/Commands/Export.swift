@@ -53,14 +53,15 @@ struct Export: ParsableCommand {
 
   func run() throws {
     try Finch.reportingErrors {
-      try OutputFile.check(output, inputs: ModelFile.files(model, weights: darknet.weights), allowStandardOutput: true)
+      let inputs = ModelFile.files(model, weights: darknet.weights)
+      try OutputFile.check(output, inputs: inputs, allowStandardOutput: true)
       var graph = try ModelFile.load(model, weights: darknet.weights)
       switch format {
       case .qonnx: break
       case .qdq: try Pipeline.qdq.run(on: &graph)
       case .float: try Pipeline.floatONNX.run(on: &graph)
       }
-      try OutputFile.write(try ONNXExporter.encode(graph), to: output, inputs: ModelFile.files(model, weights: darknet.weights), allowStandardOutput: true)
+      try OutputFile.write(try ONNXExporter.encode(graph), to: output, inputs: inputs, allowStandardOutput: true)
       if json { return try JSONReport.print(Result(model: model, output: output, format: format.rawValue, nodes: graph.nodes.count)) }
       Finch.status("exported \(model) -> \(output) (\(format.rawValue), \(graph.nodes.count) nodes)", toStandardError: output == OutputFile.standardOutput)
     }
