@@ -39,6 +39,8 @@ let package = Package(
     .target(name: "CFinchCPUKernels"),
     .target(name: "FinchOffload", dependencies: ["FinchIR", "FinchCost", "FinchInterpreter", "FinchCPU"]),
     .target(name: "FinchRTL", dependencies: ["FinchIR", "FinchCost", "FinchInterpreter", "FinchOffload"], resources: [.copy("Resources/verilog")]),
+    // PNG and JPEG decoding through Debian's libpng and libjpeg-turbo (scripts/setup.sh installs them).
+    .target(name: "CFinchImage", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
     // The Darknet frontend: .cfg and .weights to a Finch graph.
     .target(name: "FinchDarknet", dependencies: ["FinchIR"]),
     .target(
@@ -55,13 +57,14 @@ let package = Package(
       name: "FinchDriver",
       dependencies: [
         "FinchIR", "FinchONNX", "FinchDarknet", "FinchInterpreter", "FinchPasses", "FinchCost", "FinchReport", "FinchRTL", "FinchCPU", "FinchOffload",
+        "CFinchImage",
       ]
     ),
     .executableTarget(
       name: "finch",
       dependencies: [
         "FinchIR", "FinchONNX", "FinchInterpreter", "FinchPasses", "FinchCost", "FinchReport", "FinchRTL", "FinchCPU", "FinchDriver", "FinchOffload",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "FinchDarknet", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     // Fuzzing: the parsers as libFuzzer targets in one executable, and the
@@ -89,9 +92,12 @@ let package = Package(
     .testTarget(name: "FinchReportTests", dependencies: ["FinchReport", "FinchCost", "FinchTestSupport"]),
     .testTarget(name: "FinchRTLTests", dependencies: ["FinchRTL", "FinchOffload", "FinchPasses", "FinchInterpreter", "FinchTestSupport"]),
     .testTarget(name: "FinchCPUTests", dependencies: ["FinchCPU", "FinchIR", "FinchInterpreter", "FinchPasses", "FinchONNX", "FinchTestSupport"]),
-    .testTarget(name: "FinchOffloadTests", dependencies: ["FinchOffload", "FinchCost", "FinchInterpreter", "FinchPasses", "FinchTestSupport"]),
+    .testTarget(name: "FinchOffloadTests", dependencies: ["FinchOffload", "FinchCost", "FinchInterpreter", "FinchPasses", "FinchDarknet", "FinchTestSupport"]),
     .testTarget(name: "FinchDriverTests", dependencies: ["FinchDriver", "FinchCost", "FinchRTL", "FinchOffload", "FinchTestSupport"]),
-    .testTarget(name: "FinchCLITests", dependencies: ["finch", "FinchCPU", "FinchCost", "FinchONNX", "FinchOffload", "FinchTestSupport", "FinchFuzzSupport"]),
+    .testTarget(
+      name: "FinchCLITests",
+      dependencies: ["finch", "FinchCPU", "FinchCost", "FinchONNX", "FinchOffload", "FinchDarknet", "FinchDriver", "FinchTestSupport", "FinchFuzzSupport"]
+    ),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -12,7 +12,11 @@ activation_scale; Docs/darknet.md) are applied as QONNX Quant does: round
 half to even, clip to the type's range; with input_bits the inputs written
 are pixel levels k (the image is k * input_scale), as the imported graph takes.
 
-Usage: scripts/darknet-reference.py [OUTPUT_DIR]   (needs numpy)
+Also a detector (tiny_detect): a PNG and a JPEG picture, Darknet's letterboxed
+input of it, and the boxes Darknet's decoding, letterbox correction and
+non-maximum suppression give (what `finch detect` must print).
+
+Usage: scripts/darknet-reference.py [OUTPUT_DIR]   (needs numpy; Pillow for the JPEG)
 """
 import os
 import struct
@@ -186,6 +190,71 @@ num=3
 ignore_thresh=.7
 """
 
+# A quantized detector for `finch detect`: 8-bit pixel levels, a region head
+# (YOLOv2) and a yolo head (YOLOv3) on an upsampled route.
+DETECT_NET = """[net]
+width=32
+height=32
+channels=3
+input_bits=8
+input_scale=0.00392156862745098
+
+[convolutional]
+filters=8
+size=3
+stride=2
+pad=1
+batch_normalize=1
+activation=relu
+weight_bits=8
+activation_bits=3
+activation_scale=0.5
+
+[maxpool]
+size=2
+stride=2
+
+[convolutional]
+filters=16
+size=3
+stride=1
+pad=1
+batch_normalize=1
+binary=1
+activation=relu
+activation_bits=3
+activation_scale=0.5
+
+[convolutional]
+filters=16
+size=1
+activation=linear
+
+[region]
+anchors=1.08,1.19,3.42,4.41
+classes=3
+coords=4
+num=2
+softmax=1
+
+[route]
+layers=-3
+
+[upsample]
+stride=2
+
+[convolutional]
+filters=24
+size=1
+activation=linear
+
+[yolo]
+mask=1,2,3
+anchors=4,6,8,9,12,14,20,17
+classes=3
+num=4
+"""
+
 
 def parse(cfg):
     sections = []
@@ -327,6 +396,7 @@ def forward(sections, blob, x):
         x = x.astype(np.float32)
         outputs.append(x)
     # Every [region]/[yolo] output, flattened and joined, else the last layer's.
+    forward.heads = heads
     return (np.concatenate([h.reshape(-1) for h in heads]) if heads else x), pos
 
 
@@ -346,6 +416,156 @@ def parameters(sections, rng):
             c = sum(chans[len(chans) + int(i) if int(i) < 0 else int(i)] for i in o["layers"].split(","))
         chans.append(c)
     return np.concatenate(parts).astype(np.float32)
+
+
+def resize(im, w, h):
+    """Darknet's resize_image (float32): bilinear along rows, then along columns."""
+    c, ih, iw = im.shape
+    ws = np.float32(iw - 1) / np.float32(w - 1) if w > 1 else np.float32(0)
+    hs = np.float32(ih - 1) / np.float32(h - 1) if h > 1 else np.float32(0)
+    part = np.zeros((c, ih, w), np.float32)
+    for x in range(w):
+        if x == w - 1 or iw == 1:
+            part[:, :, x] = im[:, :, iw - 1]
+        else:
+            sx = np.float32(x) * ws
+            ix = int(sx)
+            dx = np.float32(sx - np.float32(ix))
+            part[:, :, x] = (np.float32(1) - dx) * im[:, :, ix] + dx * im[:, :, ix + 1]
+    out = np.zeros((c, h, w), np.float32)
+    for r in range(h):
+        sy = np.float32(r) * hs
+        iy = int(sy)
+        dy = np.float32(sy - np.float32(iy))
+        out[:, r, :] = (np.float32(1) - dy) * part[:, iy, :]
+        if r == h - 1 or ih == 1:
+            continue
+        out[:, r, :] += dy * part[:, iy + 1, :]
+    return out
+
+
+def letterbox_size(iw, ih, w, h):
+    if np.float32(w) / np.float32(iw) < np.float32(h) / np.float32(ih):
+        return w, ih * w // iw
+    return iw * h // ih, h
+
+
+def letterbox(im, w, h):
+    """Darknet's letterbox_image: resized keeping the aspect ratio, centred on 0.5."""
+    nw, nh = letterbox_size(im.shape[2], im.shape[1], w, h)
+    out = np.full((im.shape[0], h, w), 0.5, np.float32)
+    out[:, (h - nh) // 2:(h - nh) // 2 + nh, (w - nw) // 2:(w - nw) // 2 + nw] = resize(im, nw, nh)
+    return out
+
+
+def iou(a, b):
+    def overlap(x1, w1, x2, w2):
+        return min(x1 + w1 / 2, x2 + w2 / 2) - max(x1 - w1 / 2, x2 - w2 / 2)
+    w, h = overlap(a[0], a[2], b[0], b[2]), overlap(a[1], a[3], b[1], b[3])
+    inter = 0.0 if w < 0 or h < 0 else w * h
+    union = a[2] * a[3] + b[2] * b[3] - inter
+    return inter / union if union > 0 else 0.0
+
+
+def detect(sections, heads, iw, ih, thresh, nms):
+    """Darknet's get_region/yolo_detections, correct_*_boxes and do_nms_sort, then every class above thresh."""
+    net = sections[0][1]
+    nw_, nh_ = int(net["width"]), int(net["height"])
+    dets = []
+    for (kind, o), y in zip([s for s in sections if s[0] in ("region", "yolo")], heads):
+        classes, num = int(o["classes"]), int(o.get("num", 1))
+        anchors = [float(v) for v in o["anchors"].split(",")] if "anchors" in o else [0.5] * (2 * num)
+        used = [int(v) for v in o["mask"].split(",")] if kind == "yolo" and "mask" in o else list(range(num))
+        _, gh, gw = y.shape
+        y = y.reshape(len(used), 5 + classes, gh, gw)
+        for n, a in enumerate(used):
+            for r in range(gh):
+                for c in range(gw):
+                    e = y[n, :, r, c].astype(np.float32)
+                    obj = e[4]
+                    if kind == "yolo" and obj <= np.float32(thresh):
+                        continue
+                    sw, sh = (gw, gh) if kind == "region" else (nw_, nh_)
+                    f = np.float32
+                    box = [(f(c) + e[0]) / f(gw), (f(r) + e[1]) / f(gh),
+                           f(np.exp(e[2])) * f(anchors[2 * a]) / f(sw), f(np.exp(e[3])) * f(anchors[2 * a + 1]) / f(sh)]
+                    probs = [obj * e[5 + k] for k in range(classes)]
+                    dets.append([box, obj, [p if p > f(thresh) else f(0) for p in probs]])
+    # Boxes back to the image (float32, as Finch computes them).
+    f = np.float32
+    iw_, ih_ = letterbox_size(iw, ih, nw_, nh_)
+    sx, sy = f(iw_) / f(nw_), f(ih_) / f(nh_)
+    for d in dets:
+        b = d[0]
+        b[0] = (b[0] - f(nw_ - iw_) / f(2) / f(nw_)) / sx
+        b[1] = (b[1] - f(nh_ - ih_) / f(2) / f(nh_)) / sy
+        b[2] = b[2] / sx
+        b[3] = b[3] / sy
+    live = [i for i, d in enumerate(dets) if d[1] != 0]
+    for k in range(len(dets[0][2]) if dets else 0):
+        order = sorted(live, key=lambda i: (-dets[i][2][k], i))
+        for ii, i in enumerate(order):
+            if dets[i][2][k] == 0:
+                continue
+            for j in order[ii + 1:]:
+                if iou(dets[i][0], dets[j][0]) > nms:
+                    dets[j][2][k] = 0.0
+    out = []
+    for i, d in enumerate(dets):
+        for k, p in enumerate(d[2]):
+            if p > np.float32(thresh):
+                out.append((-p, k, i, {"class": k, "confidence": float(p), "box": {n: float(v) for n, v in zip("xywh", d[0])}}))
+    return [o[3] for o in sorted(out, key=lambda o: o[:3])]
+
+
+def write_png(path, rgb):
+    """An 8-bit RGB PNG (H x W x 3), written with zlib alone."""
+    import zlib
+    h, w, _ = rgb.shape
+    raw = b"".join(b"\x00" + rgb[r].tobytes() for r in range(h))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+def write_detect_fixture(out, rng):
+    """tiny_detect: a quantized detector, a 40x28 PNG (and the same picture as a JPEG
+    with Pillow's decoding of it, when Pillow is installed), its letterboxed input
+    levels and the detections at threshold 0.3, nms 0.45."""
+    import json
+    sections = parse(DETECT_NET)
+    params = parameters(sections, rng)
+    blob = params.tobytes()
+    with open(os.path.join(out, "tiny_detect.cfg"), "w") as f:
+        f.write(DETECT_NET)
+    with open(os.path.join(out, "tiny_detect.weights"), "wb") as f:
+        f.write(struct.pack("<iiiQ", 0, 2, 5, 32013312) + blob)
+    yy, xx = np.mgrid[0:28, 0:40]
+    rgb = np.stack([(xx * 6) % 256, (yy * 9) % 256, rng.integers(0, 256, (28, 40))], axis=2).astype(np.uint8)
+    write_png(os.path.join(out, "tiny_detect.png"), rgb)
+    try:
+        from PIL import Image
+        Image.fromarray(rgb).save(os.path.join(out, "tiny_detect.jpg"), quality=90)
+        decoded = np.asarray(Image.open(os.path.join(out, "tiny_detect.jpg")).convert("RGB"))
+        np.save(os.path.join(out, "tiny_detect.jpg.npy"), decoded.astype(np.float32))
+    except ImportError:
+        print("tiny_detect: Pillow not installed; the JPEG fixture is left as it is")
+    im = (rgb.transpose(2, 0, 1).astype(np.float32) / np.float32(255)).astype(np.float32)
+    net = sections[0][1]
+    boxed = letterbox(im, int(net["width"]), int(net["height"]))
+    levels = np.clip(np.round(boxed / np.float32(float(net["input_scale"]))), 0, 255).astype(np.float32)
+    _, used = forward(sections, blob, levels)
+    assert used == len(blob), (used, len(blob))
+    heads = forward.heads
+    np.save(os.path.join(out, "tiny_detect.in.npy"), levels[None])
+    result = {"threshold": 0.3, "nms": 0.45, "width": 40, "height": 28,
+              "detections": detect(sections, heads, 40, 28, 0.3, 0.45)}
+    with open(os.path.join(out, "tiny_detect.detections.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    print(f"tiny_detect: {len(result['detections'])} detections")
 
 
 def write_npy(path, array):
@@ -378,6 +598,7 @@ def main():
         write_npy(os.path.join(out, name + ".in.npy"), xs)
         write_npy(os.path.join(out, name + ".out.npy"), np.stack(ys))
         print(f"{name}: {len(sections) - 1} layers, {params.size} parameters, output {ys[0].shape}")
+    write_detect_fixture(out, rng)
 
 
 if __name__ == "__main__":

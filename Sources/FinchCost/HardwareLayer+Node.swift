@@ -60,11 +60,12 @@ extension HardwareLayer {
       l.thresholds = t.shape[1]
       l.sharedThresholds = t.shape[0] == 1
       (l.thresholding, l.thresholdTensor) = (m, t)
-    case .streamingMaxPool(let k, let s):
+    case .streamingMaxPool(let k, let s, let p):
       l = HardwareLayer(name: node.name, kind: .streamingMaxPool)
       l.channels = inShape[3]
       l.kernel = k
       l.stride = s
+      l.pads = p
       l.inputDims = [inShape[1], inShape[2]]
       l.outputDims = [output.shape[1], output.shape[2]]
     case .labelSelect(let k):

@@ -22,7 +22,8 @@ public struct HardwareLayer: Sendable, Equatable {
   public var channels = 0
   /// Window geometry (SWU, max-pool): kernel, stride, input and output dims (after padding), dilation.
   public var kernel = [1, 1], stride = [1, 1], inputDims = [1, 1], outputDims = [1, 1], dilation = [1, 1]
-  /// SWU: padding (top, left, bottom, right) and the value padded positions hold.
+  /// Padding (top, left, bottom, right); SWU: the value padded positions hold
+  /// (a max-pool never chooses a padded position).
   public var pads = [0, 0, 0, 0], padValue: Int64 = 0
   /// Bit widths of input, weight, accumulator and output values, as the cost
   /// models see them (the accumulator's: the smallest integer type of ``accumulatorRange``).

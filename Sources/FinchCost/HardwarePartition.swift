@@ -35,6 +35,8 @@ public struct HardwarePartition: Sendable {
       } else if (i < first || i > last) && Self.isElementwise(node.op) {
         if i < first { prologue.append(host(node, graph, "elementwise float arithmetic on the input")) }
         if i > last { epilogue.append(host(node, graph, "elementwise float arithmetic on the accelerator's outputs")) }
+      } else if i > last && Self.isSelection(node.op) {
+        epilogue.append(host(node, graph, "selects and joins the accelerator's outputs (a detector's decoding)"))
       } else {
         unlowered.append(host(node, graph, reason(node, graph)))
       }
@@ -50,6 +52,15 @@ public struct HardwarePartition: Sendable {
       return true
     default:
       return false
+    }
+  }
+
+  /// Ops that pick and join values without arithmetic (a YOLO head's split
+  /// into coordinates, objectness and classes).
+  static func isSelection(_ op: Op) -> Bool {
+    switch op {
+    case .gather, .concat: return true
+    default: return false
     }
   }
 

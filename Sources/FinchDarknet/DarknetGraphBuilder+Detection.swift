@@ -1,4 +1,5 @@
 import FinchIR
+import Foundation
 
 extension DarknetGraphBuilder {
   /// Options of `[region]` that only training or box decoding read: accepted.
@@ -28,20 +29,24 @@ extension DarknetGraphBuilder {
     } else if let option = s.options["scale_x_y"], Float(option.value) != 1 {
       throw .unsupported(file: file, line: option.line, section: s.name, reason: "scale_x_y=\(option.value): only 1 is imported")
     }
+    // Darknet's anchors default to 0.5 cells (region) or pixels (yolo).
+    var anchorSizes = [Float](repeating: 0.5, count: 2 * num)
     if let option = s.options["anchors"] {
-      let values = option.value.split(separator: ",").map { Float($0) }
+      let values = option.value.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
       guard values.count == 2 * num, values.allSatisfy({ $0.map { $0.isFinite && $0 > 0 } ?? false }) else {
         throw .config(file: file, line: option.line, reason: "anchors: expected \(2 * num) positive numbers (num=\(num) width,height pairs)")
       }
+      anchorSizes = values.map { $0! }
     }
-    var anchors = num
+    var used = Array(0..<num)
     if yolo, s.options["mask"] != nil {
       let mask = try s.ints("mask", file: file)
       guard mask.allSatisfy({ (0..<num).contains($0) }) else {
         throw .config(file: file, line: s.options["mask"]!.line, reason: "mask: anchor indices must be in 0...\(num - 1)")
       }
-      anchors = mask.count
+      used = mask
     }
+    let anchors = used.count
     let entries = 5 + classes
     guard current.c == anchors * entries else {
       throw .config(
@@ -66,6 +71,9 @@ extension DarknetGraphBuilder {
     let joined = node("\(name)_join", .concat(axis: 2), [xy, wh, objectness, classScores])
     let output = node(name, .reshape(allowZero: false), [joined, shape("output_shape", [1, Int64(current.c), Int64(h), Int64(w)])])
     current = Output(value: output, c: current.c, h: h, w: w)
-    detections.append(output)
+    heads.append(
+      DetectionHead(
+        kind: yolo ? .yolo : .region, output: output, classes: classes,
+        anchors: used.map { DetectionHead.Anchor(width: anchorSizes[2 * $0], height: anchorSizes[2 * $0 + 1]) }, height: h, width: w))
   }
 }

@@ -15,8 +15,12 @@ struct DarknetGraphBuilder {
   var outputs: [Output] = []
   /// The current input (the last layer's output, or the image).
   var current: Output
-  /// The outputs of `[region]` and `[yolo]` layers, the graph's outputs when there are any.
-  var detections: [String] = []
+  /// The network's input.
+  let image: Output
+  /// The `[region]` and `[yolo]` layers; their outputs are the graph's when there are any.
+  var heads: [DetectionHead] = []
+  /// `input_bits` and `input_scale`, when given.
+  var inputLevels: DarknetNetwork.InputLevels?
 
   /// Training options of `[net]` that do not change inference; accepted and ignored.
   static let trainingKeys: Set<String> = [
@@ -45,6 +49,7 @@ struct DarknetGraphBuilder {
     guard w * h * c <= 1 << 26 else { throw .config(file: file, line: net.line, reason: "a \(c)x\(h)x\(w) input is too large (at most 2^26 values)") }
     graph = Graph(name: name, inputs: ["image"], outputs: [], nodes: [], initializers: [:], types: ["image": ValueType(shape: [1, c, h, w], dataType: .float32)])
     current = Output(value: "image", c: c, h: h, w: w)
+    image = current
     if net.options["input_bits"] != nil {
       let bits = try net.int("input_bits", 1...16, file: file)
       guard let scale = try net.positive("input_scale", file: file) else {
@@ -52,6 +57,7 @@ struct DarknetGraphBuilder {
       }
       // The input is the pixel's level k (unsigned, `bits` wide), the image value k · scale.
       graph.types["image"]?.dataType = .uint(bits)
+      inputLevels = DarknetNetwork.InputLevels(count: 1 << bits, scale: scale)
       current.value = node("input_scale", .binary(.mul), ["image", constant("input_scale_value", [], [scale])])
     } else if let option = net.options["input_scale"] {
       throw .config(file: file, line: option.line, reason: "input_scale needs input_bits")
@@ -105,17 +111,18 @@ struct DarknetGraphBuilder {
     outputs.append(current)
   }
 
-  /// The graph, typed and verified; its outputs are every `[region]` and
-  /// `[yolo]` layer's in order (a YOLOv3 network has several), else the last layer's.
-  func finish() throws(DarknetError) -> Graph {
+  /// The network: its graph, typed and verified, whose outputs are every
+  /// `[region]` and `[yolo]` layer's in order (a YOLOv3 network has
+  /// several), else the last layer's; and those layers for box decoding.
+  func finish() throws(DarknetError) -> DarknetNetwork {
     var g = graph
-    g.outputs = detections.isEmpty ? [current.value] : detections
+    g.outputs = heads.isEmpty ? [current.value] : heads.map(\.output)
     do {
       try g.inferTypes()
       try g.verify()
     } catch {
       throw .config(file: file, line: 1, reason: "the imported graph is inconsistent: \(error)")
     }
-    return g
+    return DarknetNetwork(graph: g, heads: heads, channels: image.c, height: image.h, width: image.w, inputLevels: inputLevels)
   }
 }

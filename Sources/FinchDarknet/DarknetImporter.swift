@@ -19,9 +19,14 @@ public enum DarknetImporter {
   /// Imports `cfg` with the weights at `weights` (default: the `.weights`
   /// file beside it with the same base name).
   public static func load(cfg: String, weights: String? = nil) throws(DarknetError) -> Graph {
+    try network(cfg: cfg, weights: weights).graph
+  }
+
+  /// Imports `cfg` as ``load(cfg:weights:)`` does, with its input and detection heads.
+  public static func network(cfg: String, weights: String? = nil) throws(DarknetError) -> DarknetNetwork {
     let config = try DarknetConfig.load(path: cfg)
     var w = try DarknetWeights.load(path: weights ?? defaultWeightsPath(cfg))
-    return try graph(config, &w, name: URL(fileURLWithPath: cfg).deletingPathExtension().lastPathComponent)
+    return try network(config, &w, name: URL(fileURLWithPath: cfg).deletingPathExtension().lastPathComponent)
   }
 
   /// The `.weights` file beside `cfg` with its base name.
@@ -29,9 +34,9 @@ public enum DarknetImporter {
     URL(fileURLWithPath: cfg).deletingPathExtension().appendingPathExtension("weights").path
   }
 
-  /// The graph of `config`, reading every layer's parameters from `weights`,
+  /// The network of `config`, reading every layer's parameters from `weights`,
   /// which must hold exactly those.
-  public static func graph(_ config: DarknetConfig, _ weights: inout DarknetWeights, name: String) throws(DarknetError) -> Graph {
+  public static func network(_ config: DarknetConfig, _ weights: inout DarknetWeights, name: String) throws(DarknetError) -> DarknetNetwork {
     var builder = try DarknetGraphBuilder(config: config, name: name)
     for (index, section) in config.sections.dropFirst().enumerated() {
       try builder.add(section, index: index, weights: &weights)

@@ -33,7 +33,11 @@ public struct InferenceSession: Sendable {
   /// through the interpreter's kernels) and says so in ``warning``. The
   /// interpreter runs the imported graph.
   public init(model: String, weights: String? = nil, backend: InferenceBackend, threads: Int, maxBatch: Int) throws {
-    let imported = try ModelFile.load(model, weights: weights)
+    try self.init(imported: try ModelFile.load(model, weights: weights), model: model, backend: backend, threads: threads, maxBatch: maxBatch)
+  }
+
+  /// Prepares `imported`, the graph of the file `model` (named in messages), as ``init(model:weights:backend:threads:maxBatch:)`` does.
+  public init(imported: Graph, model: String, backend: InferenceBackend, threads: Int, maxBatch: Int) throws {
     self.backend = backend
     self.threads = threads
     switch backend {
@@ -56,15 +60,17 @@ public struct InferenceSession: Sendable {
 
   /// Runs a batch (`[N, ...]` or one sample) and returns the first output.
   public func run(_ batch: Tensor) throws -> Tensor {
-    guard let name = graph.outputs.first else { throw CPUPlanError.unsupportedGraph("the graph has no output") }
-    let outputs: [String: Tensor]
-    if let plan {
-      outputs = try plan.run(batch)
-    } else {
-      outputs = try Interpreter(graph: graph).runBatch(batch)
+    guard graph.outputs.first != nil else { throw CPUPlanError.unsupportedGraph("the graph has no output") }
+    return try runOutputs(batch)[0]
+  }
+
+  /// Runs a batch and returns every output of the graph, in its order.
+  public func runOutputs(_ batch: Tensor) throws -> [Tensor] {
+    let outputs = try plan?.run(batch) ?? Interpreter(graph: graph).runBatch(batch)
+    return try graph.outputs.map { name in
+      guard let y = outputs[name] else { throw CPUPlanError.unsupportedGraph("output \(name) was not computed") }
+      return y
     }
-    guard let y = outputs[name] else { throw CPUPlanError.unsupportedGraph("output \(name) was not computed") }
-    return y
   }
 
   /// Random inputs for `samples` samples: integers spread over the input's type, or floats in [-1, 1].

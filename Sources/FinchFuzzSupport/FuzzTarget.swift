@@ -44,7 +44,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         let config = try? DarknetConfig(text: text, file: "fuzz.cfg"),
         var weights = try? DarknetWeights(bytes: Data(bytes.dropFirst(4 + length)), file: "fuzz.weights")
       else { return }
-      _ = try? DarknetImporter.graph(config, &weights, name: "fuzz")
+      _ = try? DarknetImporter.network(config, &weights, name: "fuzz")
     case .folding:
       guard let loaded = try? FoldingConfig.decode(bytes, path: "fuzz.json") else { return }
       let encoded: Data

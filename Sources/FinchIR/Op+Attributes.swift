@@ -129,7 +129,8 @@ extension Op {
     case .swu(let s):
       return window(s.kernel, s.strides, s.pads, s.dilations) + (s.padValue == 0 ? [] : [Attribute("pad_value", .float(s.padValue))])
     case .thresholding(let m): return levels(m.outType, .float(m.outScale), .float(m.outBias))
-    case .streamingMaxPool(let k, let s): return [Attribute("kernel_shape", .ints(k)), Attribute("strides", .ints(s))]
+    case .streamingMaxPool(let k, let s, let p):
+      return [Attribute("kernel_shape", .ints(k)), Attribute("strides", .ints(s))] + (p.allSatisfy { $0 == 0 } ? [] : [Attribute("pads", .ints(p))])
     case .labelSelect(let k): return [Attribute("k", .int(k))]
     case .bipolarQuant, .xnorPopcountMatMul, .matMul, .binary, .unary, .clip, .globalAveragePool, .identity, .shape:
       return []
@@ -216,7 +217,7 @@ extension Op {
         MultiThreshold(outScale: try a.float("out_scale", 1), outBias: try a.float("out_bias", 0), outType: try a.dataType("out_dtype"), channelsLast: true))
     case "StreamingMaxPool":
       let kernel = try a.ints("kernel_shape", nil)
-      self = .streamingMaxPool(kernel: kernel, strides: try a.ints("strides", kernel))
+      self = .streamingMaxPool(kernel: kernel, strides: try a.ints("strides", kernel), pads: try a.ints("pads", [0, 0, 0, 0]))
     case "LabelSelect": self = .labelSelect(k: try a.int("k", nil))
     default:
       if let b = BinaryOp(rawValue: typeName) {

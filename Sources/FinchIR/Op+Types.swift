@@ -360,11 +360,14 @@ extension Op {
       var channelsLast = m
       channelsLast.channelsLast = true
       return try Op.multiThreshold(channelsLast).outputTypes(node: node, inputs: inputs)
-    case .streamingMaxPool(let kernel, let strides):
+    case .streamingMaxPool(let kernel, let strides, let pads):
       let s = x.type.shape
       guard s.rank == 4 else { throw fail("needs NHWC input, got \(s)") }
-      try checkWindow(kernel, strides, [0, 0, 0, 0], [1, 1], fail)
-      let (oh, ow) = try windowOutput(Shape([s[0], s[3], s[1], s[2]]), kernel, strides, [0, 0, 0, 0], [1, 1], ceil: false, fail)
+      try checkWindow(kernel, strides, pads, [1, 1], fail)
+      guard pads[0] < kernel[0], pads[2] < kernel[0], pads[1] < kernel[1], pads[3] < kernel[1] else {
+        throw fail("pads \(pads) must each be smaller than the kernel \(kernel), so that every window holds an input value")
+      }
+      let (oh, ow) = try windowOutput(Shape([s[0], s[3], s[1], s[2]]), kernel, strides, pads, [1, 1], ceil: false, fail)
       return [keep(x, [s[0], oh, ow, s[3]])]
     case .labelSelect(let k):
       let s = x.type.shape

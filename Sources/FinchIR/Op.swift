@@ -104,7 +104,7 @@ public enum Op: Hashable, Sendable {
   /// Standalone thresholding on channels-last input: inputs x, thresholds `[C, B]` or `[1, B]`.
   case thresholding(MultiThreshold)
   /// Streaming max-pool on NHWC input, no padding.
-  case streamingMaxPool(kernel: [Int], strides: [Int])
+  case streamingMaxPool(kernel: [Int], strides: [Int], pads: [Int] = [0, 0, 0, 0])
   /// Label select: the indices (int64) of the `k` largest values along the last axis, largest first, ties to the lower index.
   case labelSelect(k: Int)
 }

@@ -58,9 +58,9 @@ extension Semantics {
     return Tensor(shape: outShape, floats: out)
   }
 
-  /// Streaming max-pool on NHWC input.
-  static func streamingMaxPool(_ x: Tensor, kernel: [Int], strides: [Int]) throws(EvaluationError) -> Tensor {
-    let outShape = try outputShape(.streamingMaxPool(kernel: kernel, strides: strides), [x])
+  /// Streaming max-pool on NHWC input; padded positions are never chosen.
+  static func streamingMaxPool(_ x: Tensor, kernel: [Int], strides: [Int], pads: [Int]) throws(EvaluationError) -> Tensor {
+    let outShape = try outputShape(.streamingMaxPool(kernel: kernel, strides: strides, pads: pads), [x])
     let (h, w, c) = (x.shape[1], x.shape[2], x.shape[3])
     let (oh, ow) = (outShape[1], outShape[2])
     let xv = x.floats
@@ -69,8 +69,12 @@ extension Semantics {
       for y in 0..<oh {
         for xo in 0..<ow {
           for ky in 0..<kernel[0] {
+            let iy = y * strides[0] + ky - pads[0]
+            guard iy >= 0, iy < h else { continue }
             for kx in 0..<kernel[1] {
-              let base = ((b * h + y * strides[0] + ky) * w + xo * strides[1] + kx) * c
+              let ix = xo * strides[1] + kx - pads[1]
+              guard ix >= 0, ix < w else { continue }
+              let base = ((b * h + iy) * w + ix) * c
               let o = ((b * oh + y) * ow + xo) * c
               for ch in 0..<c { out[o + ch] = max(out[o + ch], xv[base + ch]) }
             }

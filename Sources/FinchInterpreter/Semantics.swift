@@ -53,7 +53,7 @@ public enum Semantics {
       var channelsLast = m
       channelsLast.channelsLast = true
       return [try multiThreshold(x, thresholds: arg(1), channelsLast)]
-    case .streamingMaxPool(let k, let s): return [try streamingMaxPool(x, kernel: k, strides: s)]
+    case .streamingMaxPool(let k, let s, let p): return [try streamingMaxPool(x, kernel: k, strides: s, pads: p)]
     case .labelSelect(let k): return [try labelSelect(x, k: k)]
     }
   }

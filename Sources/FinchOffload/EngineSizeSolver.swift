@@ -19,25 +19,31 @@ public struct EngineSizeSolver: Sendable {
   /// Narrower lanes leave wider layers (an 8-bit first layer) to the CPU, as
   /// QNN-MO-PYNQ does, and make the threshold buffer far smaller.
   public var activationBits: Int?
+  /// The weight lane width; nil: the widest weights of the MVAUs whose inputs
+  /// fit the activation lane. Narrower leaves wider-weight layers (an 8-bit
+  /// last layer) to the CPU.
+  public var weightBits: Int?
 
   public init(
     layers: [HardwareLayer], part: Part, clockMHz: Double, bandwidthGBps: Double, budget: Double = 0.8, memoryWordBits: Int = 64,
-    activationBits: Int? = nil
+    activationBits: Int? = nil, weightBits: Int? = nil
   ) {
     (self.layers, self.part, self.clockMHz, self.bandwidthGBps, self.budget, self.memoryWordBits) = (
       layers, part, clockMHz, bandwidthGBps, budget, memoryWordBits
     )
     self.activationBits = activationBits
+    self.weightBits = weightBits
   }
 
   /// A board's part, clock and bandwidth.
   public init(
-    layers: [HardwareLayer], board: Board, catalogue: DeviceCatalogue, budget: Double = 0.8, activationBits: Int? = nil
+    layers: [HardwareLayer], board: Board, catalogue: DeviceCatalogue, budget: Double = 0.8, activationBits: Int? = nil, weightBits: Int? = nil
   ) throws(FinchOffloadError) {
     let part: Part
     do { part = try catalogue.part(of: board) } catch { throw .layerFacts(error) }
     self.init(
-      layers: layers, part: part, clockMHz: board.clockMHz, bandwidthGBps: board.bandwidthGBps, budget: budget, activationBits: activationBits)
+      layers: layers, part: part, clockMHz: board.clockMHz, bandwidthGBps: board.bandwidthGBps, budget: budget, activationBits: activationBits,
+      weightBits: weightBits)
   }
 
   /// The chosen engine with its estimate and resources.
@@ -48,6 +54,37 @@ public struct EngineSizeSolver: Sendable {
     public var resources: Resources
   }
 
+  /// The weight and activation lane widths: ``weightBits`` and
+  /// ``activationBits`` where given; else the widest weights of the MVAUs whose
+  /// inputs fit the activation lane, and the widest input or thresholded
+  /// output of any MVAU (up to 8).
+  var laneWidths: (weight: Int, activation: Int) {
+    let mvaus = layers.filter { $0.kind == .mvau }
+    let a = activationBits
+      ?? min(8, max(mvaus.map(\.inputBits).filter { $0 <= 8 }.max() ?? 1, mvaus.filter { $0.thresholds > 0 }.map(\.outputBits).max() ?? 1))
+    let w = weightBits ?? mvaus.filter { $0.inputBits <= a }.map { $0.weightType == .bipolar ? 1 : $0.weightBits }.max() ?? 1
+    return (w, a)
+  }
+
+  /// The layers an engine with these lanes can run: each MVAU whose weights
+  /// and inputs fit them, with the sliding window before it and the max-pool after it.
+  func admittedLayers(weightBits w: Int, activationBits a: Int) -> [HardwareLayer] {
+    var admitted: [HardwareLayer] = []
+    for (i, l) in layers.enumerated() {
+      let mvau: HardwareLayer?
+      switch l.kind {
+      case .mvau: mvau = l
+      case .swu: mvau = i + 1 < layers.count && layers[i + 1].kind == .mvau ? layers[i + 1] : nil
+      case .streamingMaxPool:
+        mvau = layers[..<i].last { $0.kind == .mvau }
+      case .thresholding, .labelSelect: mvau = nil
+      }
+      guard let mvau, (mvau.weightType == .bipolar ? 1 : mvau.weightBits) <= w, mvau.inputBits <= a else { continue }
+      admitted.append(l)
+    }
+    return admitted
+  }
+
   /// PE and SIMD candidates (powers of two).
   public static let lanes = [1, 2, 4, 8, 16, 32, 64]
   /// Weight buffer depth candidates.
@@ -55,15 +92,15 @@ public struct EngineSizeSolver: Sendable {
 
   public func solve() throws(FinchOffloadError) -> Choice {
     guard budget > 0, budget <= 1 else { throw .noEngineFits("the budget must be in (0, 1], not \(budget)") }
-    let mvaus = layers.filter { $0.kind == .mvau }
-    let swus = layers.filter { $0.kind == .swu }
-    guard !mvaus.isEmpty else { throw .noEngineFits("the network has no MVAU layers") }
-    // Lane widths and limits that admit every layer of the engine's kinds.
-    let w = mvaus.map { $0.weightType == .bipolar ? 1 : $0.weightBits }.max() ?? 1
-    let engineInputs = mvaus.map(\.inputBits).filter { $0 <= 8 }
-    let a = activationBits ?? min(8, max(engineInputs.max() ?? 1, mvaus.filter { $0.thresholds > 0 }.map(\.outputBits).max() ?? 1))
+    guard layers.contains(where: { $0.kind == .mvau }) else { throw .noEngineFits("the network has no MVAU layers") }
+    let (w, a) = laneWidths
+    // Limits that admit every layer the lanes admit (the others go to the CPU).
+    let admitted = admittedLayers(weightBits: w, activationBits: a)
+    let mvaus = admitted.filter { $0.kind == .mvau }
+    let swus = admitted.filter { $0.kind == .swu }
+    guard !mvaus.isEmpty else { throw .noEngineFits("no MVAU has weights of at most \(w) bits and inputs of at most \(a) bits") }
     let t = min(32, (mvaus.map { $0.accumulatorRegisterBits }.max() ?? 2) + 1)
-    let k = min(15, max(1, swus.flatMap { $0.kernel + $0.stride }.max() ?? 1, layers.filter { $0.kind == .streamingMaxPool }.flatMap(\.kernel).max() ?? 1))
+    let k = min(15, max(1, swus.flatMap { $0.kernel + $0.stride }.max() ?? 1, admitted.filter { $0.kind == .streamingMaxPool }.flatMap(\.kernel).max() ?? 1))
     let size = min(4095, max(1, swus.flatMap(\.inputDims).max() ?? 1))
     let channels = max(swus.map(\.channels).max() ?? 1, divUp(mvaus.map(\.mw).max() ?? 1, k * k))
     let maxNF = mvaus.map(\.mh).max() ?? 1

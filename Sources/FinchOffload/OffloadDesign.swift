@@ -44,22 +44,34 @@ public struct OffloadDesign: Sendable {
     units = EngineResources.estimate(engine, on: part.family).map { Report.Unit(name: $0.name, resources: $0.resources) }
   }
 
-  /// The engine ``EngineSizeSolver`` picks with activation lanes wide enough
-  /// for every layer; when none of those fits `budget`, the one with lanes
+  /// The engine ``EngineSizeSolver`` picks with lanes wide enough for every
+  /// layer; when none of those fits `budget`, the one with activation lanes
   /// only as wide as the thresholded outputs, which leaves wider inputs (an
-  /// 8-bit first layer) to the CPU and needs far smaller threshold buffers.
+  /// 8-bit first layer) to the CPU and needs far smaller threshold buffers;
+  /// when none of those fits either, also weight lanes only as wide as those
+  /// thresholded layers' weights, which leaves a wider-weight layer whose
+  /// output is not quantized (an 8-bit last layer) to the CPU too.
   static func solve(
     layers: [HardwareLayer], board: Board, part: Part, clockMHz: Double, budget: Double
   ) throws(FinchOffloadError) -> EngineConfiguration {
-    func solver(_ lanes: Int?) -> EngineSizeSolver {
-      EngineSizeSolver(layers: layers, part: part, clockMHz: clockMHz, bandwidthGBps: board.bandwidthGBps, budget: budget, activationBits: lanes)
+    func solve(_ activation: Int?, _ weight: Int?) throws(FinchOffloadError) -> EngineConfiguration {
+      try EngineSizeSolver(
+        layers: layers, part: part, clockMHz: clockMHz, bandwidthGBps: board.bandwidthGBps, budget: budget, activationBits: activation,
+        weightBits: weight
+      ).solve().engine
     }
+    let thresholded = layers.filter { $0.kind == .mvau && $0.thresholds > 0 }
     do {
-      return try solver(nil).solve().engine
+      return try solve(nil, nil)
     } catch .noEngineFits(let reason) {
-      let outputs = layers.filter { $0.kind == .mvau && $0.thresholds > 0 }.map(\.outputBits).max()
-      guard let narrow = outputs, (1...8).contains(narrow) else { throw .noEngineFits(reason) }
-      return try solver(narrow).solve().engine
+      guard let narrow = thresholded.map(\.outputBits).max(), (1...8).contains(narrow) else { throw .noEngineFits(reason) }
+      do {
+        return try solve(narrow, nil)
+      } catch .noEngineFits(let reason) {
+        let weights = thresholded.filter { $0.inputBits <= narrow }.map { $0.weightType == .bipolar ? 1 : $0.weightBits }.max()
+        guard let weights else { throw .noEngineFits(reason) }
+        return try solve(narrow, weights)
+      }
     }
   }
 

@@ -61,8 +61,8 @@ public struct ScheduleCompiler: Sendable {
         continue
       }
       var pool: HardwareLayer?
-      // The engine pools thresholded codes; a max-pool over accumulators runs on the CPU.
-      if swu != nil, mvau.thresholds > 0, i < layers.count, layers[i].kind == .streamingMaxPool {
+      // The engine pools thresholded codes, without padding; any other max-pool runs on the CPU.
+      if swu != nil, mvau.thresholds > 0, i < layers.count, layers[i].kind == .streamingMaxPool, layers[i].pads.allSatisfy({ $0 == 0 }) {
         pool = layers[i]
         i += 1
       }
@@ -86,6 +86,7 @@ public struct ScheduleCompiler: Sendable {
     switch l.kind {
     case .thresholding: return "a thresholding layer alone: the engine thresholds only the accumulators of its own MVAU"
     case .labelSelect: return "label select is not an engine operation"
+    case .streamingMaxPool where l.pads.contains { $0 != 0 }: return "the engine's pool has no padding (pads \(l.pads))"
     case .streamingMaxPool: return "the engine fuses a max-pool only directly after a thresholded convolution"
     case .swu: return "a sliding window not followed by an MVAU"
     case .mvau: return "an MVAU"

@@ -55,13 +55,13 @@ final class DarknetCLITests: XCTestCase {
     for (i, e) in zip(imported.outputs, exported.outputs) { XCTAssertEqual(a[i]?.floats, b[e]?.floats, e) }
   }
 
-  /// Darknet's size-2 stride-1 max-pool has no hardware layer yet: a build
-  /// says which node, why, and what to do, and writes nothing.
+  /// A float-weight layer has no hardware layer: a build says which node,
+  /// why, and what to do, and writes nothing.
   func testBuildNamesTheLayersWithoutHardware() throws {
     let out = work.appendingPathComponent("build").path
     let build = try FinchCLI.run(["build", cfg, "--board", "pynq-z1", "--fps", "10000", "-o", out])
     XCTAssertEqual(build.status, 1)
-    XCTAssertTrue(build.stderr.contains("'maxpool_4' (MaxPool)") && build.stderr.contains("finch compile --allow-host-ops"), build.stderr)
+    XCTAssertTrue(build.stderr.contains("'conv_5' (MatMul)") && build.stderr.contains("finch compile --allow-host-ops"), build.stderr)
     XCTAssertFalse(FileManager.default.fileExists(atPath: out))
   }
 

@@ -120,8 +120,8 @@ struct PlanBuilder {
         thresholds: try optionalConstant(2)))
     case .swu(let u):
       steps.append(try SlidingWindowStep(node: node.name, attributes: u, input: try value(0).0, output: out))
-    case .streamingMaxPool(let kernel, let strides):
-      steps.append(try MaxPoolStep(node: node.name, kernel: kernel, strides: strides, input: try value(0).0, output: out))
+    case .streamingMaxPool(let kernel, let strides, let pads):
+      steps.append(try MaxPoolStep(node: node.name, kernel: kernel, strides: strides, pads: pads, input: try value(0).0, output: out))
     case .thresholding(var m), .multiThreshold(var m):
       if case .thresholding = node.op { m.channelsLast = true }
       let (x, xType) = try value(0)

@@ -10,6 +10,9 @@ public enum MaxPoolEmitter {
         layer: l.name,
         reason: "only non-overlapping windows (strides equal to the kernel) are supported, got kernel \(l.kernel) strides \(l.stride)")
     }
+    guard l.pads.allSatisfy({ $0 == 0 }) else {
+      throw .unsupported(layer: l.name, reason: "a padded max-pool (pads \(l.pads)) is not supported by the dataflow max-pool yet")
+    }
     // Bipolar is encoded 1 = +1, 0 = -1, so its maximum is the unsigned one.
     let parameters: [(name: String, value: String)] = [
       ("IFM_H", "\(l.inputDims[0])"), ("IFM_W", "\(l.inputDims[1])"), ("C", "\(l.channels)"), ("PE", "\(folding.pe)"),
