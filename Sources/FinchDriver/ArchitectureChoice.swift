@@ -147,7 +147,8 @@ public struct ArchitectureChoice: Sendable {
 
   /// The offload design for `board` (a board of the catalogue: offload needs its memory bandwidth).
   static func offloadDesign(
-    graph: Graph, board name: String, clockMHz: Double?, target: FoldingTarget, engine: EngineConfiguration?, engineFile: String?
+    graph: Graph, board name: String, clockMHz: Double?, target: FoldingTarget, engine: EngineConfiguration?, engineFile: String?,
+    placement: [String: Placement] = [:]
   ) throws -> OffloadDesign {
     let catalogue = try DeviceCatalogue.bundled()
     let device = try catalogue.device(named: name)
@@ -163,7 +164,7 @@ public struct ArchitectureChoice: Sendable {
     }
     let design = try OffloadDesign(
       graph: graph, board: board, part: device.part, clockMHz: clockMHz, budget: budget, targetFPS: fps, engine: engine,
-      engineSource: engineFile.map { "from \($0)" })
+      engineSource: engineFile.map { "from \($0)" }, placement: placement)
     guard !design.schedule.calls.isEmpty else {
       throw ArchitectureError.engineRunsNoLayer(engine: design.engineSource, cpuLayers: design.schedule.cpuLayers)
     }

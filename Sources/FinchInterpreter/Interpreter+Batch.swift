@@ -54,7 +54,7 @@ extension Interpreter {
   }
 
   /// Stacks per-sample outputs along axis 0 (see ``stackedShape(of:samples:)``).
-  static func stack(_ parts: [Tensor]) -> Tensor {
+  public static func stack(_ parts: [Tensor]) -> Tensor {
     guard let first = parts.first else { return Tensor(shape: [0], floats: []) }
     let shape = stackedShape(of: first.shape, samples: parts.count)
     if first.elementType == .int64 { return Tensor(shape: shape, int64s: parts.flatMap(\.int64s)) }

@@ -23,6 +23,8 @@ public struct EngineSizeSolver: Sendable {
   /// fit the activation lane. Narrower leaves wider-weight layers (an 8-bit
   /// last layer) to the CPU.
   public var weightBits: Int?
+  /// Where named layers run: layers placed on the CPU do not size the engine.
+  public var placement: [String: Placement] = [:]
 
   public init(
     layers: [HardwareLayer], part: Part, clockMHz: Double, bandwidthGBps: Double, budget: Double = 0.8, memoryWordBits: Int = 64,
@@ -79,7 +81,9 @@ public struct EngineSizeSolver: Sendable {
         mvau = layers[..<i].last { $0.kind == .mvau }
       case .thresholding, .labelSelect: mvau = nil
       }
-      guard let mvau, (mvau.weightType == .bipolar ? 1 : mvau.weightBits) <= w, mvau.inputBits <= a else { continue }
+      guard let mvau, (mvau.weightType == .bipolar ? 1 : mvau.weightBits) <= w, mvau.inputBits <= a,
+        placement[l.name] != .cpu, placement[mvau.name] != .cpu
+      else { continue }
       admitted.append(l)
     }
     return admitted
@@ -120,16 +124,22 @@ public struct EngineSizeSolver: Sendable {
     // memory word of channels, which can need more weight words than the
     // deepest buffer holds, while a wider PE tiles the same layer.)
     var candidates: [(engine: EngineConfiguration, schedule: Schedule)] = []
+    var refusal: FinchOffloadError?
     for pe in Self.lanes {
       for simd in Self.lanes {
         for depth in Self.depths {
           guard let engine = make(pe, simd, depth) else { continue }
-          candidates.append((engine, try ScheduleCompiler(engine: engine).schedule(layers)))
+          // An engine that cannot run a layer placed on the accelerator is no candidate.
+          do throws(FinchOffloadError) {
+            candidates.append((engine, try ScheduleCompiler(engine: engine, placement: placement).schedule(layers)))
+          } catch {
+            refusal = refusal ?? error
+          }
         }
       }
     }
     guard let fewestCPU = candidates.map({ $0.schedule.cpuLayers.count }).min() else {
-      throw .noEngineFits("no valid engine for these layers")
+      throw refusal ?? .noEngineFits("no valid engine for these layers")
     }
     var best: Choice?
     for (engine, schedule) in candidates where schedule.cpuLayers.count <= fewestCPU {

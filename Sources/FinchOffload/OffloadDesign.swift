@@ -22,10 +22,11 @@ public struct OffloadDesign: Sendable {
 
   /// Schedules the compiled `graph` on `engine`, or on the engine
   /// ``EngineSizeSolver`` picks for `board` within `budget` of its part when
-  /// `engine` is nil, at `clockMHz` (default: the board's).
+  /// `engine` is nil, at `clockMHz` (default: the board's), with layers
+  /// placed as `placement` says (``ScheduleCompiler/placement``).
   public init(
     graph: Graph, board: Board, part: Part, clockMHz: Double? = nil, budget: Double = 0.8, targetFPS: Double? = nil,
-    engine given: EngineConfiguration? = nil, engineSource: String? = nil
+    engine given: EngineConfiguration? = nil, engineSource: String? = nil, placement: [String: Placement] = [:]
   ) throws(FinchOffloadError) {
     let clock = clockMHz ?? board.clockMHz
     let engine: EngineConfiguration
@@ -35,11 +36,11 @@ public struct OffloadDesign: Sendable {
     } else {
       let layers: [HardwareLayer]
       do { layers = try HardwareLayer.layers(of: graph) } catch { throw .layerFacts(error) }
-      engine = try Self.solve(layers: layers, board: board, part: part, clockMHz: clock, budget: budget)
+      engine = try Self.solve(layers: layers, board: board, part: part, clockMHz: clock, budget: budget, placement: placement)
       self.engineSource = engineSource ?? "sized by EngineSizeSolver for \(Int((budget * 100).rounded()))% of \(part.name)"
     }
     (self.board, self.part, self.engine, self.targetFPS) = (board, part, engine, targetFPS)
-    schedule = try ScheduleCompiler(engine: engine).schedule(graph)
+    schedule = try ScheduleCompiler(engine: engine, placement: placement).schedule(graph)
     estimate = try OffloadEstimate(schedule, clockMHz: clock, bandwidthGBps: board.bandwidthGBps)
     units = EngineResources.estimate(engine, on: part.family).map { Report.Unit(name: $0.name, resources: $0.resources) }
   }
@@ -52,13 +53,14 @@ public struct OffloadDesign: Sendable {
   /// thresholded layers' weights, which leaves a wider-weight layer whose
   /// output is not quantized (an 8-bit last layer) to the CPU too.
   static func solve(
-    layers: [HardwareLayer], board: Board, part: Part, clockMHz: Double, budget: Double
+    layers: [HardwareLayer], board: Board, part: Part, clockMHz: Double, budget: Double, placement: [String: Placement]
   ) throws(FinchOffloadError) -> EngineConfiguration {
     func solve(_ activation: Int?, _ weight: Int?) throws(FinchOffloadError) -> EngineConfiguration {
-      try EngineSizeSolver(
+      var solver = EngineSizeSolver(
         layers: layers, part: part, clockMHz: clockMHz, bandwidthGBps: board.bandwidthGBps, budget: budget, activationBits: activation,
-        weightBits: weight
-      ).solve().engine
+        weightBits: weight)
+      solver.placement = placement
+      return try solver.solve().engine
     }
     let thresholded = layers.filter { $0.kind == .mvau && $0.thresholds > 0 }
     do {

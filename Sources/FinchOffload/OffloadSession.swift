@@ -29,6 +29,11 @@ public struct OffloadSession<Driver: OffloadDriver> {
     public var outputs: [String: Tensor]
     /// Each call's cycles as the driver counted them (nil where it counts none), in call order.
     public var cycles: [Int?]
+    /// Each CPU step's wall time on this machine (the CPU backend, one
+    /// thread), in the order of the schedule's CPU steps.
+    public var cpuSeconds: [Double]
+    /// The host prologue's and epilogue's wall time together (the interpreter).
+    public var hostSeconds: Double
   }
 
   /// Loads `run` onto `driver`. `estimate` sets the cycle limits; give one at
@@ -64,20 +69,30 @@ public struct OffloadSession<Driver: OffloadDriver> {
   /// Runs one frame of raw model inputs.
   public mutating func run(_ feed: [String: Tensor]) throws(FinchOffloadError) -> Result {
     let schedule = run.schedule
+    let clock = ContinuousClock()
+    var start = clock.now
     let (x, type) = try run.networkInput(feed)
+    var host = clock.now - start
     try store(x, type, schedule.input)
-    var cycles: [Int?] = []
+    var cycles: [Int?] = [], cpu: [Double] = []
     for step in schedule.steps {
       switch step.kind {
       case .engine:
         for c in step.calls { cycles.append(try call(c)) }
       case .cpu:
-        let (y, type) = try run.cpuRun(step, try load(step.input, try run.cpuInput(step)))
+        let input = try load(step.input, try run.cpuInput(step))
+        start = clock.now
+        let (y, type) = try run.cpuRun(step, input)
+        cpu.append((clock.now - start).seconds)
         try store(y, type, step.output)
       }
     }
     let last = schedule.steps.last?.output ?? schedule.input
-    return Result(outputs: try run.outputs(try load(last, try run.networkOutput())), cycles: cycles)
+    let y = try load(last, try run.networkOutput())
+    start = clock.now
+    let outputs = try run.outputs(y)
+    host += clock.now - start
+    return Result(outputs: outputs, cycles: cycles, cpuSeconds: cpu, hostSeconds: host.seconds)
   }
 
   /// Runs call `index` on the engine: its registers, start, wait.
@@ -142,4 +157,9 @@ extension OffloadEstimate.Call {
   /// The cycles the call may take on a device before it counts as hung: four
   /// times the estimate, plus 10,000 for start-up and port latency.
   public var cycleLimit: Int { 4 * cycles + 10_000 }
+}
+
+extension Duration {
+  /// The duration in seconds.
+  var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

@@ -12,10 +12,14 @@ public struct ScheduleCompiler: Sendable {
   public var engine: EngineConfiguration
   /// Whether a layer beyond the engine runs on the CPU (true) or is an error.
   public var cpuFallback: Bool
+  /// Where named hardware layers run (a conv's placement is its MVAU's, or
+  /// its sliding window's); layers not named are ``Placement/auto``.
+  public var placement: [String: Placement]
 
-  public init(engine: EngineConfiguration, cpuFallback: Bool = true) {
+  public init(engine: EngineConfiguration, cpuFallback: Bool = true, placement: [String: Placement] = [:]) {
     self.engine = engine
     self.cpuFallback = cpuFallback
+    self.placement = placement
   }
 
   /// The schedule of a compiled graph.
@@ -32,6 +36,10 @@ public struct ScheduleCompiler: Sendable {
     _ layers: [HardwareLayer], prologue: [HardwarePartition.HostNode] = [], epilogue: [HardwarePartition.HostNode] = []
   ) throws(FinchOffloadError) -> Schedule {
     guard let first = layers.first else { throw .layerFacts(.noHardwareLayers) }
+    let names = Set(layers.map(\.name))
+    if let unknown = placement.keys.sorted().first(where: { !names.contains($0) }) {
+      throw .invalidSchedule("placement names '\(unknown)', which is not a hardware layer (they are: \(layers.map(\.name).joined(separator: ", ")))")
+    }
     let input = layout(inputOf: first, buffer: 0)
     var current = input
     var steps: [Step] = [], calls: [EngineCall] = [], cpu: [CPULayer] = []
@@ -54,32 +62,44 @@ public struct ScheduleCompiler: Sendable {
         mvau = l
         i += 1
       default:
-        let reason = Self.cpuReason(l)
-        guard cpuFallback else { throw .unsupportedLayer(layer: l.name, op: l.kind.rawValue, reason: reason) }
+        let reason = placement[l.name] == .cpu ? Self.placedOnCPU : Self.cpuReason(l)
+        guard cpuFallback && placement[l.name] != .accelerator || placement[l.name] == .cpu else {
+          throw .unsupportedLayer(layer: l.name, op: l.kind.rawValue, reason: reason)
+        }
         addCPU([l], reason)
         i += 1
         continue
       }
       var pool: HardwareLayer?
       // The engine pools thresholded codes, without padding; any other max-pool runs on the CPU.
-      if swu != nil, mvau.thresholds > 0, i < layers.count, layers[i].kind == .streamingMaxPool, layers[i].pads.allSatisfy({ $0 == 0 }) {
+      if swu != nil, mvau.thresholds > 0, i < layers.count, layers[i].kind == .streamingMaxPool, layers[i].pads.allSatisfy({ $0 == 0 }),
+        placement[layers[i].name] != .cpu
+      {
         pool = layers[i]
         i += 1
       }
       let group = [swu, mvau, pool].compactMap { $0 }
+      let placed = Set(group.compactMap { placement[$0.name] })
+      if placed.contains(.cpu) {
+        addCPU(group, Self.placedOnCPU)
+        continue
+      }
       do {
         let planned = try plan(swu: swu, mvau: mvau, pool: pool, input: current, firstCall: calls.count, buffer: (steps.count + 1) % 2)
         steps.append(Step(kind: .engine, layers: group.map(\.name), calls: planned.calls.map(\.index), input: current, output: planned.output))
         calls += planned.calls
         current = planned.output
       } catch {
-        guard cpuFallback else { throw error }
+        guard cpuFallback && !placed.contains(.accelerator) else { throw error }
         addCPU(group, error.description)
       }
     }
     let memory = allocate(&calls, steps: steps, input: input)
     return Schedule(engine: engine, memory: memory, input: input, steps: steps, calls: calls, cpuLayers: cpu, prologue: prologue, epilogue: epilogue)
   }
+
+  /// The reason given for a layer placed on the CPU.
+  static let placedOnCPU = "placed on the CPU (--placement)"
 
   /// Why a layer of this kind never runs on the engine.
   static func cpuReason(_ l: HardwareLayer) -> String {
