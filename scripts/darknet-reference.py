@@ -255,6 +255,49 @@ classes=3
 num=4
 """
 
+# xnor=1 layers (binary inputs and weights) after quantized and float layers.
+XNOR_NET = """[net]
+width=12
+height=12
+channels=3
+input_bits=8
+input_scale=0.00392156862745098
+
+[convolutional]
+filters=8
+size=3
+stride=1
+pad=1
+batch_normalize=1
+activation=leaky
+weight_bits=8
+activation_bits=4
+activation_scale=0.25
+
+[convolutional]
+filters=16
+size=3
+stride=2
+pad=1
+batch_normalize=1
+xnor=1
+activation=relu
+activation_bits=2
+activation_scale=0.5
+
+[maxpool]
+size=2
+stride=2
+
+[convolutional]
+filters=10
+size=3
+stride=1
+pad=1
+xnor=1
+activation=linear
+"""
+
 
 def parse(cfg):
     sections = []
@@ -336,7 +379,10 @@ def forward(sections, blob, x):
             if bn:
                 scales, mean, var = take(n), take(n), take(n)
             w = take(n * c // groups * k * k).reshape(n, c // groups, k, k)
-            if int(o.get("binary", 0)):
+            if int(o.get("xnor", 0)):
+                # Darknet's binarize_cpu on the input (the CPU's > 0; its GPU kernel uses >= 0), binary weights.
+                x = np.where(x > 0, np.float32(1), np.float32(-1)).astype(np.float32)
+            if int(o.get("binary", 0)) or int(o.get("xnor", 0)):
                 m = np.abs(w).reshape(n, -1).mean(axis=1, dtype=np.float32).astype(np.float32)
                 w = np.where(w > 0, m[:, None, None, None], -m[:, None, None, None]).astype(np.float32)
             elif "weight_bits" in o:
@@ -599,6 +645,19 @@ def main():
         write_npy(os.path.join(out, name + ".out.npy"), np.stack(ys))
         print(f"{name}: {len(sections) - 1} layers, {params.size} parameters, output {ys[0].shape}")
     write_detect_fixture(out, rng)
+    # Appended last so that the fixtures above keep their random draws.
+    sections = parse(XNOR_NET)
+    params = parameters(sections, rng)
+    blob = params.tobytes()
+    with open(os.path.join(out, "tiny_xnor.cfg"), "w") as f:
+        f.write(XNOR_NET)
+    with open(os.path.join(out, "tiny_xnor.weights"), "wb") as f:
+        f.write(struct.pack("<iiiQ", 0, 2, 5, 32013312) + blob)
+    xs = rng.integers(0, 256, (3, 3, 12, 12)).astype(np.float32)
+    ys = [forward(sections, blob, x)[0] for x in xs]
+    write_npy(os.path.join(out, "tiny_xnor.in.npy"), xs)
+    write_npy(os.path.join(out, "tiny_xnor.out.npy"), np.stack(ys))
+    print(f"tiny_xnor: {len(sections) - 1} layers, {params.size} parameters, output {ys[0].shape}")
 
 
 if __name__ == "__main__":

@@ -3,18 +3,21 @@ import FinchIR
 extension DarknetGraphBuilder {
   /// `[convolutional]`: weights (binary: the sign times each filter's mean
   /// absolute weight, as Darknet's binarize_weights; `weight_bits`: a
-  /// per-filter symmetric quantizer), Darknet's batch norm
+  /// per-filter symmetric quantizer; `xnor`: binary weights and inputs
+  /// `x > 0 ? 1 : −1`, as Darknet's binarize_cpu), Darknet's batch norm
   /// `(x − mean) / (√var + 1e-6) · scale + bias` or a bias, the activation
   /// (linear, relu, logistic, leaky: `x > 0 ? x : 0.1·x`),
   /// and `activation_bits` quantization.
   mutating func convolutional(_ s: DarknetConfig.Section, _ index: Int, _ weights: inout DarknetWeights) throws(DarknetError) {
     try s.checkKeys(
-      ["filters", "size", "stride", "pad", "padding", "groups", "batch_normalize", "binary", "activation", "weight_bits", "activation_bits",
-       "activation_scale"], file: file)
+      ["filters", "size", "stride", "pad", "padding", "groups", "batch_normalize", "binary", "xnor", "activation", "weight_bits",
+       "activation_bits", "activation_scale"], file: file)
     let n = try s.int("filters", 1...8192, file: file), size = try s.int("size", 1...15, default: 1, file: file)
     let stride = try s.int("stride", 1...16, default: 1, file: file), groups = try s.int("groups", 1...8192, default: 1, file: file)
     let pad = try s.int("pad", 0...1, default: 0, file: file) == 1 ? size / 2 : try s.int("padding", 0...15, default: 0, file: file)
-    let bn = try s.int("batch_normalize", 0...1, default: 0, file: file) == 1, binary = try s.int("binary", 0...1, default: 0, file: file) == 1
+    let bn = try s.int("batch_normalize", 0...1, default: 0, file: file) == 1, xnor = try s.int("xnor", 0...1, default: 0, file: file) == 1
+    let binaryWeights = try s.int("binary", 0...1, default: 0, file: file) == 1
+    let binary = xnor || binaryWeights
     let activation = try s.choice("activation", ["linear", "relu", "logistic", "leaky"], default: "logistic", file: file)
     let c = current.c
     guard c % groups == 0, n % groups == 0 else {
@@ -45,7 +48,7 @@ extension DarknetGraphBuilder {
     var weight: String
     if binary {
       guard s.options["weight_bits"] == nil else {
-        throw .config(file: file, line: s.options["weight_bits"]!.line, reason: "weight_bits and binary=1 both quantize the weights: give one")
+        throw .config(file: file, line: s.options["weight_bits"]!.line, reason: "weight_bits and \(xnor ? "xnor" : "binary")=1 both quantize the weights: give one")
       }
       // Darknet: +mean where w > 0, −mean otherwise (zero included); BipolarQuant takes 0 to +1, so zeros become −1 first.
       let means = (0..<n).map { f in w[(f * perFilter)..<((f + 1) * perFilter)].reduce(0) { $0 + abs($1) } / Float(perFilter) }
@@ -58,7 +61,14 @@ extension DarknetGraphBuilder {
     } else {
       weight = constant("\(name)_w", wShape, w)
     }
-    var x = node(name, .conv(Conv(kernel: [size, size], strides: [stride, stride], pads: [pad, pad, pad, pad], group: groups)), [current.value, weight])
+    var input = current.value
+    if xnor {
+      // Darknet's binarize_cpu: x > 0 ? 1 : −1, one threshold at the smallest positive float. The
+      // convolution then pads with 0, which BIPOLAR cannot hold: padded, the ±1 values are INT2.
+      let sign = MultiThreshold(outScale: 2, outBias: -1, outType: pad > 0 ? .int(2) : .bipolar)
+      input = node("\(name)_binarize_input", .multiThreshold(sign), [input, constant("\(name)_input_threshold", [1, 1], [.leastNonzeroMagnitude])])
+    }
+    var x = node(name, .conv(Conv(kernel: [size, size], strides: [stride, stride], pads: [pad, pad, pad, pad], group: groups)), [input, weight])
     let channel: Shape = [n]
     if let norm {
       // ONNX's (x − mean) / √(var' + 0) with var' = (√var + 1e-6)² is Darknet's divisor.

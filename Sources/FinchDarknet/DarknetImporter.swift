@@ -7,7 +7,7 @@ import Foundation
 ///
 /// Sections: `[net]`/`[network]` (`width`, `height`, `channels`; training
 /// options are accepted and ignored), `[convolutional]` (`filters`, `size`,
-/// `stride`, `pad`/`padding`, `groups`, `batch_normalize`, `binary`,
+/// `stride`, `pad`/`padding`, `groups`, `batch_normalize`, `binary`, `xnor`,
 /// `activation` linear, relu, logistic or leaky), `[maxpool]` (Darknet's padding
 /// rule, stride 1 included), `[avgpool]`, `[softmax]`, `[route]`,
 /// `[shortcut]`. Finch's own keys make a quantized network fully described

@@ -1,7 +1,8 @@
 import FinchIR
 import FinchInterpreter
 
-/// Turns an activation quantizer, together with the chain of monotone
+/// Turns an activation quantizer (Quant, BipolarQuant, Sign, or a
+/// MultiThreshold on float values), together with the chain of monotone
 /// elementwise float ops between it and an integer-valued tensor (scales,
 /// biases, BatchNorm, Relu, LeakyRelu with alpha ≥ 0, Sigmoid, Clip), into one `MultiThreshold` on that integer
 /// tensor, followed by the quantizer's scale.
@@ -80,6 +81,14 @@ public struct ConvertQuantizersToThresholds: Pass {
       return Levels(
         lowest: -1, count: 2, step: 1, outType: .int(2), scale: nil, zeroPoint: 0,
         integerLevels: { x throws(EvaluationError) in try Semantics.evaluate(.unary(.sign), [x])[0] })
+    case .multiThreshold(let m):
+      // A MultiThreshold on float values (Darknet's xnor input sign) is a quantizer with levels outBias + outScale·count.
+      guard let t = graph.initializers[node.inputs[1]], t.shape.rank == 2, t.shape[1] >= 1, t.shape[1] <= Self.maxLevels, m.outScale > 0,
+        let step = Int64(exactly: m.outScale), let lowest = Int64(exactly: m.outBias)
+      else { return nil }
+      return Levels(
+        lowest: lowest, count: t.shape[1], step: step, outType: m.outType, scale: nil, zeroPoint: 0,
+        integerLevels: { x throws(EvaluationError) in try Semantics.evaluate(.multiThreshold(m), [x, t])[0] })
     default:
       return nil
     }
@@ -122,6 +131,8 @@ public struct ConvertQuantizersToThresholds: Pass {
       chain.insert((producer, d), at: 0)
       value = producer.inputs[d]
     }
+    // A MultiThreshold already on an integer tensor is what this pass makes.
+    if case .multiThreshold = quantizer.op, chain.isEmpty { return false }
     let x = value
     guard let xType = graph.type(of: x), graph.initializers[x] == nil, xType.shape.rank >= 1,
       xType.dataType.isInteger, xType.dataType.min >= -9e15, xType.dataType.max <= 9e15
@@ -192,6 +203,11 @@ public struct ConvertQuantizersToThresholds: Pass {
     for node in nodes {
       if case .batchNormalization = node.op {
         if x.rank >= 2 && x[1] > 1 { axes.insert(1) }
+        continue
+      }
+      if case .multiThreshold(let m) = node.op {
+        guard let t = graph.initializers[node.inputs[1]], t.shape.rank == 2 else { return nil }
+        if t.shape[0] > 1 { axes.insert(m.channelsLast ? x.rank - 1 : 1) }
         continue
       }
       for name in node.inputs {

@@ -65,6 +65,17 @@ final class DarknetCLITests: XCTestCase {
     XCTAssertFalse(FileManager.default.fileExists(atPath: out))
   }
 
+  /// Darknet's xnor=1 layers (±1 inputs padded with 0: INT2 × bipolar MVAUs)
+  /// build into a dataflow accelerator that Verilator runs bit-exactly.
+  func testXNORNetworkBuildsAndSimulatesBitExactly() throws {
+    let out = work.appendingPathComponent("xnor").path
+    let build = try FinchCLI.run(["build", Fixture.path("darknet/tiny_xnor.cfg"), "--board", "pynq-z1", "--fps", "10000", "-o", out])
+    XCTAssertEqual(build.status, 0, build.stderr)
+    let simulate = try FinchCLI.run(["simulate", out, "--frames", "2", "--json"])
+    XCTAssertEqual(simulate.status, 0, simulate.stderr)
+    XCTAssertEqual(try simulate.jsonObject()["mismatches"] as? Int, 0)
+  }
+
   func testWeightsMistakesExitOneNamingTheFile() throws {
     let copy = work.appendingPathComponent("net.cfg")
     try FileManager.default.copyItem(atPath: cfg, toPath: copy.path)

@@ -64,6 +64,31 @@ final class DarknetImportTests: XCTestCase {
     try checkAgainstReference(graph, "tiny_quant", tolerance: 1e-5)
   }
 
+  /// `xnor=1` (binary inputs `x > 0 ? 1 : −1` and binary weights) after an
+  /// 8-bit-weight layer with signed 4-bit leaky outputs, and on a max-pooled
+  /// 2-bit ReLU layer, as the reference computes it, imported and compiled.
+  /// Darknet pads the binarized input with 0, so a padded layer's inputs are
+  /// INT2 (an integer MVAU with bipolar weights); without padding they are
+  /// BIPOLAR and the layer is an XNOR-popcount MVAU.
+  func testXNORLayersMatchTheReferenceImportedAndCompiled() throws {
+    var graph = try DarknetImporter.load(cfg: fixture("tiny_xnor.cfg"))
+    try checkAgainstReference(graph, "tiny_xnor", tolerance: 1e-5)
+    try Pipeline.compile.run(on: &graph)
+    func mvaus(_ g: Graph) -> [(xnor: Bool, input: DataType?)] {
+      g.nodes.compactMap { if case .mvau(let m) = $0.op { (m.xnor, g.type(of: $0.inputs[0])?.dataType) } else { nil } }
+    }
+    let padded = mvaus(graph).dropFirst()
+    XCTAssertEqual(padded.map(\.xnor), [false, false], "\(graph.nodes.map { "\($0.name) \($0.op)" }.joined(separator: "\n"))")
+    XCTAssertEqual(padded.map(\.input), [.int(2), .int(2)])
+    try checkAgainstReference(graph, "tiny_xnor", tolerance: 1e-5)
+    var unpadded = try DarknetImporter.load(cfg: try edited("tiny_xnor", edit: {
+      $0.replacingOccurrences(of: "pad=1\nbatch_normalize=1\nxnor=1", with: "pad=0\nbatch_normalize=1\nxnor=1")
+        .replacingOccurrences(of: "pad=1\nxnor=1", with: "pad=0\nxnor=1")
+    }))
+    try Pipeline.compile.run(on: &unpadded)
+    XCTAssertEqual(mvaus(unpadded).dropFirst().map(\.xnor), [true, true])
+  }
+
   /// A copy of a fixture's .cfg with `edit` applied, beside a copy of its weights.
   private func edited(_ name: String, weights: (Data) -> Data = { $0 }, edit: (String) -> String = { $0 }) throws -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finch-darknet-\(UUID().uuidString)")
