@@ -7,7 +7,11 @@
 ///   fill `((kH-1)·dH·W + (kW-1)·dW + 1)·CF`, then per output row the larger of
 ///   writing its windows `OW·kH·kW·CF` and reading the next input rows `sH·W·CF`.
 /// - Thresholding: `vectors·C/PE`.
-/// - StreamingMaxPool: reads every input word once, `H·W·C/PE`.
+/// - StreamingMaxPool: reads every input word once, `H·W·C/PE`; with
+///   overlapping or padded windows (``HardwareLayer/windowedPoolParts``), the
+///   more of that and the window words `OH·OW·K_H·K_W·C/PE`, plus the input
+///   rows of the next frame's first windows that the window unit's line
+///   buffer (`span + stride` rows) cannot take while it writes the last ones.
 /// - LabelSelect: `labels/PE`.
 ///
 /// Throughput is set by the slowest layer; latency is the sum along the pipeline
@@ -29,6 +33,16 @@ public enum CycleModel {
     case .thresholding:
       return layer.vectors * layer.channels / pe
     case .streamingMaxPool:
+      if let (windows, reduce) = layer.windowedPoolParts {
+        // One word per cycle through both parts: the input, or the windows' K_H·K_W words per output pixel
+        // and the rows of the next frame's first windows that finch_swu's line buffer could not take early.
+        let cf = layer.channels / pe, (h, w) = (layer.inputDims[0], layer.inputDims[1])
+        let (span, stride, top, oh) = (windows.windowSpan[0], layer.stride[0], layer.pads[0], layer.outputDims[0])
+        let lastStart = (oh - 1) * stride - top
+        let lastRows = min(h, lastStart + span) - max(0, lastStart), free = span + stride - lastRows
+        let stall = max(0, min(span - top, h) - free) * w * cf
+        return max(h * w * cf, reduce.inputDims[0] * reduce.inputDims[1] * cf + stall)
+      }
       return layer.inputDims[0] * layer.inputDims[1] * layer.channels / pe
     case .labelSelect:
       return layer.channels / pe

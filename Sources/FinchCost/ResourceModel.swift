@@ -34,7 +34,10 @@ public struct Resources: Sendable, Codable, Equatable {
 public enum ResourceModel {
   /// Resources of `layer` at `folding` on a part of `family`.
   public static func resources(_ layer: HardwareLayer, _ folding: LayerFolding, on family: DeviceFamily) -> Resources {
-    ResourceCoefficients.bundled.resources(terms(layer, folding, on: family), on: family)
+    if let (windows, reduce) = layer.windowedPoolParts {
+      return resources(windows, HardwareLayer.windowFolding(folding), on: family) + resources(reduce, folding, on: family)
+    }
+    return ResourceCoefficients.bundled.resources(terms(layer, folding, on: family), on: family)
   }
 
   /// The widths of one MVAU lane's multiplier operands and product, as

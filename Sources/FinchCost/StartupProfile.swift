@@ -20,7 +20,8 @@
 ///   output row's `OW·K_H·K_W·C/SIMD` words follow its last input row; its own
 ///   pace is one output row per `max(write, read)` cycles (``CycleModel``).
 /// - StreamingMaxPool: a window's result leaves 2 cycles after its last word;
-///   one input word per cycle.
+///   one input word per cycle. With overlapping or padded windows, its window
+///   unit's profile followed by the max-pool over each window's positions.
 /// - Thresholding, FIFO, width converter: 1 cycle from input to output (a
 ///   widening converter first gathers one output word), one word per cycle.
 /// - LabelSelect: the labels' indices follow 1 cycle after a vector's last word.
@@ -95,6 +96,15 @@ public struct StartupProfile: Sendable, Equatable {
         wordsBeforeFirstOutput: rowsNeeded(0) * w * cf, firstOutputDelay: 3, wordsBeforeLastOutput: rowsNeeded(oh - 1) * w * cf,
         lastOutputDelay: 3 + write - 1, ownSpan: (oh - 1) * max(write, read) + write - 1)
     case .streamingMaxPool:
+      if let (windows, reduce) = l.windowedPoolParts {
+        // The window unit's words reach the max-pool one per cycle: a window's result follows its last position.
+        let w = StartupProfile(windows, HardwareLayer.windowFolding(folding), inputWords: inputWords, outputWords: 0)
+        let r = StartupProfile(reduce, folding, inputWords: 0, outputWords: outputWords)
+        self.init(
+          wordsBeforeFirstOutput: w.wordsBeforeFirstOutput, firstOutputDelay: w.firstOutputDelay + r.wordsBeforeFirstOutput - 1 + r.firstOutputDelay,
+          wordsBeforeLastOutput: w.wordsBeforeLastOutput, lastOutputDelay: w.lastOutputDelay + r.lastOutputDelay, ownSpan: w.ownSpan)
+        return
+      }
       let cf = l.channels / pe
       let w = l.inputDims[1]
       let (oh, ow) = (l.outputDims[0], l.outputDims[1])

@@ -18,6 +18,9 @@ public enum VerilogLibrary {
     return result
   }
 
+  /// Library modules that instantiate other library modules, with those.
+  public static let submodules = ["finch_window_maxpool": ["finch_swu", "finch_maxpool"]]
+
   /// The testbench file name.
   public static let testbench = "finch_tb.v"
 
@@ -43,7 +46,7 @@ public enum VerilogLibrary {
     do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
       throw .toolFailed(tool: "finch", status: -1, log: "cannot create \(directory.path): \(error)")
     }
-    let used = Set(chain.map(\.module))
+    let used = Set(chain.flatMap { [$0.module] + (Self.submodules[$0.module] ?? []) })
     var files: [String] = []
     for (name, text) in try sources().sorted(by: { $0.key < $1.key }) where used.contains(String(name.dropLast(2))) {
       try Data(text.utf8).writeOrThrow(to: directory.appendingPathComponent(name))

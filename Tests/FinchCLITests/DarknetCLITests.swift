@@ -76,6 +76,24 @@ final class DarknetCLITests: XCTestCase {
     XCTAssertEqual(try simulate.jsonObject()["mismatches"] as? Int, 0)
   }
 
+  /// Tinier-YOLO's layer kinds (tinier_small) as a dataflow accelerator:
+  /// Darknet's padded 2/1 max-pool is a window unit and a max-pool over window
+  /// positions; Verilator runs frames bit-exactly, with stalls too.
+  func testTinierSmallBuildsIntoADataflowAcceleratorBitExactly() throws {
+    let out = work.appendingPathComponent("tinier").path, input = work.appendingPathComponent("frames.npy").path
+    var rng = SplitMix64(seed: 12)
+    try NPY.write(Tensor(shape: [2, 3, 64, 64], floats: (0..<(2 * 3 * 64 * 64)).map { _ in Float(rng.next() % 256) }), path: input)
+    let build = try FinchCLI.run(["build", Fixture.path("darknet/tinier_small.cfg"), "--board", "pynq-z1", "--fps", "2000", "-o", out])
+    XCTAssertEqual(build.status, 0, build.stderr)
+    let rtl = try FileManager.default.contentsOfDirectory(atPath: out + "/rtl")
+    XCTAssertTrue(["finch_window_maxpool.v", "finch_swu.v", "finch_maxpool.v"].allSatisfy(rtl.contains), "\(rtl)")
+    for stall in ["0", "0.3"] {
+      let simulate = try FinchCLI.run(["simulate", out, "--input", input, "--stall", stall, "--json"])
+      XCTAssertEqual(simulate.status, 0, simulate.stderr)
+      XCTAssertEqual(try simulate.jsonObject()["mismatches"] as? Int, 0, "stall \(stall)")
+    }
+  }
+
   func testWeightsMistakesExitOneNamingTheFile() throws {
     let copy = work.appendingPathComponent("net.cfg")
     try FileManager.default.copyItem(atPath: cfg, toPath: copy.path)

@@ -9,19 +9,24 @@ import XCTest
 /// `finch_maxpool` against the interpreter: non-overlapping windows 1-3 on
 /// maps that need not divide evenly, PE dividing C, signed, unsigned and
 /// bipolar 1-8-bit values, with and without random stalls, and one input word
-/// per cycle (the cycle model's H·W·C/PE).
+/// per cycle (the cycle model's H·W·C/PE); and `finch_window_maxpool` the same
+/// way with overlapping and padded windows (Darknet's 2/1, 3/2 with padding).
 final class MaxPoolTests: XCTestCase {
   struct Config: CustomStringConvertible {
     var h: Int, w: Int, c: Int, pe: Int
     var kernel: [Int]
     var type: DataType
-    var description: String { "\(h)x\(w)x\(c) PE \(pe) k\(kernel) \(type)" }
+    /// Strides (default: the kernel) and pads.
+    var strides: [Int]? = nil
+    var pads = [0, 0, 0, 0]
+    var description: String { "\(h)x\(w)x\(c) PE \(pe) k\(kernel) s\(strides ?? kernel) pads \(pads) \(type)" }
   }
 
-  private func graph(_ cfg: Config, strides: [Int]? = nil) throws -> Graph {
+  private func graph(_ cfg: Config) throws -> Graph {
+    let op = Op.streamingMaxPool(kernel: cfg.kernel, strides: cfg.strides ?? cfg.kernel, pads: cfg.pads)
     var g = Graph(
       name: "pool", inputs: ["x"], outputs: ["y"],
-      nodes: [Node(name: "pool", op: .streamingMaxPool(kernel: cfg.kernel, strides: strides ?? cfg.kernel), inputs: ["x"], outputs: ["y"])],
+      nodes: [Node(name: "pool", op: op, inputs: ["x"], outputs: ["y"])],
       initializers: [:], types: ["x": ValueType(shape: [1, cfg.h, cfg.w, cfg.c], dataType: cfg.type)])
     try g.inferTypes()
     try g.verify()
@@ -96,6 +101,32 @@ final class MaxPoolTests: XCTestCase {
     }
   }
 
+  /// Overlapping and padded windows: the window unit and the max-pool over
+  /// window positions, bit-exact and at the cycle model's pace.
+  func testWindowedPoolsMatchInterpreterAndCycleModel() throws {
+    var configs = [
+      // Darknet's size-2 stride-1 pool: one padded row and column at the bottom and right.
+      Config(h: 6, w: 6, c: 8, pe: 4, kernel: [2, 2], type: .uint(3), strides: [1, 1], pads: [0, 0, 1, 1]),
+      Config(h: 7, w: 5, c: 3, pe: 1, kernel: [3, 3], type: .int(4), strides: [2, 2], pads: [1, 1, 1, 1]),
+      Config(h: 5, w: 5, c: 4, pe: 2, kernel: [2, 2], type: .bipolar, strides: [1, 1], pads: [0, 0, 1, 1]),
+    ]
+    var rng = SplitMix64(seed: 0x901)
+    for _ in 0..<2 {
+      var cfg = Self.randomConfig(&rng)
+      cfg.kernel = [rng.int(2...3), rng.int(2...3)]
+      cfg.strides = [rng.int(1...cfg.kernel[0]), rng.int(1...cfg.kernel[1])]
+      cfg.pads = [rng.int(0...cfg.kernel[0] - 1), rng.int(0...cfg.kernel[1] - 1), rng.int(0...cfg.kernel[0] - 1), rng.int(0...cfg.kernel[1] - 1)]
+      (cfg.h, cfg.w) = (max(cfg.h, cfg.kernel[0]), max(cfg.w, cfg.kernel[1]))
+      configs.append(cfg)
+    }
+    for (i, cfg) in configs.enumerated() {
+      let (measured, modelled) = try check(cfg, frames: 3, seed: UInt64(20 + i))
+      print("MaxPool \(cfg): \(measured) cycles/frame, model \(modelled)")
+      XCTAssertEqual(Double(measured), Double(modelled), accuracy: 0.05 * Double(modelled), "\(cfg)")
+    }
+    try check(configs[0], frames: 2, seed: 30, simulator: .icarus, stallFrames: 1)
+  }
+
   func testIcarusAgrees() throws {
     try check(Config(h: 5, w: 6, c: 4, pe: 4, kernel: [2, 3], type: .int(3)), frames: 2, seed: 7, simulator: .icarus, stallFrames: 1)
     try check(Config(h: 4, w: 3, c: 3, pe: 1, kernel: [1, 1], type: .uint(5)), frames: 2, seed: 8, simulator: .icarus, stallFrames: 0)
@@ -106,6 +137,7 @@ final class MaxPoolTests: XCTestCase {
       Config(h: 5, w: 7, c: 6, pe: 2, kernel: [2, 3], type: .int(4)),
       Config(h: 1, w: 1, c: 1, pe: 1, kernel: [1, 1], type: .bipolar),
       Config(h: 32, w: 32, c: 64, pe: 16, kernel: [2, 2], type: .uint(8)),
+      Config(h: 13, w: 13, c: 16, pe: 4, kernel: [2, 2], type: .uint(3), strides: [1, 1], pads: [0, 0, 1, 1]),
     ] {
       let g = try graph(cfg)
       let unit = try RTLHarness.instance(g, LayerFolding(pe: cfg.pe))
@@ -113,12 +145,11 @@ final class MaxPoolTests: XCTestCase {
     }
   }
 
-  func testOverlappingWindowsAndBadFoldingThrow() throws {
+  func testBadFoldingAndPaddingThrow() throws {
     let cfg = Config(h: 6, w: 6, c: 4, pe: 1, kernel: [3, 3], type: .int(4))
-    let overlapping = try graph(cfg, strides: [2, 2])
-    XCTAssertThrowsError(try RTLHarness.instance(overlapping, LayerFolding(pe: 1))) {
-      guard case RTLError.unsupported = $0 else { return XCTFail("\($0)") }
-    }
+    var padded = cfg
+    padded.pads = [0, 0, 3, 0]
+    XCTAssertThrowsError(try graph(padded)) { XCTAssertTrue("\($0)".contains("smaller than the kernel"), "\($0)") }
     let g = try graph(cfg)
     XCTAssertThrowsError(try RTLHarness.instance(g, LayerFolding(pe: 3))) {
       guard case FinchCostError.invalidFolding = $0 else { return XCTFail("\($0)") }
