@@ -24,6 +24,9 @@ import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from darknet_cfg import parse  # noqa: E402
+
 FLOAT_NET = """[net]
 batch=64
 width=10
@@ -297,20 +300,6 @@ pad=1
 xnor=1
 activation=linear
 """
-
-
-def parse(cfg):
-    sections = []
-    for line in cfg.splitlines():
-        line = "".join(line.split())
-        if not line or line[0] in "#;":
-            continue
-        if line.startswith("["):
-            sections.append((line[1:-1], {}))
-        else:
-            k, v = line.split("=", 1)
-            sections[-1][1][k] = v
-    return sections
 
 
 def quant(x, scale, bits, signed, narrow=False):

@@ -19,23 +19,12 @@ Refuses to overwrite OUT.weights.
 import argparse
 import os
 import struct
+import sys
 
 import numpy as np
 
-
-def parse(path):
-    sections = []
-    with open(path) as f:
-        for line in f:
-            line = "".join(line.split())
-            if not line or line[0] in "#;":
-                continue
-            if line.startswith("["):
-                sections.append((line[1:-1], {}))
-            else:
-                k, v = line.split("=", 1)
-                sections[-1][1][k] = v
-    return sections
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from darknet_cfg import parse  # noqa: E402
 
 
 def uniform_moments(levels, scale):
@@ -52,7 +41,8 @@ def main():
     if os.path.exists(a.out):
         raise SystemExit(f"darknet-weights: {a.out} exists; not overwriting it")
     rng = np.random.default_rng(a.seed)
-    sections = parse(a.cfg)
+    with open(a.cfg) as f:
+        sections = parse(f.read())
     net = sections[0][1]
     channels = int(net["channels"])
     # Input moments: pixel levels times input_scale, else uniform on [0, 1].
