@@ -78,7 +78,7 @@ final class DarknetCLITests: XCTestCase {
 
   /// Tinier-YOLO's layer kinds (tinier_small) as a dataflow accelerator:
   /// Darknet's padded 2/1 max-pool is a window unit and a max-pool over window
-  /// positions; Verilator runs frames bit-exactly, with stalls too.
+  /// positions; Verilator runs frames bit-exactly under random stalls.
   func testTinierSmallBuildsIntoADataflowAcceleratorBitExactly() throws {
     let out = work.appendingPathComponent("tinier").path, input = work.appendingPathComponent("frames.npy").path
     var rng = SplitMix64(seed: 12)
@@ -87,11 +87,9 @@ final class DarknetCLITests: XCTestCase {
     XCTAssertEqual(build.status, 0, build.stderr)
     let rtl = try FileManager.default.contentsOfDirectory(atPath: out + "/rtl")
     XCTAssertTrue(["finch_window_maxpool.v", "finch_swu.v", "finch_maxpool.v"].allSatisfy(rtl.contains), "\(rtl)")
-    for stall in ["0", "0.3"] {
-      let simulate = try FinchCLI.run(["simulate", out, "--input", input, "--stall", stall, "--json"])
-      XCTAssertEqual(simulate.status, 0, simulate.stderr)
-      XCTAssertEqual(try simulate.jsonObject()["mismatches"] as? Int, 0, "stall \(stall)")
-    }
+    let simulate = try FinchCLI.run(["simulate", out, "--input", input, "--stall", "0.3", "--json"])
+    XCTAssertEqual(simulate.status, 0, simulate.stderr)
+    XCTAssertEqual(try simulate.jsonObject()["mismatches"] as? Int, 0)
   }
 
   func testWeightsMistakesExitOneNamingTheFile() throws {

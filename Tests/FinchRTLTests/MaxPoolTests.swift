@@ -93,7 +93,7 @@ final class MaxPoolTests: XCTestCase {
       Config(h: 7, w: 9, c: 6, pe: 3, kernel: [2, 2], type: .int(8)),
     ]
     var rng = SplitMix64(seed: 0x900)
-    for _ in 0..<4 { configs.append(Self.randomConfig(&rng)) }
+    for _ in 0..<2 { configs.append(Self.randomConfig(&rng)) }
     for (i, cfg) in configs.enumerated() {
       let (measured, modelled) = try check(cfg, frames: 3, seed: UInt64(i))
       print("MaxPool \(cfg): \(measured) cycles/frame, model \(modelled)")
@@ -111,7 +111,7 @@ final class MaxPoolTests: XCTestCase {
       Config(h: 5, w: 5, c: 4, pe: 2, kernel: [2, 2], type: .bipolar, strides: [1, 1], pads: [0, 0, 1, 1]),
     ]
     var rng = SplitMix64(seed: 0x901)
-    for _ in 0..<2 {
+    for _ in 0..<1 {
       var cfg = Self.randomConfig(&rng)
       cfg.kernel = [rng.int(2...3), rng.int(2...3)]
       cfg.strides = [rng.int(1...cfg.kernel[0]), rng.int(1...cfg.kernel[1])]
