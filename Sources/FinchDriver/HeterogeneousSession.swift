@@ -12,7 +12,7 @@ import Foundation
 /// engine steps from the cost model at the board's clock and bandwidth.
 public struct HeterogeneousSession: Sendable {
   public let design: OffloadDesign
-  public let run: OffloadRun
+  public let offloadRun: OffloadRun
 
   /// Compiles `model` and schedules it on an engine for `board` (sized by the
   /// solver, or `engine`), layers placed as `placement` says.
@@ -24,17 +24,22 @@ public struct HeterogeneousSession: Sendable {
     design = try ArchitectureChoice.offloadDesign(
       graph: graph, board: board, clockMHz: clockMHz, target: .budget(0.8), engine: engine, engineFile: engineFile, placement: placement)
     let image = try MemoryImage(schedule: design.schedule, layers: try HardwareLayer.layers(of: graph))
-    run = try OffloadRun(graph: graph, schedule: design.schedule, image: image)
+    offloadRun = try OffloadRun(graph: graph, schedule: design.schedule, image: image)
   }
 
   /// One step of a frame and where its time comes from.
   public struct StepTime: Sendable, Codable, Equatable {
-    /// `accelerator`, `cpu` or `host`.
-    public var placement: String
+    /// Where a step runs.
+    public enum Place: String, Sendable, Codable { case accelerator, cpu, host }
+    /// Where a step's time comes from.
+    public enum Source: String, Sendable, Codable {
+      case costModel = "cost model"
+      case measured
+    }
+    public var placement: Place
     public var layers: [String]
     public var milliseconds: Double
-    /// `cost model` or `measured`.
-    public var source: String
+    public var source: Source
   }
 
   /// Where a batch's time went, per frame (the mean over its frames).
@@ -60,12 +65,12 @@ public struct HeterogeneousSession: Sendable {
   /// Runs a batch (`[N, ...]` or one sample), one frame at a time; returns
   /// every graph output (samples stacked, in the graph's order) and the time split.
   public func run(_ batch: Tensor) throws -> (outputs: [Tensor], time: TimeSplit) {
-    let graph = run.graph
+    let graph = offloadRun.graph
     guard graph.inputs.count == 1, let name = graph.inputs.first, let type = graph.types[name] else {
       throw FinchOffloadError.run("a heterogeneous run needs a model with one typed input")
     }
     let frames = try Interpreter.split(batch, into: type, name: name)
-    var session = try OffloadSession(run, driver: ModelDriver(engine: design.schedule.engine), estimate: design.estimate)
+    var session = try OffloadSession(offloadRun, driver: ModelDriver(engine: design.schedule.engine), estimate: design.estimate)
     var perOutput = [[Tensor]](repeating: [], count: graph.outputs.count)
     var cpu = [Double](repeating: 0, count: design.schedule.steps.filter { $0.kind == .cpu }.count), host = 0.0
     for frame in frames {
@@ -85,23 +90,24 @@ public struct HeterogeneousSession: Sendable {
   func split(cpuSeconds: [Double], hostSeconds: Double) -> TimeSplit {
     let estimate = design.estimate
     var steps: [StepTime] = [], cpuIndex = 0
+    var accelerator = 0.0
     let callMilliseconds = estimate.calls.map { Double($0.cycles) / (estimate.clockMHz * 1000) }
     for step in design.schedule.steps {
       switch step.kind {
       case .engine:
         let ms = step.calls.reduce(0) { $0 + callMilliseconds[$1] }
-        steps.append(StepTime(placement: "accelerator", layers: step.layers, milliseconds: ms, source: "cost model"))
+        accelerator += ms
+        steps.append(StepTime(placement: .accelerator, layers: step.layers, milliseconds: ms, source: .costModel))
       case .cpu:
-        steps.append(StepTime(placement: "cpu", layers: step.layers, milliseconds: cpuSeconds[cpuIndex] * 1000, source: "measured"))
+        steps.append(StepTime(placement: .cpu, layers: step.layers, milliseconds: cpuSeconds[cpuIndex] * 1000, source: .measured))
         cpuIndex += 1
       }
     }
-    steps.append(StepTime(placement: "host", layers: ["prologue", "epilogue"], milliseconds: hostSeconds * 1000, source: "measured"))
-    let accelerator = steps.filter { $0.placement == "accelerator" }.reduce(0) { $0 + $1.milliseconds }
-    let cpu = steps.filter { $0.placement == "cpu" }.reduce(0) { $0 + $1.milliseconds }
-    let total = accelerator + cpu + hostSeconds * 1000, slower = max(accelerator, cpu + hostSeconds * 1000)
+    let host = hostSeconds * 1000, cpu = cpuSeconds.reduce(0, +) * 1000
+    steps.append(StepTime(placement: .host, layers: ["prologue", "epilogue"], milliseconds: host, source: .measured))
+    let total = accelerator + cpu + host, slower = max(accelerator, cpu + host)
     return TimeSplit(
-      steps: steps, acceleratorMilliseconds: accelerator, cpuMilliseconds: cpu, hostMilliseconds: hostSeconds * 1000, clockMHz: estimate.clockMHz,
+      steps: steps, acceleratorMilliseconds: accelerator, cpuMilliseconds: cpu, hostMilliseconds: host, clockMHz: estimate.clockMHz,
       sequentialFPS: total > 0 ? 1000 / total : 0, pipelinedFPS: slower > 0 ? 1000 / slower : 0)
   }
 }

@@ -364,7 +364,7 @@ extension Op {
       let s = x.type.shape
       guard s.rank == 4 else { throw fail("needs NHWC input, got \(s)") }
       try checkWindow(kernel, strides, pads, [1, 1], fail)
-      guard pads[0] < kernel[0], pads[2] < kernel[0], pads[1] < kernel[1], pads[3] < kernel[1] else {
+      guard Pool.windowsHoldInput(kernel: kernel, pads: pads) else {
         throw fail("pads \(pads) must each be smaller than the kernel \(kernel), so that every window holds an input value")
       }
       let (oh, ow) = try windowOutput(Shape([s[0], s[3], s[1], s[2]]), kernel, strides, pads, [1, 1], ceil: false, fail)

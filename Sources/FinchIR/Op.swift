@@ -103,7 +103,8 @@ public enum Op: Hashable, Sendable {
   case swu(SWU)
   /// Standalone thresholding on channels-last input: inputs x, thresholds `[C, B]` or `[1, B]`.
   case thresholding(MultiThreshold)
-  /// Streaming max-pool on NHWC input, no padding.
+  /// Streaming max-pool on NHWC input; padded positions (top, left, bottom,
+  /// right, each smaller than the kernel) are never chosen.
   case streamingMaxPool(kernel: [Int], strides: [Int], pads: [Int] = [0, 0, 0, 0])
   /// Label select: the indices (int64) of the `k` largest values along the last axis, largest first, ties to the lower index.
   case labelSelect(k: Int)
@@ -293,6 +294,13 @@ public struct Pool: Hashable, Sendable {
     self.dilations = dilations
     self.ceilMode = ceilMode
     self.countIncludePad = countIncludePad
+  }
+
+  /// Whether every window of a 2-D `kernel` with `pads` (top, left, bottom,
+  /// right) holds an input value: each pad smaller than the kernel along its
+  /// axis. Then a max-pool never needs a value for padding.
+  public static func windowsHoldInput(kernel: [Int], pads: [Int]) -> Bool {
+    kernel.count == 2 && pads.count == 4 && pads[0] < kernel[0] && pads[2] < kernel[0] && pads[1] < kernel[1] && pads[3] < kernel[1]
   }
 }
 

@@ -64,7 +64,7 @@ public struct EngineSizeSolver: Sendable {
     let mvaus = layers.filter { $0.kind == .mvau }
     let a = activationBits
       ?? min(8, max(mvaus.map(\.inputBits).filter { $0 <= 8 }.max() ?? 1, mvaus.filter { $0.thresholds > 0 }.map(\.outputBits).max() ?? 1))
-    let w = weightBits ?? mvaus.filter { $0.inputBits <= a }.map { $0.weightType == .bipolar ? 1 : $0.weightBits }.max() ?? 1
+    let w = weightBits ?? mvaus.filter { $0.inputBits <= a }.map(\.weightLaneBits).max() ?? 1
     return (w, a)
   }
 
@@ -81,7 +81,7 @@ public struct EngineSizeSolver: Sendable {
         mvau = layers[..<i].last { $0.kind == .mvau }
       case .thresholding, .labelSelect: mvau = nil
       }
-      guard let mvau, (mvau.weightType == .bipolar ? 1 : mvau.weightBits) <= w, mvau.inputBits <= a,
+      guard let mvau, mvau.weightLaneBits <= w, mvau.inputBits <= a,
         placement[l.name] != .cpu, placement[mvau.name] != .cpu
       else { continue }
       admitted.append(l)
@@ -156,4 +156,9 @@ public struct EngineSizeSolver: Sendable {
     guard let best else { throw .noEngineFits("no engine of PE, SIMD in \(Self.lanes) fits \(Int(budget * 100))% of \(part.name)") }
     return best
   }
+}
+
+extension HardwareLayer {
+  /// The engine weight lane an MVAU's weights need: 1 for bipolar weights, else their width.
+  var weightLaneBits: Int { weightType == .bipolar ? 1 : weightBits }
 }

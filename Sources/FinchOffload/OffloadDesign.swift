@@ -70,7 +70,7 @@ public struct OffloadDesign: Sendable {
       do {
         return try solve(narrow, nil)
       } catch .noEngineFits(let reason) {
-        let weights = thresholded.filter { $0.inputBits <= narrow }.map { $0.weightType == .bipolar ? 1 : $0.weightBits }.max()
+        let weights = thresholded.filter { $0.inputBits <= narrow }.map(\.weightLaneBits).max()
         guard let weights else { throw .noEngineFits(reason) }
         return try solve(narrow, weights)
       }

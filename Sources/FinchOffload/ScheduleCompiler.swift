@@ -62,8 +62,9 @@ public struct ScheduleCompiler: Sendable {
         mvau = l
         i += 1
       default:
-        let reason = placement[l.name] == .cpu ? Self.placedOnCPU : Self.cpuReason(l)
-        guard cpuFallback && placement[l.name] != .accelerator || placement[l.name] == .cpu else {
+        let placed = placement[l.name]
+        let reason = placed == .cpu ? Self.placedOnCPU : Self.cpuReason(l)
+        guard placed == .cpu || (cpuFallback && placed != .accelerator) else {
           throw .unsupportedLayer(layer: l.name, op: l.kind.rawValue, reason: reason)
         }
         addCPU([l], reason)

@@ -11,8 +11,7 @@ public struct LowerMaxPool: Pass {
   public func run(on graph: inout Graph) throws(PassError) -> Bool {
     var changed = false
     for node in graph.nodes {
-      guard case .maxPool(let p) = node.op, p.kernel.count == 2, p.pads.count == 4, p.pads[0] < p.kernel[0], p.pads[2] < p.kernel[0],
-        p.pads[1] < p.kernel[1], p.pads[3] < p.kernel[1], p.dilations.allSatisfy({ $0 == 1 }), !p.ceilMode,
+      guard case .maxPool(let p) = node.op, Pool.windowsHoldInput(kernel: p.kernel, pads: p.pads), p.dilations.allSatisfy({ $0 == 1 }), !p.ceilMode,
         let i = graph.index(of: node.name)
       else { continue }
       let nhwc = graph.freshName("\(node.name)_nhwc"), pooled = graph.freshName("\(node.name)_pooled")

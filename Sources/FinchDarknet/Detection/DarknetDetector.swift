@@ -63,9 +63,9 @@ public struct DarknetDetector: Sendable {
     guard classes.count == 1 else { throw .shape("heads with different class counts \(classes.sorted()) cannot be suppressed together") }
     // Boxes relative to the letterboxed input, back to the image (Darknet's correct_*_boxes).
     let inner = DarknetImage.letterboxSize(of: imageSize, in: net)
+    let (sx, sy) = (Float(inner.width) / Float(net.width), Float(inner.height) / Float(net.height))
     for i in candidates.indices {
       var b = candidates[i].box
-      let (sx, sy) = (Float(inner.width) / Float(net.width), Float(inner.height) / Float(net.height))
       b.x = (b.x - Float(net.width - inner.width) / 2 / Float(net.width)) / sx
       b.y = (b.y - Float(net.height - inner.height) / 2 / Float(net.height)) / sy
       b.w /= sx
@@ -73,14 +73,14 @@ public struct DarknetDetector: Sendable {
       candidates[i].box = b
     }
     if nms > 0 { suppressNonMaxima(&candidates, threshold: nms) }
+    func pixel(_ v: Float, _ size: Int) -> Int {
+      let p = v * Float(size)
+      return p >= 0 ? (p < Float(size - 1) ? Int(p) : size - 1) : 0  // NaN and below 0: 0
+    }
     var found: [(Detection, Int)] = []
     for (index, candidate) in candidates.enumerated() {
       for (k, p) in candidate.probabilities.enumerated() where p > threshold {
         let b = candidate.box
-        func pixel(_ v: Float, _ size: Int) -> Int {
-          let p = v * Float(size)
-          return p >= 0 ? (p < Float(size - 1) ? Int(p) : size - 1) : 0  // NaN and below 0: 0
-        }
         let detection = Detection(
           classIndex: k, label: names.flatMap { k < $0.count ? $0[k] : nil }, confidence: p, box: b,
           left: pixel(b.x - b.w / 2, imageSize.width), top: pixel(b.y - b.h / 2, imageSize.height),

@@ -3,7 +3,7 @@ import Foundation
 
 /// A `[region]` (YOLOv2) or `[yolo]` (YOLOv3) layer as box decoding reads
 /// it: which graph output holds its values, its grid, its classes and the
-/// anchors of its boxes. The importer records one per head; ``decode(_:network:)``
+/// anchors of its boxes. The importer records one per head; ``decode(_:network:threshold:)``
 /// turns the head's output into candidate boxes.
 public struct DetectionHead: Sendable, Equatable {
   public enum Kind: String, Sendable, Codable {
@@ -51,6 +51,8 @@ public struct DetectionHead: Sendable, Equatable {
     }
     let v = values.floats
     let cells = height * width
+    // Region anchors are in grid cells, yolo anchors in network-input pixels.
+    let (scaleW, scaleH) = kind == .region ? (Float(width), Float(height)) : (Float(network.width), Float(network.height))
     var candidates: [Candidate] = []
     for (n, anchor) in anchors.enumerated() {
       for row in 0..<height {
@@ -58,7 +60,6 @@ public struct DetectionHead: Sendable, Equatable {
           func entry(_ e: Int) -> Float { v[(n * entries + e) * cells + row * width + column] }
           let objectness = entry(4)
           if kind == .yolo && objectness <= threshold { continue }
-          let (scaleW, scaleH) = kind == .region ? (Float(width), Float(height)) : (Float(network.width), Float(network.height))
           let box = Box(
             x: (Float(column) + entry(0)) / Float(width), y: (Float(row) + entry(1)) / Float(height),
             w: expf(entry(2)) * anchor.width / scaleW, h: expf(entry(3)) * anchor.height / scaleH)

@@ -163,7 +163,7 @@ struct Run: ParsableCommand {
     var rows = [["step", "where", "from", "layers", "ms/frame"]]
     for (i, step) in split.steps.enumerated() {
       rows.append([
-        "\(i)", step.placement, step.source == "cost model" ? "cost model at \(String(format: "%g", split.clockMHz)) MHz" : "measured",
+        "\(i)", step.placement.rawValue, step.source == .costModel ? "cost model at \(String(format: "%g", split.clockMHz)) MHz" : step.source.rawValue,
         step.layers.joined(separator: ", "), String(format: "%.3f", step.milliseconds),
       ])
     }
