@@ -7,8 +7,7 @@
 ///
 /// Between consecutive layers a width converter sits wherever the producer's
 /// output word and the consumer's input word differ, then a FIFO at the
-/// consumer's width, as deep as ``FIFOSizing`` finds the steady-state
-/// schedule needs.
+/// consumer's width, as deep as ``FIFOSizing`` finds the schedule needs.
 public struct DataflowPipeline: Sendable {
   /// One hardware element.
   public struct Element: Sendable, Equatable {
@@ -55,11 +54,30 @@ public struct DataflowPipeline: Sendable {
   /// Layers and glue, in stream order.
   public private(set) var elements: [Element]
 
+  /// How the FIFOs were sized.
+  public enum FIFOSizingMethod: String, Sendable, Codable {
+    /// The least depths that keep the schedule of FIFOs that never fill
+    /// (``FIFOSizing/minimalDepths(of:frames:workLimit:)``, simulated): what
+    /// a design gets unless simulating it would take too long.
+    case minimal
+    /// The bound ``FIFOSizing/depths(of:latency:)`` reads off the latency
+    /// model's steady-state schedule: never shallower than the minimum, and
+    /// microseconds to compute, so the folding solver prices candidates with it.
+    case scheduleBound = "schedule_bound"
+    /// Depths the caller gave (a build's recorded depths, tests).
+    case given
+  }
+
+  /// How the FIFOs were sized.
+  public private(set) var fifoSizing: FIFOSizingMethod
+
   /// Places `layers` folded as `folding` with the glue between them, FIFOs
-  /// sized by ``FIFOSizing`` from the steady-state schedule, or
-  /// `fifoDepth(consumer, its folding)` words deep when given (tests).
+  /// sized by `sizing` (the schedule bound where the minimal search would
+  /// simulate too long), or `fifoDepth(consumer, its folding)` words deep
+  /// when given (tests, and a build's recorded depths).
   public init(
-    layers: [HardwareLayer], folding: NetworkFolding, fifoDepth: ((HardwareLayer, LayerFolding) -> Int)? = nil
+    layers: [HardwareLayer], folding: NetworkFolding, fifoDepth: ((HardwareLayer, LayerFolding) -> Int)? = nil,
+    sizing: FIFOSizingMethod = .minimal
   ) throws(FinchCostError) {
     guard folding.names == layers.map(\.name) else {
       let missing = layers.map(\.name).filter { folding[$0] == nil }
@@ -69,8 +87,13 @@ public struct DataflowPipeline: Sendable {
     self.layers = layers
     self.folding = folding
     elements = Self.elements(layers, folding.foldings, fifoDepth: fifoDepth ?? { _, _ in StreamGlue.minimumFIFODepth })
-    if fifoDepth == nil {
-      for (i, depth) in FIFOSizing.depths(of: self, latency: LatencyEstimate(self)) { elements[i].kind = .fifo(depth: depth) }
+    fifoSizing = .given
+    guard fifoDepth == nil else { return }
+    for (i, depth) in FIFOSizing.depths(of: self, latency: LatencyEstimate(self)) { elements[i].kind = .fifo(depth: depth) }
+    fifoSizing = .scheduleBound
+    if sizing == .minimal, let minimal = FIFOSizing.minimalDepths(of: self) {
+      for (i, depth) in minimal { elements[i].kind = .fifo(depth: depth) }
+      fifoSizing = .minimal
     }
   }
 
@@ -79,6 +102,7 @@ public struct DataflowPipeline: Sendable {
   public func resizingFIFO(feeding consumer: String, to depth: Int) -> DataflowPipeline {
     var copy = self
     for (i, e) in copy.elements.enumerated() where e.name == "fifo_\(consumer)" { copy.elements[i].kind = .fifo(depth: depth) }
+    copy.fifoSizing = .given
     return copy
   }
 

@@ -19,9 +19,11 @@ public struct Estimate: Sendable, Codable {
     /// counted from the frame's first input word (``LatencyEstimate``).
     public var firstOutputCycle: Int
     public var lastOutputCycle: Int
+    /// A FIFO's depth in words.
+    public var depth: Int?
 
     enum CodingKeys: String, CodingKey {
-      case name, op, pe, simd, cycles, lut, ff, dsp, bram18, uram, ebr
+      case name, op, pe, simd, cycles, lut, ff, dsp, bram18, uram, ebr, depth
       case firstOutputCycle = "first_output_cycle"
       case lastOutputCycle = "last_output_cycle"
     }
@@ -60,6 +62,8 @@ public struct Estimate: Sendable, Codable {
   public var bottleneck: String
   /// Whether the requested frames/s (or budget) is met.
   public var targetMet: Bool
+  /// How the FIFOs were sized (``DataflowPipeline/FIFOSizingMethod``); absent in estimates written before it was recorded.
+  public var fifoSizing: DataflowPipeline.FIFOSizingMethod?
 
   enum CodingKeys: String, CodingKey {
     case board, part, family, layers, totals, capacity, fps, bottleneck
@@ -68,6 +72,7 @@ public struct Estimate: Sendable, Codable {
     case firstFrameLatencyCycles = "first_frame_latency_cycles"
     case steadyStateLatencyCycles = "steady_state_latency_cycles"
     case targetMet = "target_met"
+    case fifoSizing = "fifo_sizing"
   }
 
   /// Estimates `pipeline` on `device` at `clockMHz` (see the next initializer).
@@ -98,9 +103,11 @@ public struct Estimate: Sendable, Codable {
           timing: timing)
       case .fifo, .dwc:
         // One word per cycle through either.
-        return Layer(
+        var glue = Layer(
           name: e.name, op: e.op(in: pipeline), pe: 1, simd: 1, cycles: e.outputWords, StreamGlue.resources(e, on: family) ?? Resources(),
           timing: timing)
+        if case .fifo(let depth) = e.kind { glue.depth = depth }
+        return glue
       }
     }
     self.layers = entries
@@ -113,5 +120,6 @@ public struct Estimate: Sendable, Codable {
     firstFrameLatencyCycles = latency.firstFrameCycles
     steadyStateLatencyCycles = latency.steadyStateCycles
     targetMet = totals.fits(capacity) && (targetFPS.map { rate >= $0 * (1 - 1e-9) } ?? true)
+    fifoSizing = pipeline.fifoSizing
   }
 }

@@ -1,12 +1,23 @@
-/// FIFO depths from the schedule: each FIFO holds the most words its producer
-/// can be ahead of what its consumer is able to take, when every element runs
-/// the steady-state schedule of ``LatencyEstimate`` (frames entering at the
-/// pipeline's period). A FIFO that deep never blocks its producer while the
-/// producer keeps to that schedule, so every element keeps its modelled pace
-/// and the pipeline its period; deeper words would never be used.
+import Dispatch
+import Foundation
+import Synchronization
+
+/// FIFO depths from the schedule, two ways.
 ///
-/// Per FIFO, both sides are the latency model's per-frame stream timings,
-/// repeated every period:
+/// ``minimalDepths(of:frames:)`` gives a design its FIFOs: the least depths
+/// at which ``StreamSimulation`` (cycle for cycle what Verilator shows) ends
+/// every frame when FIFOs that never fill would; one word less in any FIFO
+/// ends a frame later.
+///
+/// ``depths(of:latency:)`` is a bound read off the latency model in
+/// microseconds, which the folding solver prices its candidates with: each
+/// FIFO holds the most words its producer can be ahead of what its consumer
+/// is able to take, when every element runs the steady-state schedule of
+/// ``LatencyEstimate`` (frames entering at the pipeline's period). A FIFO that
+/// deep never blocks its producer while the producer keeps to that schedule.
+///
+/// Per FIFO, both sides of the bound are the latency model's per-frame stream
+/// timings, repeated every period:
 /// - the producer offers the frame's `W` words evenly from its first to its
 ///   last output word (``StreamTiming``);
 /// - the consumer can have taken at most what its ``StartupProfile`` needs for
@@ -20,16 +31,16 @@
 /// the linear curves hide: an MVAU of several vectors takes a vector's
 /// `SF = MW/SIMD` words only in its first of `NF` neuron folds, so its real
 /// intake lags the line by up to `SF·(NF-1)/NF` words; and ``handshakeWords``
-/// for the registered handshakes. This is a
-/// safe bound, not the exact minimum: the consumer's need is its
-/// lower limit on intake (an SWU takes a row ahead, a max-pool a word per cycle).
+/// for the registered handshakes. On the full-size CNV it is several times
+/// the minimum (the consumer's need is its lower limit on intake: an SWU
+/// takes a row ahead, a max-pool a word per cycle).
 public enum FIFOSizing {
   /// Words added to every FIFO for the cycle a full flag and a producer's
   /// output register take to react.
   public static let handshakeWords = 2
 
-  /// The depth of every FIFO of `pipeline`, by element index, from the
-  /// steady-state schedule of `latency` (``LatencyEstimate`` of `pipeline`).
+  /// The bound on the depth of every FIFO of `pipeline`, by element index,
+  /// from the steady-state schedule of `latency` (``LatencyEstimate`` of `pipeline`).
   public static func depths(of pipeline: DataflowPipeline, latency: LatencyEstimate) -> [Int: Int] {
     var result: [Int: Int] = [:]
     let timings = latency.steadyStateElements
@@ -42,6 +53,55 @@ public enum FIFOSizing {
       result[i] = Int(gap.rounded(.up)) + intakeLag(consumer, in: pipeline) + handshakeWords
     }
     return result
+  }
+
+  /// The least depth of every FIFO of `pipeline` (by element index) at which
+  /// `frames` frames fed back to back end in the same cycles as with FIFOs
+  /// that never fill, in ``StreamSimulation``: the first frame's latency and
+  /// the rate kept, and each FIFO one word shallower (the others as chosen)
+  /// would end a frame later. Every run that keeps the schedule also shows
+  /// the depth each FIFO used in it, which becomes its depth; then the FIFOs,
+  /// the largest memory first, are searched one at a time between the
+  /// deepest depth known to lose and the depth known to keep, a probe per
+  /// core at once. A run stops at its first late frame.
+  ///
+  /// Nil when one run would simulate more than `workLimit` unit-cycles
+  /// (cycles the latency model expects times modules; the full-size CNV at
+  /// 3,000 frames/s is about 8 million, a search some 40 runs).
+  public static func minimalDepths(of pipeline: DataflowPipeline, frames: Int = 3, workLimit: Int = 30_000_000) -> [Int: Int]? {
+    let fifos = pipeline.elements.indices.filter { if case .fifo = pipeline.elements[$0].kind { true } else { false } }
+    guard !fifos.isEmpty else { return [:] }
+    let latency = LatencyEstimate(pipeline)
+    let expected = latency.firstFrameCycles.multipliedReportingOverflow(by: 1).partialValue + (frames - 1) * latency.periodCycles
+    guard expected.multipliedReportingOverflow(by: pipeline.elements.count + pipeline.layers.count).partialValue <= workLimit else { return nil }
+    let simulation = StreamSimulation(pipeline, frames: frames)
+    let reference = simulation.run(depths: Dictionary(uniqueKeysWithValues: fifos.map { ($0, Int.max) }))
+    guard reference.completed else { return nil }
+    var depths = reference.fifoDepthsUsed.mapValues { max($0, 1) }
+    let lanes = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 8)
+    let bits = { (i: Int) in pipeline.elements[i].input.wordBits }
+    for i in fifos.sorted(by: { depths[$0]! * bits($0) > depths[$1]! * bits($1) }) {
+      var tooShallow = 0
+      while depths[i]! - tooShallow > 1 {
+        let (low, high) = (tooShallow, depths[i]!)
+        let probes = Array(Set((1...lanes).map { low + max((high - low) * $0 / (lanes + 1), 1) }.filter { $0 < high })).sorted()
+        let done = Mutex<[Int: StreamSimulation.Result]>([:]), current = depths
+        DispatchQueue.concurrentPerform(iterations: probes.count) { k in
+          var candidate = current
+          candidate[i] = probes[k]
+          let run = simulation.run(depths: candidate, deadlines: reference.frameEnds)
+          done.withLock { $0[k] = run }
+        }
+        let runs = done.withLock { all in probes.indices.map { all[$0]! } }
+        if let kept = runs.firstIndex(where: { $0.frameEnds == reference.frameEnds }) {
+          depths = runs[kept].fifoDepthsUsed.mapValues { max($0, 1) }
+          tooShallow = kept > 0 ? probes[kept - 1] : tooShallow
+        } else {
+          tooShallow = probes.last ?? high - 1
+        }
+      }
+    }
+    return depths
   }
 
   /// Words by which `consumer`'s real intake can lag its even need: for an

@@ -217,9 +217,10 @@ public struct FoldingSolver: Sendable {
     return low < sorted.count ? foldings(targetCycles: sorted[low]) : nil
   }
 
-  /// The resources of `foldings`: every layer, FIFO (sized by ``FIFOSizing``) and width converter.
+  /// The resources of `foldings`: every layer, FIFO (at the schedule's bound,
+  /// never below the depth the design gets) and width converter.
   public func total(_ foldings: [LayerFolding]) -> Resources {
-    let glue = (try? DataflowPipeline(layers: layers, folding: NetworkFolding(layers, foldings)))?.elements ?? []
+    let glue = (try? DataflowPipeline(layers: layers, folding: NetworkFolding(layers, foldings), sizing: .scheduleBound))?.elements ?? []
     return layers.indices.map { ResourceModel.resources(layers[$0], foldings[$0], on: family) }.reduce(Resources(), +)
       + glue.compactMap { StreamGlue.resources($0, on: family) }.reduce(Resources(), +)
   }

@@ -13,10 +13,10 @@ extension BuildFolder {
     let written = try writtenDesign()
     let graph = try graph()
     let layers = try HardwareLayer.layers(of: graph)
-    let folding = try folding(of: layers)
-    let estimated = zip(layers, folding.foldings).map { CycleModel.cycles($0, $1) }.max() ?? 0
-    let latency = LatencyEstimate(try DataflowPipeline(layers: layers, folding: folding))
-    return try AcceleratorCheck(graph: graph, written: written).run(
+    let pipeline = try pipeline(of: layers)
+    let estimated = zip(layers, pipeline.folding.foldings).map { CycleModel.cycles($0, $1) }.max() ?? 0
+    let latency = LatencyEstimate(pipeline)
+    return try AcceleratorCheck(graph: graph, written: written, pipeline: pipeline).run(
       samples: samples, directory: path(Self.sim), simulator: simulator, stall: stall, estimatedCyclesPerFrame: estimated,
       estimatedFirstFrameLatencyCycles: latency.firstFrameCycles)
   }
@@ -58,7 +58,7 @@ extension BuildFolder {
       let graph = try graph()
       let layers = try HardwareLayer.layers(of: graph)
       let estimate = Estimate(
-        device: device, clockMHz: built.clockMHz, pipeline: try DataflowPipeline(layers: layers, folding: try folding(of: layers)), targetFPS: nil)
+        device: device, clockMHz: built.clockMHz, pipeline: try pipeline(of: layers), targetFPS: nil)
       let written = try writtenDesign()
       let manifest = written.manifest
       try? FileManager.default.removeItem(at: work)

@@ -77,6 +77,15 @@ public struct BuildFolder: Sendable {
     try FoldingConfig.load(path: path(Self.folding).path).config.complete(in: layers)
   }
 
+  /// The dataflow pipeline `build` placed: the recorded folding, each FIFO as
+  /// deep as `rtl/manifest.json` says (sized once, at build time).
+  public func pipeline(of layers: [HardwareLayer]) throws -> DataflowPipeline {
+    let recorded = try writtenDesign().manifest.layers.filter { $0.module == "finch_fifo" }
+    let depths = Dictionary(recorded.compactMap { e in e.parameters["DEPTH"].flatMap { Int($0) }.map { (e.name, $0) } }, uniquingKeysWith: { a, _ in a })
+    return try DataflowPipeline(
+      layers: layers, folding: try folding(of: layers), fifoDepth: { l, _ in depths["fifo_\(l.name)"] ?? StreamGlue.minimumFIFODepth })
+  }
+
   /// The estimate written at build time.
   public func estimate() throws -> Estimate {
     try JSONDecoder().decode(Estimate.self, from: Data(contentsOf: path(Self.estimate)))

@@ -1,3 +1,4 @@
+import FinchCost
 import FinchIR
 import FinchInterpreter
 import Foundation
@@ -17,6 +18,11 @@ public struct AcceleratorCheck: Sendable {
     public var firstFrameLatencyCycles: Int
     /// The latency model's first-frame latency (``LatencyEstimate``), when given.
     public var estimatedFirstFrameLatencyCycles: Int?
+    /// The cycle each frame's last output word left, counted as the first frame latency is.
+    public var frameEndCycles: [Int]
+    /// The same cycles from ``FinchCost/StreamSimulation`` (the handshake model of
+    /// the same design, stalls and seed), when the check has the design's pipeline.
+    public var modelledFrameEndCycles: [Int]?
     public var simCyclesPerSecond: Double
     public var buildSeconds: Double
     public var simulator: String
@@ -29,6 +35,8 @@ public struct AcceleratorCheck: Sendable {
       case estimatedCyclesPerFrame = "estimated_cycles_per_frame"
       case firstFrameLatencyCycles = "first_frame_latency_cycles"
       case estimatedFirstFrameLatencyCycles = "estimated_first_frame_latency_cycles"
+      case frameEndCycles = "frame_end_cycles"
+      case modelledFrameEndCycles = "modelled_frame_end_cycles"
       case simCyclesPerSecond = "sim_cycles_per_second"
       case buildSeconds = "build_seconds"
       case firstMismatch = "first_mismatch"
@@ -40,6 +48,8 @@ public struct AcceleratorCheck: Sendable {
   public var manifest: Design.Manifest
   /// What is simulated: a design written afresh, or one a build wrote.
   private let source: Source
+  /// The pipeline the design places, when known.
+  private let pipeline: DataflowPipeline?
 
   private enum Source: Sendable {
     case design(Design)
@@ -49,13 +59,17 @@ public struct AcceleratorCheck: Sendable {
   /// Checks `design`, made from `graph` (written afresh where it simulates).
   public init(graph: Graph, design: Design) {
     self.graph = graph
+    pipeline = design.pipeline
     manifest = design.manifest
     source = .design(design)
   }
 
-  /// Checks the design a build wrote (its checked `rtl/`), streams as its manifest says.
-  public init(graph: Graph, written: WrittenDesign) {
+  /// Checks the design a build wrote (its checked `rtl/`), streams as its
+  /// manifest says; `pipeline`, the pipeline it places, adds the handshake
+  /// model's frame ends to the report.
+  public init(graph: Graph, written: WrittenDesign, pipeline: DataflowPipeline? = nil) {
     self.graph = graph
+    self.pipeline = pipeline
     manifest = written.manifest
     source = .written(written)
   }
@@ -102,10 +116,17 @@ public struct AcceleratorCheck: Sendable {
       }
     }
     let ends = expected.indices.map { result.cycles[($0 + 1) * perFrame - 1] }
+    var modelled: [Int]?
+    if let pipeline {
+      var model = StreamSimulation(pipeline, frames: expected.count)
+      (model.stall, model.seed) = (stall, sim.seed)
+      modelled = model.run().frameEnds
+    }
     let steady = ends.count > 1 ? Double(ends[ends.count - 1] - ends[0]) / Double(ends.count - 1) : Double(ends[0])
     return Report(
       frames: expected.count, mismatches: mismatches, cyclesPerFrame: steady, estimatedCyclesPerFrame: estimatedCyclesPerFrame,
-      firstFrameLatencyCycles: ends[0], estimatedFirstFrameLatencyCycles: estimatedFirstFrameLatencyCycles,
+      firstFrameLatencyCycles: ends[0], estimatedFirstFrameLatencyCycles: estimatedFirstFrameLatencyCycles, frameEndCycles: ends,
+      modelledFrameEndCycles: modelled,
       simCyclesPerSecond: Double(result.cycles.last ?? 0) / max(result.runSeconds, 1e-9),
       buildSeconds: result.buildSeconds, simulator: simulator.rawValue, firstMismatch: firstMismatch)
   }

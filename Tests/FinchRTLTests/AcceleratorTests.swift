@@ -38,6 +38,7 @@ final class AcceleratorTests: XCTestCase {
           samples: inputs.firstSamples(frames), directory: dir, simulator: .verilator, stall: stall, estimatedCyclesPerFrame: estimated)
         XCTAssertEqual(report.mismatches, 0, "\(name) \(label): first mismatch at frame \(report.firstMismatch ?? -1)")
         XCTAssertEqual(report.frames, frames)
+        XCTAssertEqual(report.modelledFrameEndCycles, report.frameEndCycles, "\(name) \(label): the handshake model's frame ends")
         if stall == 0 {
           let error = report.cyclesPerFrame / Double(estimated) - 1
           XCTAssertLessThanOrEqual(abs(error), 0.05, "\(name) \(label): \(report.cyclesPerFrame) cycles/frame vs model \(estimated)")

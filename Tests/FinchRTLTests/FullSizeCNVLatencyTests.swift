@@ -28,6 +28,7 @@ final class FullSizeCNVLatencyTests: XCTestCase {
         samples: samples, directory: dir, simulator: .verilator, stall: 0, estimatedCyclesPerFrame: cycles,
         estimatedFirstFrameLatencyCycles: estimate.firstFrameLatencyCycles)
       XCTAssertEqual(report.mismatches, 0, "CNV at \(fps) frames/s")
+      XCTAssertEqual(report.modelledFrameEndCycles, report.frameEndCycles, "CNV at \(fps) frames/s: the handshake model's frame ends")
       let error = Double(report.firstFrameLatencyCycles) / Double(estimate.firstFrameLatencyCycles) - 1
       XCTAssertLessThanOrEqual(
         abs(error), 0.10, "CNV at \(fps) frames/s: first frame after \(report.firstFrameLatencyCycles) cycles vs \(estimate.firstFrameLatencyCycles)")

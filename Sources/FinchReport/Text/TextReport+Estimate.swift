@@ -15,6 +15,7 @@ extension TextReport {
     lines.append(totals(e.totals, of: c, board: e.board, part: e.part, family: e.family))
     lines.append(String(format: "%.1f frames/s at %.0f MHz; bottleneck %@", e.fps, e.clockMHz, e.bottleneck))
     lines.append(latency(e))
+    if let fifos = fifos(e) { lines.append(fifos) }
     if let requested {
       lines.append(
         e.targetMet
@@ -43,6 +44,20 @@ extension TextReport {
       format: "latency: first frame %d cycles (%.1f us), steady state %d cycles (%.1f us); no-overlap sum %d cycles",
       e.firstFrameLatencyCycles, Double(e.firstFrameLatencyCycles) / e.clockMHz, e.steadyStateLatencyCycles,
       Double(e.steadyStateLatencyCycles) / e.clockMHz, e.latencyCycles)
+  }
+
+  /// `FIFOs: N, depths d1, d2, ... words (how they were sized)`, when the design has FIFOs.
+  static func fifos(_ e: Estimate) -> String? {
+    let depths = e.layers.compactMap(\.depth)
+    guard !depths.isEmpty else { return nil }
+    let how: String
+    switch e.fifoSizing {
+    case .minimal: how = "the least that keep the simulated schedule"
+    case .scheduleBound: how = "the latency model's bound; too long a design to simulate"
+    case .given: how = "as given"
+    case nil: how = "sizing not recorded"
+    }
+    return "FIFOs: \(depths.count), \(depths.reduce(0, +)) words (\(depths.map(String.init).joined(separator: ", "))): \(how)"
   }
 
   /// The account of a build: layers, frames/s, resources, then its latency.

@@ -1,0 +1,142 @@
+/// A cycle-by-cycle simulation of a pipeline's stream handshakes: the
+/// ``HandshakeModel`` of every element, chained as the stitcher chains the
+/// modules, fed and drained as finch_tb.v feeds and drains `finch_top`
+/// (input words offered back to back, output always taken, or both dropped
+/// at random with the testbench's own LFSR). No data moves, so a frame costs
+/// a few units' counters per cycle: the full-size CNV runs three frames in
+/// milliseconds where Verilator takes seconds, and its output cycles are
+/// Verilator's, cycle for cycle (FinchRTLTests check it on every design they
+/// simulate). ``FIFOSizing/minimalDepths(of:)`` searches FIFO depths with it.
+public struct StreamSimulation: Sendable {
+  /// What a run shows.
+  public struct Result: Sendable, Equatable {
+    /// The cycle each frame's last output word left, for the frames that
+    /// completed (finch_tb's count: cycle 1 is the first after reset).
+    public var frameEnds: [Int]
+    /// Per FIFO, by element index: one more than the most words it held
+    /// when it took a word, so the least depth that runs the same schedule.
+    public var fifoDepthsUsed: [Int: Int]
+    /// Whether every frame completed (else the run hit its cycle limit: a
+    /// deadlock, or a frame later than the run allowed).
+    public var completed: Bool
+
+    /// Cycles per frame as `finch simulate` measures them: between the first
+    /// and last frame's ends over the frames between (the first's end with one frame).
+    public var cyclesPerFrame: Double {
+      guard let first = frameEnds.first, let last = frameEnds.last else { return 0 }
+      return frameEnds.count > 1 ? Double(last - first) / Double(frameEnds.count - 1) : Double(first)
+    }
+  }
+
+  /// The simulated pipeline.
+  public let pipeline: DataflowPipeline
+  /// Frames streamed in.
+  public var frames: Int
+  /// finch_tb's `+stall`: in 1024, the chance a cycle drops the input's valid or the output's ready (0: never).
+  public var stall = 0
+  /// finch_tb's `+seed`.
+  public var seed = 1
+
+  public init(_ pipeline: DataflowPipeline, frames: Int) {
+    self.pipeline = pipeline
+    self.frames = max(frames, 1)
+  }
+
+  /// Runs the simulation with the FIFOs as deep as `depths` says (by
+  /// element index; the pipeline's depths elsewhere), stopping once frame
+  /// `f` has not ended by `deadlines[f]` (when given) or after `cycleLimit` cycles.
+  public func run(depths: [Int: Int] = [:], deadlines: [Int]? = nil, cycleLimit: Int? = nil) -> Result {
+    var chain = HandshakeChain()
+    var fifos: [Int] = []
+    for (i, e) in pipeline.elements.enumerated() {
+      switch e.kind {
+      case .fifo(let depth):
+        fifos.append(i)
+        chain.append(FIFOHandshake(depth: depths[i] ?? depth))
+      case .dwc:
+        chain.append(DWCHandshake(inputBits: e.input.wordBits, outputBits: e.output.wordBits))
+      case .layer(let l):
+        Self.append(pipeline.layers[l], pipeline.folding.foldings[l], to: &chain)
+      }
+    }
+    let inputWords = frames * (pipeline.elements.first?.inputWords ?? 1)
+    let wordsPerFrame = pipeline.elements.last?.outputWords ?? 1
+    let limit = min(cycleLimit ?? defaultCycleLimit, deadlines?.prefix(frames).last.map { $0 + 1 } ?? .max)
+    var driver = TestbenchDriver(stall: stall, seed: seed)
+    var frameEnds: [Int] = []
+    var (sent, received, cycle) = (0, 0, 0)
+    let n = chain.count
+    // valid[i + 1] is unit i's m_tvalid, valid[0] the testbench's s_tvalid; ready[i] is unit i's s_tready, ready[n] the testbench's m_tready.
+    var valid = [Bool](repeating: false, count: n + 1), ready = [Bool](repeating: false, count: n + 1)
+    while frameEnds.count < frames && cycle < limit {
+      cycle += 1
+      valid[0] = driver.inputValid
+      ready[n] = driver.outputReady
+      for i in 0..<n { valid[i + 1] = chain.outputValid(i) }
+      for i in stride(from: n - 1, through: 0, by: -1) { ready[i] = chain.inputReady(i, outputReady: ready[i + 1]) }
+      if valid[n] && ready[n] {
+        received += 1
+        if received % wordsPerFrame == 0 { frameEnds.append(cycle) }
+      }
+      if valid[0] && ready[0] { sent += 1 }
+      driver.clock(inputAccepted: valid[0] && ready[0], moreInput: sent < inputWords)
+      for i in 0..<n { chain.step(i, inputValid: valid[i], inputReady: ready[i], outputValid: valid[i + 1], outputReady: ready[i + 1]) }
+      // The next frame has not ended by its deadline: it is late.
+      if let deadlines, frameEnds.count < min(deadlines.count, frames), cycle >= deadlines[frameEnds.count] { break }
+    }
+    let used = Dictionary(uniqueKeysWithValues: zip(fifos, chain.fifos.map(\.depthUsed)))
+    return Result(frameEnds: frameEnds, fifoDepthsUsed: used, completed: frameEnds.count == frames)
+  }
+
+  /// Cycles after which a run without deadlines gives up: four times what
+  /// the latency model expects for all frames, plus a margin.
+  var defaultCycleLimit: Int {
+    let latency = LatencyEstimate(pipeline)
+    return 4 * (latency.firstFrameCycles + frames * latency.periodCycles) + 10_000
+  }
+
+  /// Appends the units of `layer` at `folding`: one per module, two for a windowed max-pool.
+  static func append(_ layer: HardwareLayer, _ folding: LayerFolding, to chain: inout HandshakeChain) {
+    let (pe, simd) = (max(folding.pe, 1), max(folding.simd, 1))
+    switch layer.kind {
+    case .mvau:
+      let sf = layer.mw / simd
+      chain.append(
+        MVAUHandshake(
+          sf: sf, nf: layer.mh / pe, latency: StartupProfile.mvauPipelineCycles(simd: simd, thresholds: layer.thresholds),
+          fifoDepth: StartupProfile.mvauOutputFIFODepth(sf: sf, simd: simd, thresholds: layer.thresholds)))
+    case .swu: chain.append(SWUHandshake(layer, simd: simd))
+    case .thresholding: chain.append(ThresholdingHandshake())
+    case .streamingMaxPool:
+      if let (windows, reduce) = layer.windowedPoolParts {
+        chain.append(SWUHandshake(windows, simd: pe))
+        chain.append(MaxPoolHandshake(reduce, pe: pe))
+      } else {
+        chain.append(MaxPoolHandshake(layer, pe: pe))
+      }
+    case .labelSelect: chain.append(LabelSelectHandshake(words: layer.channels / pe, k: layer.k))
+    }
+  }
+}
+
+/// finch_tb.v's stream ends: `s_tvalid` and `m_tready` registers, set each
+/// cycle from its 32-bit LFSR (taps 31, 21, 1, 0; `2545F491 ^ seed`).
+struct TestbenchDriver {
+  let stall: UInt32
+  private var lfsr: UInt32
+  /// `s_tvalid` and `m_tready` this cycle.
+  private(set) var inputValid = false, outputReady = false
+
+  init(stall: Int, seed: Int) {
+    self.stall = UInt32(truncatingIfNeeded: stall) & 0x3FF
+    lfsr = 0x2545_F491 ^ UInt32(truncatingIfNeeded: seed)
+  }
+
+  /// The clock edge: a new word is offered unless the current one waits, while words remain and the LFSR allows.
+  mutating func clock(inputAccepted: Bool, moreInput: Bool) {
+    let feedback = (lfsr >> 31) ^ (lfsr >> 21) ^ (lfsr >> 1) ^ lfsr
+    lfsr = (lfsr << 1) | (feedback & 1)
+    if !(inputValid && !inputAccepted) { inputValid = moreInput && (stall == 0 || lfsr & 0x3FF >= stall) }
+    outputReady = stall == 0 || (lfsr >> 10) & 0x3FF >= stall
+  }
+}

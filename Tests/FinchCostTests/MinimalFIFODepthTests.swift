@@ -1,0 +1,82 @@
+import FinchCost
+import FinchIR
+import FinchPasses
+import FinchTestSupport
+import Foundation
+import XCTest
+
+/// ``FIFOSizing/minimalDepths(of:frames:workLimit:)`` in the handshake model
+/// (which FinchRTLTests prove cycle-exact against Verilator): on the fixtures
+/// at two foldings, random networks and the full-size CNV, the minimal depths
+/// end every frame when FIFOs that never fill would, keep that rate over a
+/// longer run than the one they were sized on, and each FIFO one word
+/// shallower ends a frame later.
+final class MinimalFIFODepthTests: XCTestCase {
+  private func layers(_ graph: Graph) throws -> [HardwareLayer] {
+    var graph = graph
+    try Pipeline.compile.run(on: &graph)
+    return try HardwareLayer.layers(of: graph)
+  }
+
+  /// The checks above on `pipeline`, sized minimal; returns a line for the log.
+  private func check(_ pipeline: DataflowPipeline, _ label: String) -> String {
+    XCTAssertEqual(pipeline.fifoSizing, .minimal, label)
+    let fifos = pipeline.elements.indices.filter { if case .fifo = pipeline.elements[$0].kind { true } else { false } }
+    let unbounded = Dictionary(uniqueKeysWithValues: fifos.map { ($0, Int.max) })
+    let reference = StreamSimulation(pipeline, frames: 3).run(depths: unbounded)
+    XCTAssertEqual(StreamSimulation(pipeline, frames: 3).run().frameEnds, reference.frameEnds, "\(label): the minimal depths lose cycles")
+    let long = StreamSimulation(pipeline, frames: 8)
+    XCTAssertEqual(long.run().frameEnds, long.run(depths: unbounded).frameEnds, "\(label): the rate is not kept over 8 frames")
+    var depths: [String] = []
+    for i in fifos {
+      guard case .fifo(let depth) = pipeline.elements[i].kind else { continue }
+      depths.append("\(depth)")
+      guard depth > 1 else { continue }
+      let shallower = StreamSimulation(pipeline, frames: 3).run(depths: [i: depth - 1])
+      XCTAssertNotEqual(shallower.frameEnds, reference.frameEnds, "\(label): \(pipeline.elements[i].name) keeps the schedule at \(depth - 1) words")
+    }
+    return "\(label): frames end at \(reference.frameEnds); FIFO depths \(depths.joined(separator: " "))"
+  }
+
+  func testFixturesAtTwoFoldings() throws {
+    var lines: [String] = []
+    for name in ["tfc_w1a1", "tfc_w2a2", "cnv_w1a1_small"] {
+      let layers = try layers(try Fixture(name: name).model())
+      let solver = FoldingSolver(layers: layers, capacity: Resources(lut: 70_560, ff: 141_120, dsp: 360, bram18: 432), family: .xc7)
+      for fps in [2_000.0, 20_000.0] {
+        let pipeline = try DataflowPipeline(layers: layers, folding: NetworkFolding(layers, solver.solve(targetCycles: Int(100e6 / fps))))
+        lines.append(check(pipeline, "\(name) at \(Int(fps)) frames/s"))
+      }
+    }
+    print(lines.joined(separator: "\n"))
+  }
+
+  func testRandomNetworks() throws {
+    for seed: UInt64 in [3, 5, 21] {
+      let layers = try layers(RandomQNN.make(seed: seed))
+      let solver = FoldingSolver(layers: layers, capacity: Resources(lut: 70_560, ff: 141_120, dsp: 360, bram18: 432), family: .xc7)
+      let pipeline = try DataflowPipeline(layers: layers, folding: NetworkFolding(layers, solver.solve(targetCycles: 2_000)))
+      print(check(pipeline, "random seed \(seed)"))
+    }
+  }
+
+  /// The full-size CNV-W1A1 at 3,000 frames/s on pynq-z1 (issue 15's design):
+  /// several times shallower than the latency model's bound.
+  func testFullSizeCNV() throws {
+    let layers = try layers(try BNNPynqCNV.make())
+    let choice = try FoldingChoice(layers: layers, board: "pynq-z1", target: .framesPerSecond(3000))
+    print(check(choice.pipeline, "CNV-W1A1 at 3,000 frames/s"))
+    let bound = try DataflowPipeline(layers: layers, folding: choice.folding, sizing: .scheduleBound)
+    func words(_ p: DataflowPipeline) -> Int { p.elements.reduce(0) { if case .fifo(let d) = $1.kind { $0 + d } else { $0 } } }
+    print("FIFO words: \(words(choice.pipeline)) minimal, \(words(bound)) by the schedule bound")
+    XCTAssertLessThan(words(choice.pipeline) * 3, words(bound))
+  }
+
+  /// A design too long to simulate within the work limit keeps the bound.
+  func testTooLongADesignKeepsTheScheduleBound() throws {
+    let layers = try layers(try Fixture(name: "tfc_w1a1").model())
+    let pipeline = try DataflowPipeline(layers: layers, folding: NetworkFolding(layers, layers.map { _ in LayerFolding() }))
+    XCTAssertNil(FIFOSizing.minimalDepths(of: pipeline, workLimit: 1_000))
+    XCTAssertNotNil(FIFOSizing.minimalDepths(of: pipeline))
+  }
+}
