@@ -63,7 +63,9 @@ public enum FIFOSizing {
   /// the depth each FIFO used in it, which becomes its depth; then the FIFOs,
   /// the largest memory first, are searched one at a time between the
   /// deepest depth known to lose and the depth known to keep, a probe per
-  /// core at once. A run stops at its first late frame.
+  /// core at once. A probe starts from the best run's last checkpoint before
+  /// its FIFO would first refuse a word there (the runs agree until then) and
+  /// stops at its first late frame.
   ///
   /// Nil when one run would simulate more than `workLimit` unit-cycles
   /// (cycles the latency model expects times modules; the full-size CNV at
@@ -75,26 +77,32 @@ public enum FIFOSizing {
     let expected = latency.firstFrameCycles.multipliedReportingOverflow(by: 1).partialValue + (frames - 1) * latency.periodCycles
     guard expected.multipliedReportingOverflow(by: pipeline.elements.count + pipeline.layers.count).partialValue <= workLimit else { return nil }
     let simulation = StreamSimulation(pipeline, frames: frames)
-    let reference = simulation.run(depths: Dictionary(uniqueKeysWithValues: fifos.map { ($0, Int.max) }))
+    let every = max(expected / 128, 256)
+    let unbounded = simulation.traced(depths: Dictionary(uniqueKeysWithValues: fifos.map { ($0, Int.max) }), deadlines: nil, checkpointEvery: every)
+    let reference = unbounded.result
+    var best = unbounded.trace
     guard reference.completed else { return nil }
     var depths = reference.fifoDepthsUsed.mapValues { max($0, 1) }
     let lanes = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 8)
     let bits = { (i: Int) in pipeline.elements[i].input.wordBits }
     for i in fifos.sorted(by: { depths[$0]! * bits($0) > depths[$1]! * bits($1) }) {
+      let ordinal = fifos.firstIndex(of: i)!
       var tooShallow = 0
       while depths[i]! - tooShallow > 1 {
         let (low, high) = (tooShallow, depths[i]!)
-        let probes = Array(Set((1...lanes).map { low + max((high - low) * $0 / (lanes + 1), 1) }.filter { $0 < high })).sorted()
-        let done = Mutex<[Int: StreamSimulation.Result]>([:]), current = depths
+        let probes = Self.probes(between: low, and: high, lanes: lanes)
+        // A probe runs as the best run did until its FIFO would first refuse a word.
+        let done = Mutex<[Int: (result: StreamSimulation.Result, trace: StreamSimulation.Trace)]>([:]), current = depths, parent = best
         DispatchQueue.concurrentPerform(iterations: probes.count) { k in
           var candidate = current
           candidate[i] = probes[k]
-          let run = simulation.run(depths: candidate, deadlines: reference.frameEnds)
+          let run = simulation.traced(
+            depths: candidate, deadlines: reference.frameEnds, from: parent.resumption(fifo: ordinal, depth: probes[k]), checkpointEvery: every)
           done.withLock { $0[k] = run }
         }
         let runs = done.withLock { all in probes.indices.map { all[$0]! } }
-        if let kept = runs.firstIndex(where: { $0.frameEnds == reference.frameEnds }) {
-          depths = runs[kept].fifoDepthsUsed.mapValues { max($0, 1) }
+        if let kept = runs.firstIndex(where: { $0.result.frameEnds == reference.frameEnds }) {
+          (depths, best) = (runs[kept].result.fifoDepthsUsed.mapValues { max($0, 1) }, runs[kept].trace)
           tooShallow = kept > 0 ? probes[kept - 1] : tooShallow
         } else {
           tooShallow = probes.last ?? high - 1
@@ -102,6 +110,19 @@ public enum FIFOSizing {
       }
     }
     return depths
+  }
+
+  /// Depths to try at once between `low` (known to lose) and `high` (known
+  /// to keep), ascending: with one lane the middle; with more, the square
+  /// root of the gap above `low` (most FIFOs need a few words of a deep
+  /// unbounded use: the input queues before a slow first layer) and the
+  /// gap split evenly among the other lanes.
+  static func probes(between low: Int, and high: Int, lanes: Int) -> [Int] {
+    let gap = high - low
+    guard lanes > 1 else { return [low + max(gap / 2, 1)] }
+    let root = Int(Double(gap).squareRoot())
+    let candidates = [low + max(root, 1)] + (1..<lanes).map { low + max(gap * $0 / lanes, 1) }
+    return Array(Set(candidates.filter { $0 < high })).sorted()
   }
 
   /// Words by which `consumer`'s real intake can lag its even need: for an

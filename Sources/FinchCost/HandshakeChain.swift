@@ -1,24 +1,20 @@
-/// The stream handshakes of a chain of modules of Finch's Verilog library,
-/// cycle by cycle and without data: per module the registers that decide its
-/// `m_tvalid` and `s_tready`, read off finch_*.v (one struct per module
-/// below). ``StreamSimulation`` chains these models as the stitcher chains
-/// the modules, so what it computes (when each output word leaves, how full
-/// each FIFO gets) is what Verilator shows.
+/// The handshakes of a chain of modules of Finch's Verilog library, as the
+/// stitcher chains them (one struct per module in Handshakes.swift):
+/// ``StreamSimulation``'s state, so what it computes (when each output word
+/// leaves, how full each FIFO gets) is what Verilator shows.
 ///
 /// Every module's `m_tvalid` comes from registers; its `s_tready` may also
 /// depend on its `m_tready` (width converters, thresholding), never on
-/// `s_tvalid`. A cycle therefore reads ``outputValid(_:)`` of every unit, then
-/// ``inputReady(_:outputReady:)`` from the last unit back to the first, then
-/// clocks every unit with ``step(_:inputValid:inputReady:outputValid:outputReady:)``.
-/// Units of a kind sit in one array and are updated in place: a cycle costs
-/// a switch per unit, no copies.
+/// `s_tvalid`. A cycle therefore reads ``Units/outputValid(_:)`` of every
+/// unit, then ``Units/inputReady(_:outputReady:)`` from the last unit back to
+/// the first, then clocks every unit with ``Units/step(_:inputValid:inputReady:outputValid:outputReady:)``.
+/// Units of a kind sit in one array, updated in place during a run; a
+/// checkpoint is a copy.
 struct HandshakeChain {
-  /// Where unit `i` of the chain lives: its kind's array and its index there.
-  private enum Slot {
-    case fifo(Int), dwc(Int), thresholding(Int), mvau(Int), swu(Int), maxPool(Int), labelSelect(Int)
-  }
-  private var slots: [Slot] = []
-  private(set) var fifos: [FIFOHandshake] = []
+  enum Kind: UInt8 { case fifo, dwc, thresholding, mvau, swu, maxPool, labelSelect }
+  /// Unit `i` is `kinds[i]`, element `slots[i]` of its kind's array.
+  private var kinds: [Kind] = [], slots: [Int] = []
+  private var fifos: [FIFOHandshake] = []
   private var dwcs: [DWCHandshake] = []
   private var thresholdings: [ThresholdingHandshake] = []
   private var mvaus: [MVAUHandshake] = []
@@ -27,285 +23,112 @@ struct HandshakeChain {
   private var labelSelects: [LabelSelectHandshake] = []
 
   /// Units in the chain.
-  var count: Int { slots.count }
+  var count: Int { kinds.count }
 
-  mutating func append(_ u: FIFOHandshake) { slots.append(.fifo(fifos.count)); fifos.append(u) }
-  mutating func append(_ u: DWCHandshake) { slots.append(.dwc(dwcs.count)); dwcs.append(u) }
-  mutating func append(_ u: ThresholdingHandshake) { slots.append(.thresholding(thresholdings.count)); thresholdings.append(u) }
-  mutating func append(_ u: MVAUHandshake) { slots.append(.mvau(mvaus.count)); mvaus.append(u) }
-  mutating func append(_ u: SWUHandshake) { slots.append(.swu(swus.count)); swus.append(u) }
-  mutating func append(_ u: MaxPoolHandshake) { slots.append(.maxPool(maxPools.count)); maxPools.append(u) }
-  mutating func append(_ u: LabelSelectHandshake) { slots.append(.labelSelect(labelSelects.count)); labelSelects.append(u) }
+  private mutating func place(_ kind: Kind, _ slot: Int) { (kinds, slots) = (kinds + [kind], slots + [slot]) }
+  mutating func append(_ u: FIFOHandshake) { place(.fifo, fifos.count); fifos.append(u) }
+  mutating func append(_ u: DWCHandshake) { place(.dwc, dwcs.count); dwcs.append(u) }
+  mutating func append(_ u: ThresholdingHandshake) { place(.thresholding, thresholdings.count); thresholdings.append(u) }
+  mutating func append(_ u: MVAUHandshake) { place(.mvau, mvaus.count); mvaus.append(u) }
+  mutating func append(_ u: SWUHandshake) { place(.swu, swus.count); swus.append(u) }
+  mutating func append(_ u: MaxPoolHandshake) { place(.maxPool, maxPools.count); maxPools.append(u) }
+  mutating func append(_ u: LabelSelectHandshake) { place(.labelSelect, labelSelects.count); labelSelects.append(u) }
 
-  /// Unit `i`'s `m_tvalid` this cycle.
-  func outputValid(_ i: Int) -> Bool {
-    switch slots[i] {
-    case .fifo(let k): return fifos[k].count != 0
-    case .dwc(let k): return dwcs[k].outputValid
-    case .thresholding(let k): return thresholdings[k].valid
-    case .mvau(let k): return mvaus[k].held != 0
-    case .swu(let k): return swus[k].held != 0
-    case .maxPool(let k): return maxPools[k].held != 0
-    case .labelSelect(let k): return labelSelects[k].emitting
-    }
+  /// The FIFOs' depths, in stream order.
+  var fifoDepths: [Int] {
+    get { fifos.map(\.depth) }
+    set { for (k, depth) in newValue.enumerated() { fifos[k].depth = depth } }
   }
 
-  /// Unit `i`'s `s_tready` this cycle, given its `m_tready`.
-  func inputReady(_ i: Int, outputReady: Bool) -> Bool {
-    switch slots[i] {
-    case .fifo(let k): return fifos[k].count != fifos[k].depth
-    case .dwc(let k): return dwcs[k].inputReady(outputReady: outputReady)
-    case .thresholding(let k): return !thresholdings[k].valid || outputReady
-    case .mvau(let k): return mvaus[k].inputReady
-    case .swu(let k): return swus[k].inputReady
-    case .maxPool(let k): return maxPools[k].inputReady
-    case .labelSelect(let k): return !labelSelects[k].emitting
-    }
-  }
-
-  /// The clock edge ending a cycle for unit `i`: its `s_tvalid`, the `s_tready`
-  /// it answered, its `m_tvalid` and `m_tready` as they were.
-  mutating func step(_ i: Int, inputValid: Bool, inputReady: Bool, outputValid: Bool, outputReady: Bool) {
-    let push = inputValid && inputReady, pop = outputValid && outputReady
-    switch slots[i] {
-    case .fifo(let k): fifos[k].step(push: push, pop: pop)
-    case .dwc(let k): dwcs[k].step(push: push, pop: pop)
-    case .thresholding(let k): if !thresholdings[k].valid || outputReady { thresholdings[k].valid = inputValid }
-    case .mvau(let k): mvaus[k].step(inputValid: inputValid, pop: pop)
-    case .swu(let k): swus[k].step(accept: push, pop: pop)
-    case .maxPool(let k): maxPools[k].step(accept: push, pop: pop)
-    case .labelSelect(let k): labelSelects[k].step(inputValid: inputValid, outputReady: outputReady)
-    }
-  }
-}
-
-/// finch_fifo: `DEPTH` words, first word falls through.
-struct FIFOHandshake {
-  let depth: Int
-  private(set) var count = 0
-  /// One more than the most words it held when it took a word: the least
-  /// depth that would have taken every word in the same cycle.
-  private(set) var depthUsed = 0
-
-  init(depth: Int) { self.depth = depth }
-
-  mutating func step(push: Bool, pop: Bool) {
-    if push { depthUsed = max(depthUsed, count + 1) }
-    count += (push ? 1 : 0) - (pop ? 1 : 0)
-  }
-}
-
-/// finch_dwc: gather (the output `k` input words), split (the input `k`
-/// output words) or the general buffer of `in + out` bits.
-struct DWCHandshake {
-  private enum Shape { case gather(Int), split(Int), general(inBits: Int, outBits: Int) }
-  private let shape: Shape
-  /// Gather: input words held; split: the piece out (0 when none); general: bits held.
-  private var state = 0
-
-  init(inputBits: Int, outputBits: Int) {
-    if outputBits % inputBits == 0 {
-      shape = .gather(outputBits / inputBits)
-    } else if inputBits % outputBits == 0 {
-      shape = .split(inputBits / outputBits)
-    } else {
-      shape = .general(inBits: inputBits, outBits: outputBits)
-    }
-  }
-
-  var outputValid: Bool {
-    switch shape {
-    case .gather(let k): return state == k
-    case .split: return state != 0
-    case .general(_, let outBits): return state >= outBits
-    }
-  }
-
-  func inputReady(outputReady: Bool) -> Bool {
-    switch shape {
-    case .gather(let k): return state != k || outputReady
-    case .split(let k): return state == 0 || (state == k && outputReady)
-    case .general(_, let outBits): return kept(pop: outputValid && outputReady, outBits) <= outBits  // room for a word: in + out − in bits
-    }
-  }
-
-  private func kept(pop: Bool, _ outBits: Int) -> Int { pop ? state - outBits : state }
-
-  mutating func step(push: Bool, pop: Bool) {
-    switch shape {
-    case .gather:
-      if pop { state = push ? 1 : 0 } else if push { state += 1 }
-    case .split(let k):
-      if push { state = 1 } else if pop { state = state == k ? 0 : state + 1 }
-    case .general(let inBits, let outBits):
-      state = kept(pop: pop, outBits) + (push ? inBits : 0)
-    }
-  }
-}
-
-/// finch_thresholding: a registered table look-up, one word per cycle.
-struct ThresholdingHandshake {
-  var valid = false
-}
-
-/// finch_mvau: one step per cycle, a step taking an input word only in
-/// neuron fold 0; a vector fold's result reaches the output FIFO `latency`
-/// cycles after its last step issued (`L_W`), and the last step of a fold
-/// issues only with a free credit in that FIFO.
-struct MVAUHandshake {
-  private let sf: Int, nf: Int, latency: Int, fifoDepth: Int
-  private var live = false
-  private var step = 0, fold = 0
-  private var credits = 0
-  /// Words in the output FIFO.
-  private(set) var held = 0
-  /// Results in the pipeline: bit `k` reaches the FIFO `k + 1` cycles after the next.
-  private var pipeline: UInt64 = 0
-
-  init(sf: Int, nf: Int, latency: Int, fifoDepth: Int) {
-    precondition((1...64).contains(latency), "finch_mvau's pipeline is 1 to 64 cycles")
-    (self.sf, self.nf, self.latency, self.fifoDepth) = (max(sf, 1), max(nf, 1), latency, fifoDepth)
-  }
-
-  private var room: Bool { step != sf - 1 || credits != fifoDepth }
-  var inputReady: Bool { live && fold == 0 && room }
-
-  mutating func step(inputValid: Bool, pop: Bool) {
-    let issue = live && room && (fold != 0 || inputValid)
-    let ends = issue && step == sf - 1
-    live = true
-    if ends {
-      step = 0
-      fold = fold == nf - 1 ? 0 : fold + 1
-    } else if issue {
-      step += 1
-    }
-    credits += (ends ? 1 : 0) - (pop ? 1 : 0)
-    pipeline >>= 1
-    if ends { pipeline |= 1 << (latency - 1) }
-    held += Int(pipeline & 1) - (pop ? 1 : 0)
-    pipeline &= ~1
-  }
-}
-
-/// finch_swu: a reader filling row slots of the line buffer and a window
-/// generator issuing an output row's words once its input rows are complete,
-/// through a read register into a 4-word output FIFO.
-struct SWUHandshake {
-  private let height: Int, row: Int, span: Int, stride: Int, top: Int
-  private let rowWords: Int, outputRows: Int
-  private let slots: Int
-  private var column = 0, ahead = 0
-  private var position = 0, outputRow = 0
-  private var read = false
-  private(set) var held = 0
-
-  /// The unit of `layer` (an SWU, or a windowed max-pool's window part) at `simd`.
-  init(_ layer: HardwareLayer, simd: Int) {
-    let cf = layer.channels / max(simd, 1)
-    height = layer.unpaddedInputDims[0]
-    row = layer.unpaddedInputDims[1] * cf
-    span = layer.windowSpan[0]
-    stride = layer.stride[0]
-    slots = span + stride
-    top = layer.pads[0]
-    rowWords = layer.outputDims[1] * layer.kernel[0] * layer.kernel[1] * cf
-    outputRows = layer.outputDims[0]
-  }
-
-  /// The first and one past the last input row the current output row needs.
-  private var firstRow: Int { min(max(outputRow * stride - top, 0), height) }
-  var inputReady: Bool { ahead - firstRow < slots }
-  private var rowsEnd: Int { min(max(outputRow * stride - top + span, 0), height) }
-
-  mutating func step(accept: Bool, pop: Bool) {
-    let issue = ahead >= rowsEnd && held + (read ? 1 : 0) < 4
-    if accept {
-      if column == row - 1 {
-        column = 0
-        ahead += 1
-      } else {
-        column += 1
-      }
-    }
-    if issue {
-      if position == rowWords - 1 {
-        position = 0
-        if outputRow == outputRows - 1 {
-          outputRow = 0
-          ahead -= height
-        } else {
-          outputRow += 1
+  /// Runs `body` on the units in place.
+  mutating func withUnits<R>(_ body: (Units) -> R) -> R {
+    kinds.withUnsafeBufferPointer { kinds in
+      slots.withUnsafeBufferPointer { slots in
+        fifos.withUnsafeMutableBufferPointer { fifos in
+          dwcs.withUnsafeMutableBufferPointer { dwcs in
+            thresholdings.withUnsafeMutableBufferPointer { thresholdings in
+              mvaus.withUnsafeMutableBufferPointer { mvaus in
+                swus.withUnsafeMutableBufferPointer { swus in
+                  maxPools.withUnsafeMutableBufferPointer { maxPools in
+                    labelSelects.withUnsafeMutableBufferPointer { labelSelects in
+                      body(
+                        Units(
+                          kinds: kinds, slots: slots, fifos: fifos, dwcs: dwcs, thresholdings: thresholdings, mvaus: mvaus, swus: swus,
+                          maxPools: maxPools, labelSelects: labelSelects))
+                    }
+                  }
+                }
+              }
+            }
+          }
         }
-      } else {
-        position += 1
       }
     }
-    held += (read ? 1 : 0) - (pop ? 1 : 0)
-    read = issue
-  }
-}
-
-/// finch_maxpool (non-overlapping windows): one input word per cycle while
-/// its 4-word output FIFO has room; a window's result is pushed the cycle
-/// after its last word.
-struct MaxPoolHandshake {
-  private let channelFolds: Int, width: Int, height: Int, kernelH: Int, kernelW: Int, keptW: Int, keptH: Int
-  /// The next input word's channel fold, column and row, and its column and row in its window.
-  private var fold = 0, x = 0, y = 0, kx = 0, ky = 0
-  /// A window's last word was taken last cycle: its result enters the FIFO now.
-  private var push = false
-  private(set) var held = 0
-  var inputReady: Bool { held + (push ? 1 : 0) < 4 }
-
-  /// The unit of `layer` (a max-pool without padding, windows not overlapping) at `pe`.
-  init(_ layer: HardwareLayer, pe: Int) {
-    channelFolds = layer.channels / max(pe, 1)
-    (height, width) = (layer.inputDims[0], layer.inputDims[1])
-    (kernelH, kernelW) = (layer.kernel[0], layer.kernel[1])
-    keptH = layer.outputDims[0] * kernelH
-    keptW = layer.outputDims[1] * kernelW
   }
 
-  mutating func step(accept: Bool, pop: Bool) {
-    held += (push ? 1 : 0) - (pop ? 1 : 0)
-    push = accept && x < keptW && y < keptH && kx == kernelW - 1 && ky == kernelH - 1
-    guard accept else { return }
-    fold += 1
-    guard fold == channelFolds else { return }
-    fold = 0
-    (x, kx) = (x + 1, kx == kernelW - 1 ? 0 : kx + 1)
-    guard x == width else { return }
-    (x, kx) = (0, 0)
-    (y, ky) = (y + 1, ky == kernelH - 1 ? 0 : ky + 1)
-    if y == height { (y, ky) = (0, 0) }
-  }
-}
+  /// The units during ``withUnits(_:)``.
+  struct Units {
+    let kinds: UnsafeBufferPointer<Kind>, slots: UnsafeBufferPointer<Int>
+    let fifos: UnsafeMutableBufferPointer<FIFOHandshake>
+    let dwcs: UnsafeMutableBufferPointer<DWCHandshake>
+    let thresholdings: UnsafeMutableBufferPointer<ThresholdingHandshake>
+    let mvaus: UnsafeMutableBufferPointer<MVAUHandshake>
+    let swus: UnsafeMutableBufferPointer<SWUHandshake>
+    let maxPools: UnsafeMutableBufferPointer<MaxPoolHandshake>
+    let labelSelects: UnsafeMutableBufferPointer<LabelSelectHandshake>
 
-/// finch_label_select: reads a vector's words, then emits its `k` indices
-/// while holding input off.
-struct LabelSelectHandshake {
-  private let words: Int, k: Int
-  private(set) var emitting = false
-  private var word = 0, out = 0
+    /// A copy of the chain as it is now (a checkpoint).
+    func snapshot(_ chain: HandshakeChain) -> HandshakeChain {
+      var copy = chain
+      (copy.fifos, copy.dwcs, copy.thresholdings, copy.mvaus) = (Array(fifos), Array(dwcs), Array(thresholdings), Array(mvaus))
+      (copy.swus, copy.maxPools, copy.labelSelects) = (Array(swus), Array(maxPools), Array(labelSelects))
+      return copy
+    }
 
-  init(words: Int, k: Int) { (self.words, self.k) = (max(words, 1), max(k, 1)) }
+    /// Words in FIFO `k` (stream order) if unit `i` is it.
+    @inline(__always) func fifoCount(unit i: Int) -> Int { fifos[slots[i]].count }
 
-  mutating func step(inputValid: Bool, outputReady: Bool) {
-    if emitting {
-      guard outputReady else { return }
-      if out == k - 1 {
-        out = 0
-        emitting = false
-      } else {
-        out += 1
+    /// Unit `i`'s `m_tvalid` this cycle.
+    @inline(__always) func outputValid(_ i: Int) -> Bool {
+      let k = slots[i]
+      switch kinds[i] {
+      case .fifo: return fifos[k].count != 0
+      case .dwc: return dwcs[k].outputValid
+      case .thresholding: return thresholdings[k].valid
+      case .mvau: return mvaus[k].held != 0
+      case .swu: return swus[k].held != 0
+      case .maxPool: return maxPools[k].held != 0
+      case .labelSelect: return labelSelects[k].emitting
       }
-    } else if inputValid {
-      if word == words - 1 {
-        word = 0
-        emitting = true
-      } else {
-        word += 1
+    }
+
+    /// Unit `i`'s `s_tready` this cycle, given its `m_tready`.
+    @inline(__always) func inputReady(_ i: Int, outputReady: Bool) -> Bool {
+      let k = slots[i]
+      switch kinds[i] {
+      case .fifo: return fifos[k].count != fifos[k].depth
+      case .dwc: return dwcs[k].inputReady(outputReady: outputReady)
+      case .thresholding: return !thresholdings[k].valid || outputReady
+      case .mvau: return mvaus[k].inputReady
+      case .swu: return swus[k].inputReady
+      case .maxPool: return maxPools[k].inputReady
+      case .labelSelect: return !labelSelects[k].emitting
+      }
+    }
+
+    /// The clock edge ending a cycle for unit `i`: its `s_tvalid`, the
+    /// `s_tready` it answered, its `m_tvalid` and `m_tready` as they were.
+    @inline(__always) func step(_ i: Int, inputValid: Bool, inputReady: Bool, outputValid: Bool, outputReady: Bool) {
+      let k = slots[i]
+      let push = inputValid && inputReady, pop = outputValid && outputReady
+      switch kinds[i] {
+      case .fifo: fifos[k].count += (push ? 1 : 0) - (pop ? 1 : 0)
+      case .dwc: dwcs[k].step(push: push, pop: pop)
+      case .thresholding: if !thresholdings[k].valid || outputReady { thresholdings[k].valid = inputValid }
+      case .mvau: mvaus[k].step(inputValid: inputValid, pop: pop)
+      case .swu: swus[k].step(accept: push, pop: pop)
+      case .maxPool: maxPools[k].step(accept: push, pop: pop)
+      case .labelSelect: labelSelects[k].step(inputValid: inputValid, outputReady: outputReady)
       }
     }
   }

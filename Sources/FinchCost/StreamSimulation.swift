@@ -1,5 +1,5 @@
 /// A cycle-by-cycle simulation of a pipeline's stream handshakes: the
-/// ``HandshakeModel`` of every element, chained as the stitcher chains the
+/// handshake of every module (``HandshakeChain``), chained as the stitcher chains the
 /// modules, fed and drained as finch_tb.v feeds and drains `finch_top`
 /// (input words offered back to back, output always taken, or both dropped
 /// at random with the testbench's own LFSR). No data moves, so a frame costs
@@ -46,12 +46,50 @@ public struct StreamSimulation: Sendable {
   /// element index; the pipeline's depths elsewhere), stopping once frame
   /// `f` has not ended by `deadlines[f]` (when given) or after `cycleLimit` cycles.
   public func run(depths: [Int: Int] = [:], deadlines: [Int]? = nil, cycleLimit: Int? = nil) -> Result {
+    traced(depths: depths, deadlines: deadlines, cycleLimit: cycleLimit).result
+  }
+
+  /// The state of a run at the start of a cycle, to resume from.
+  struct Checkpoint {
+    var cycle: Int
+    var chain: HandshakeChain
+    var driver: TestbenchDriver
+    var sent: Int, received: Int
+    var frameEnds: [Int]
+  }
+
+  /// What a run leaves for runs that share its beginning: checkpoints and,
+  /// per FIFO in stream order, the first cycle it took a word while holding
+  /// `k` words (index `k`), which is where a FIFO `k` deep would first
+  /// refuse one and a run with it so deep would part from this one.
+  struct Trace {
+    var checkpoints: [Checkpoint] = []
+    var firstPush: [[Int]]
+
+    /// The last checkpoint before FIFO `fifo` (by stream order) `depth` words
+    /// deep would first refuse a word, and this trace up to it.
+    func resumption(fifo: Int, depth: Int) -> (Checkpoint, Trace)? {
+      let parting = depth < firstPush[fifo].count ? firstPush[fifo][depth] : Int.max
+      guard let at = checkpoints.lastIndex(where: { $0.cycle <= parting }) else { return nil }
+      let checkpoint = checkpoints[at]
+      let before = Trace(
+        checkpoints: Array(checkpoints[..<at]), firstPush: firstPush.map { Array($0.prefix { cycle in cycle < checkpoint.cycle }) })
+      return (checkpoint, before)
+    }
+  }
+
+  /// ``run(depths:deadlines:cycleLimit:)`` from `start` (a checkpoint and the
+  /// trace before it; nil: from reset), leaving a checkpoint every
+  /// `checkpointEvery` cycles (nil: none) in the trace it returns.
+  func traced(
+    depths: [Int: Int], deadlines: [Int]?, cycleLimit: Int? = nil, from start: (Checkpoint, Trace)? = nil, checkpointEvery: Int? = nil
+  ) -> (result: Result, trace: Trace) {
     var chain = HandshakeChain()
-    var fifos: [Int] = []
+    var fifoElements: [Int] = [], fifoUnits: [Int] = []
     for (i, e) in pipeline.elements.enumerated() {
       switch e.kind {
       case .fifo(let depth):
-        fifos.append(i)
+        (fifoElements, fifoUnits) = (fifoElements + [i], fifoUnits + [chain.count])
         chain.append(FIFOHandshake(depth: depths[i] ?? depth))
       case .dwc:
         chain.append(DWCHandshake(inputBits: e.input.wordBits, outputBits: e.output.wordBits))
@@ -59,33 +97,60 @@ public struct StreamSimulation: Sendable {
         Self.append(pipeline.layers[l], pipeline.folding.foldings[l], to: &chain)
       }
     }
-    let inputWords = frames * (pipeline.elements.first?.inputWords ?? 1)
-    let wordsPerFrame = pipeline.elements.last?.outputWords ?? 1
-    let limit = min(cycleLimit ?? defaultCycleLimit, deadlines?.prefix(frames).last.map { $0 + 1 } ?? .max)
     var driver = TestbenchDriver(stall: stall, seed: seed)
     var frameEnds: [Int] = []
     var (sent, received, cycle) = (0, 0, 0)
+    var trace = Trace(firstPush: fifoElements.map { _ in [] })
+    if let (checkpoint, before) = start {
+      let configured = chain.fifoDepths
+      chain = checkpoint.chain
+      chain.fifoDepths = configured
+      (driver, sent, received, frameEnds, cycle) = (checkpoint.driver, checkpoint.sent, checkpoint.received, checkpoint.frameEnds, checkpoint.cycle - 1)
+      trace = before
+    }
+    let inputWords = frames * (pipeline.elements.first?.inputWords ?? 1)
+    let wordsPerFrame = pipeline.elements.last?.outputWords ?? 1
+    let limit = min(cycleLimit ?? defaultCycleLimit, deadlines?.prefix(frames).last.map { $0 + 1 } ?? .max)
     let n = chain.count
     // valid[i + 1] is unit i's m_tvalid, valid[0] the testbench's s_tvalid; ready[i] is unit i's s_tready, ready[n] the testbench's m_tready.
     var valid = [Bool](repeating: false, count: n + 1), ready = [Bool](repeating: false, count: n + 1)
-    while frameEnds.count < frames && cycle < limit {
-      cycle += 1
-      valid[0] = driver.inputValid
-      ready[n] = driver.outputReady
-      for i in 0..<n { valid[i + 1] = chain.outputValid(i) }
-      for i in stride(from: n - 1, through: 0, by: -1) { ready[i] = chain.inputReady(i, outputReady: ready[i + 1]) }
-      if valid[n] && ready[n] {
-        received += 1
-        if received % wordsPerFrame == 0 { frameEnds.append(cycle) }
+    // Checkpoints fall on cycles 1, 1 + every, 1 + 2·every, ...
+    var untilCheckpoint = checkpointEvery.map { every in ((-cycle) % every + every) % every } ?? -1
+    let template = chain
+    chain.withUnits { units in
+      valid.withUnsafeMutableBufferPointer { valid in
+        ready.withUnsafeMutableBufferPointer { ready in
+          while frameEnds.count < frames && cycle < limit {
+            cycle += 1
+            if untilCheckpoint == 0, let every = checkpointEvery {
+              trace.checkpoints.append(
+                Checkpoint(cycle: cycle, chain: units.snapshot(template), driver: driver, sent: sent, received: received, frameEnds: frameEnds))
+              untilCheckpoint = every
+            }
+            untilCheckpoint -= 1
+            valid[0] = driver.inputValid
+            ready[n] = driver.outputReady
+            for i in 0..<n { valid[i + 1] = units.outputValid(i) }
+            for i in stride(from: n - 1, through: 0, by: -1) { ready[i] = units.inputReady(i, outputReady: ready[i + 1]) }
+            for f in fifoUnits.indices {
+              let u = fifoUnits[f]
+              if valid[u] && ready[u] && units.fifoCount(unit: u) == trace.firstPush[f].count { trace.firstPush[f].append(cycle) }
+            }
+            for i in 0..<n { units.step(i, inputValid: valid[i], inputReady: ready[i], outputValid: valid[i + 1], outputReady: ready[i + 1]) }
+            if valid[n] && ready[n] {
+              received += 1
+              if received % wordsPerFrame == 0 { frameEnds.append(cycle) }
+            }
+            if valid[0] && ready[0] { sent += 1 }
+            driver.clock(inputAccepted: valid[0] && ready[0], moreInput: sent < inputWords)
+            // The next frame has not ended by its deadline: it is late.
+            if let deadlines, frameEnds.count < min(deadlines.count, frames), cycle >= deadlines[frameEnds.count] { break }
+          }
+        }
       }
-      if valid[0] && ready[0] { sent += 1 }
-      driver.clock(inputAccepted: valid[0] && ready[0], moreInput: sent < inputWords)
-      for i in 0..<n { chain.step(i, inputValid: valid[i], inputReady: ready[i], outputValid: valid[i + 1], outputReady: ready[i + 1]) }
-      // The next frame has not ended by its deadline: it is late.
-      if let deadlines, frameEnds.count < min(deadlines.count, frames), cycle >= deadlines[frameEnds.count] { break }
     }
-    let used = Dictionary(uniqueKeysWithValues: zip(fifos, chain.fifos.map(\.depthUsed)))
-    return Result(frameEnds: frameEnds, fifoDepthsUsed: used, completed: frameEnds.count == frames)
+    let used = Dictionary(uniqueKeysWithValues: zip(fifoElements, trace.firstPush.map(\.count)))
+    return (Result(frameEnds: frameEnds, fifoDepthsUsed: used, completed: frameEnds.count == frames), trace)
   }
 
   /// Cycles after which a run without deadlines gives up: four times what

@@ -15,7 +15,11 @@ extension TextReport {
           String(format: " (latency model %d, %+.1f%%)", $0, 100 * (Double(r.firstFrameLatencyCycles) / Double(max($0, 1)) - 1))
         } ?? ""),
       String(format: "simulation: %.0f cycles/s (build %.1f s)", r.simCyclesPerSecond, r.buildSeconds),
-    ].joined(separator: "\n")
+    ].joined(separator: "\n") + (r.modelledFrameEndCycles.map { modelled in
+      modelled == r.frameEndCycles
+        ? "\nevery frame ended in the cycle the handshake model says"
+        : "\nframes ended in cycles \(r.frameEndCycles), the handshake model says \(modelled): the model or the Verilog changed without the other"
+    } ?? "")
   }
 
   /// An offload build's simulation: frames checked and mismatches, each

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Shrinks every FIFO of the full-size CNV-W1A1 (pynq-z1, 3,000 frames/s) by
+# one word below its minimal depth and shows in Verilator that each then ends
+# a frame later, and that the minimal depths end every frame when the
+# handshake model says. About 5 minutes on 2 cores (one Verilator build per
+# FIFO). CI runs the same test on TFC-W1A1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --build-tests -Xswiftc -enable-testing
+FINCH_FIFO_SHRINK_CNV=1 swift test -c release --skip-build -Xswiftc -enable-testing --disable-swift-testing \
+  --filter FIFOSizingSimulationTests
