@@ -69,15 +69,16 @@ public enum FIFOSizing {
   ///
   /// Nil when one run would simulate more than `workLimit` unit-cycles
   /// (cycles the latency model expects times modules; the full-size CNV at
-  /// 3,000 frames/s is about 8 million, a search some 40 runs).
+  /// 3,000 frames/s is about 9 million, its search some 30 runs, most of
+  /// them short).
   public static func minimalDepths(of pipeline: DataflowPipeline, frames: Int = 3, workLimit: Int = 30_000_000) -> [Int: Int]? {
     let fifos = pipeline.elements.indices.filter { if case .fifo = pipeline.elements[$0].kind { true } else { false } }
     guard !fifos.isEmpty else { return [:] }
     let latency = LatencyEstimate(pipeline)
-    let expected = latency.firstFrameCycles.multipliedReportingOverflow(by: 1).partialValue + (frames - 1) * latency.periodCycles
-    guard expected.multipliedReportingOverflow(by: pipeline.elements.count + pipeline.layers.count).partialValue <= workLimit else { return nil }
+    let expected = Double(latency.firstFrameCycles) + Double(frames - 1) * Double(latency.periodCycles)
+    guard expected * Double(pipeline.elements.count + pipeline.layers.count) <= Double(workLimit) else { return nil }
     let simulation = StreamSimulation(pipeline, frames: frames)
-    let every = max(expected / 128, 256)
+    let every = max(Int(expected) / 128, 256)
     let unbounded = simulation.traced(depths: Dictionary(uniqueKeysWithValues: fifos.map { ($0, Int.max) }), deadlines: nil, checkpointEvery: every)
     let reference = unbounded.result
     var best = unbounded.trace

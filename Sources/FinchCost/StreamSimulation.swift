@@ -2,11 +2,12 @@
 /// handshake of every module (``HandshakeChain``), chained as the stitcher chains the
 /// modules, fed and drained as finch_tb.v feeds and drains `finch_top`
 /// (input words offered back to back, output always taken, or both dropped
-/// at random with the testbench's own LFSR). No data moves, so a frame costs
-/// a few units' counters per cycle: the full-size CNV runs three frames in
-/// milliseconds where Verilator takes seconds, and its output cycles are
-/// Verilator's, cycle for cycle (FinchRTLTests check it on every design they
-/// simulate). ``FIFOSizing/minimalDepths(of:)`` searches FIFO depths with it.
+/// at random with the testbench's own LFSR). No data moves, so a cycle costs
+/// a few counters per module: three frames of the full-size CNV (220,000
+/// cycles) take under a tenth of a second, against some 30 s to build and run
+/// them in Verilator, and its output cycles are Verilator's, cycle for cycle
+/// (FinchRTLTests check it on every design they simulate).
+/// ``FIFOSizing/minimalDepths(of:frames:workLimit:)`` searches FIFO depths with it.
 public struct StreamSimulation: Sendable {
   /// What a run shows.
   public struct Result: Sendable, Equatable {
@@ -19,13 +20,6 @@ public struct StreamSimulation: Sendable {
     /// Whether every frame completed (else the run hit its cycle limit: a
     /// deadlock, or a frame later than the run allowed).
     public var completed: Bool
-
-    /// Cycles per frame as `finch simulate` measures them: between the first
-    /// and last frame's ends over the frames between (the first's end with one frame).
-    public var cyclesPerFrame: Double {
-      guard let first = frameEnds.first, let last = frameEnds.last else { return 0 }
-      return frameEnds.count > 1 ? Double(last - first) / Double(frameEnds.count - 1) : Double(first)
-    }
   }
 
   /// The simulated pipeline.
@@ -130,8 +124,10 @@ public struct StreamSimulation: Sendable {
             untilCheckpoint -= 1
             valid[0] = driver.inputValid
             ready[n] = driver.outputReady
-            for i in 0..<n { valid[i + 1] = units.outputValid(i) }
-            for i in stride(from: n - 1, through: 0, by: -1) { ready[i] = units.inputReady(i, outputReady: ready[i + 1]) }
+            for i in stride(from: n - 1, through: 0, by: -1) {
+              valid[i + 1] = units.outputValid(i)
+              ready[i] = units.inputReady(i, outputReady: ready[i + 1])
+            }
             for f in fifoUnits.indices {
               let u = fifoUnits[f]
               if valid[u] && ready[u] && units.fifoCount(unit: u) == trace.firstPush[f].count { trace.firstPush[f].append(cycle) }
