@@ -4,7 +4,7 @@ import Synchronization
 
 /// FIFO depths from the schedule, two ways.
 ///
-/// ``minimalDepths(of:frames:)`` gives a design its FIFOs: the least depths
+/// ``minimalDepths(of:frames:workLimit:)`` gives a design its FIFOs: the least depths
 /// at which ``StreamSimulation`` (cycle for cycle what Verilator shows) ends
 /// every frame when FIFOs that never fill would; one word less in any FIFO
 /// ends a frame later.

@@ -2,8 +2,7 @@
 /// hardware layers (``DataflowPipeline`` places them), and what they cost.
 ///
 /// A FIFO sits in front of every layer after the first (in the consumer's
-/// input words), as deep as ``FIFOSizing`` finds the steady-state schedule
-/// needs. A width converter precedes the FIFO wherever the producer's output
+/// input words), as deep as ``FIFOSizing`` finds the schedule needs. A width converter precedes the FIFO wherever the producer's output
 /// word and the consumer's input word differ.
 public enum StreamGlue {
   /// The depth every FIFO had by rule before ``FIFOSizing`` (plus `MW/SIMD`
