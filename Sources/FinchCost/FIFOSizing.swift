@@ -64,8 +64,10 @@ public enum FIFOSizing {
   /// the largest memory first, are searched one at a time between the
   /// deepest depth known to lose and the depth known to keep, a probe per
   /// core at once. A probe starts from the best run's last checkpoint before
-  /// its FIFO would first refuse a word there (the runs agree until then) and
-  /// stops at its first late frame.
+  /// its FIFO would first refuse a word there (the runs agree until then),
+  /// ends early once it is back in the best run's state at a checkpoint (the
+  /// rest is the best run's, as long as its FIFO never gets that full there)
+  /// and stops at its first late frame.
   ///
   /// Nil when one run would simulate more than `workLimit` unit-cycles
   /// (cycles the latency model expects times modules; the full-size CNV at
@@ -92,13 +94,15 @@ public enum FIFOSizing {
       while depths[i]! - tooShallow > 1 {
         let (low, high) = (tooShallow, depths[i]!)
         let probes = Self.probes(between: low, and: high, lanes: lanes)
-        // A probe runs as the best run did until its FIFO would first refuse a word.
+        // A probe runs as the best run did until its FIFO would first refuse a word, and again once it is back in the
+        // best run's state at a checkpoint (its FIFO not getting full in the rest of the best run).
         let done = Mutex<[Int: (result: StreamSimulation.Result, trace: StreamSimulation.Trace)]>([:]), current = depths, parent = best
         DispatchQueue.concurrentPerform(iterations: probes.count) { k in
           var candidate = current
           candidate[i] = probes[k]
           let run = simulation.traced(
-            depths: candidate, deadlines: reference.frameEnds, from: parent.resumption(fifo: ordinal, depth: probes[k]), checkpointEvery: every)
+            depths: candidate, deadlines: reference.frameEnds, from: parent.resumption(fifo: ordinal, depth: probes[k]), parent: parent,
+            checkpointEvery: every)
           done.withLock { $0[k] = run }
         }
         let runs = done.withLock { all in probes.indices.map { all[$0]! } }

@@ -85,7 +85,14 @@ struct HandshakeChain {
       return copy
     }
 
-    /// Words in FIFO `k` (stream order) if unit `i` is it.
+    /// Whether every unit is in the state `chain`'s is (FIFO depths aside).
+    func sameState(as chain: HandshakeChain) -> Bool {
+      fifos.elementsEqual(chain.fifos) { $0.count == $1.count } && dwcs.elementsEqual(chain.dwcs)
+        && thresholdings.elementsEqual(chain.thresholdings) && mvaus.elementsEqual(chain.mvaus) && swus.elementsEqual(chain.swus)
+        && maxPools.elementsEqual(chain.maxPools) && labelSelects.elementsEqual(chain.labelSelects)
+    }
+
+    /// Words in unit `i`, a FIFO.
     @inline(__always) func fifoCount(unit i: Int) -> Int { fifos[slots[i]].count }
 
     /// Unit `i`'s `m_tvalid` this cycle.

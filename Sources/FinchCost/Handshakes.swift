@@ -13,8 +13,8 @@ struct FIFOHandshake {
 
 /// finch_dwc: gather (the output `k` input words), split (the input `k`
 /// output words) or the general buffer of `in + out` bits.
-struct DWCHandshake {
-  private enum Shape { case gather(Int), split(Int), general(inBits: Int, outBits: Int) }
+struct DWCHandshake: Equatable {
+  private enum Shape: Equatable { case gather(Int), split(Int), general(inBits: Int, outBits: Int) }
   private let shape: Shape
   /// Gather: input words held; split: the piece out (0 when none); general: bits held.
   private var state = 0
@@ -60,7 +60,7 @@ struct DWCHandshake {
 }
 
 /// finch_thresholding: a registered table look-up, one word per cycle.
-struct ThresholdingHandshake {
+struct ThresholdingHandshake: Equatable {
   var valid = false
 }
 
@@ -68,7 +68,7 @@ struct ThresholdingHandshake {
 /// neuron fold 0; a vector fold's result reaches the output FIFO `latency`
 /// cycles after its last step issued (`L_W`), and the last step of a fold
 /// issues only with a free credit in that FIFO.
-struct MVAUHandshake {
+struct MVAUHandshake: Equatable {
   private let sf: Int, nf: Int, latency: Int, fifoDepth: Int
   private var live = false
   private var step = 0, fold = 0
@@ -107,7 +107,7 @@ struct MVAUHandshake {
 /// finch_swu: a reader filling row slots of the line buffer and a window
 /// generator issuing an output row's words once its input rows are complete,
 /// through a read register into a 4-word output FIFO.
-struct SWUHandshake {
+struct SWUHandshake: Equatable {
   private let height: Int, row: Int, span: Int, stride: Int, top: Int
   private let rowWords: Int, outputRows: Int
   private let slots: Int
@@ -165,7 +165,7 @@ struct SWUHandshake {
 /// finch_maxpool (non-overlapping windows): one input word per cycle while
 /// its 4-word output FIFO has room; a window's result is pushed the cycle
 /// after its last word.
-struct MaxPoolHandshake {
+struct MaxPoolHandshake: Equatable {
   private let channelFolds: Int, width: Int, height: Int, kernelH: Int, kernelW: Int, keptW: Int, keptH: Int
   /// The next input word's channel fold, column and row, and its column and row in its window.
   private var fold = 0, x = 0, y = 0, kx = 0, ky = 0
@@ -200,7 +200,7 @@ struct MaxPoolHandshake {
 
 /// finch_label_select: reads a vector's words, then emits its `k` indices
 /// while holding input off.
-struct LabelSelectHandshake {
+struct LabelSelectHandshake: Equatable {
   private let words: Int, k: Int
   private(set) var emitting = false
   private var word = 0, out = 0

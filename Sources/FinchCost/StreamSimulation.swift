@@ -52,31 +52,54 @@ public struct StreamSimulation: Sendable {
     var frameEnds: [Int]
   }
 
-  /// What a run leaves for runs that share its beginning: checkpoints and,
-  /// per FIFO in stream order, the first cycle it took a word while holding
-  /// `k` words (index `k`), which is where a FIFO `k` deep would first
-  /// refuse one and a run with it so deep would part from this one.
+  /// What a run leaves for runs that share its beginning or its end.
+  ///
+  /// Checkpoints every so many cycles from cycle 1; per FIFO (stream order)
+  /// the first cycle it took a word while holding `k` words (index `k`),
+  /// which is where a FIFO `k` deep would first refuse one and a run with it
+  /// so deep would part from this one; and per interval between checkpoints
+  /// the most words each FIFO held, and held when it took one (−1: none), so
+  /// a run that reaches a checkpoint in this run's state can tell whether it
+  /// goes on as this one did (no FIFO whose depth differs gets that full).
   struct Trace {
     var checkpoints: [Checkpoint] = []
     var firstPush: [[Int]]
+    var held: [[Int]] = [], pushed: [[Int]] = []
+    /// The run's frame ends (when it ran to its end).
+    var frameEnds: [Int] = []
+    /// The cycle from which the run went on as its parent had, if it did.
+    var joinedAt: Int?
 
     /// The last checkpoint before FIFO `fifo` (by stream order) `depth` words
-    /// deep would first refuse a word, and this trace up to it.
+    /// deep would first refuse a word, and this trace before it.
     func resumption(fifo: Int, depth: Int) -> (Checkpoint, Trace)? {
       let parting = depth < firstPush[fifo].count ? firstPush[fifo][depth] : Int.max
       guard let at = checkpoints.lastIndex(where: { $0.cycle <= parting }) else { return nil }
-      let checkpoint = checkpoints[at]
+      let cycle = checkpoints[at].cycle
       let before = Trace(
-        checkpoints: Array(checkpoints[..<at]), firstPush: firstPush.map { Array($0.prefix { cycle in cycle < checkpoint.cycle }) })
-      return (checkpoint, before)
+        checkpoints: Array(checkpoints[..<at]), firstPush: firstPush.map { Array($0.prefix { $0 < cycle }) }, held: Array(held[..<at]),
+        pushed: Array(pushed[..<at]))
+      return (checkpoints[at], before)
+    }
+
+    /// Per checkpoint, per FIFO: the most of `intervals` from that checkpoint on.
+    static func fromEachOn(_ intervals: [[Int]]) -> [[Int]] {
+      var result = intervals
+      for j in result.indices.reversed().dropFirst() { result[j] = zip(result[j], result[j + 1]).map { max($0, $1) } }
+      return result
     }
   }
 
   /// ``run(depths:deadlines:cycleLimit:)`` from `start` (a checkpoint and the
   /// trace before it; nil: from reset), leaving a checkpoint every
-  /// `checkpointEvery` cycles (nil: none) in the trace it returns.
+  /// `checkpointEvery` cycles (nil: none) in the trace it returns. With
+  /// `parent` (the complete trace `start` came from), a run that reaches one
+  /// of its checkpoints in the same state, where none of the FIFOs whose
+  /// depths differ gets full in the parent's remaining run, ends there: the
+  /// rest is the parent's.
   func traced(
-    depths: [Int: Int], deadlines: [Int]?, cycleLimit: Int? = nil, from start: (Checkpoint, Trace)? = nil, checkpointEvery: Int? = nil
+    depths: [Int: Int], deadlines: [Int]?, cycleLimit: Int? = nil, from start: (Checkpoint, Trace)? = nil, parent: Trace? = nil,
+    checkpointEvery: Int? = nil
   ) -> (result: Result, trace: Trace) {
     var chain = HandshakeChain()
     var fifoElements: [Int] = [], fifoUnits: [Int] = []
@@ -94,6 +117,7 @@ public struct StreamSimulation: Sendable {
     var driver = TestbenchDriver(stall: stall, seed: seed)
     var frameEnds: [Int] = []
     var (sent, received, cycle) = (0, 0, 0)
+    let none = fifoElements.map { _ in -1 }
     var trace = Trace(firstPush: fifoElements.map { _ in [] })
     if let (checkpoint, before) = start {
       let configured = chain.fifoDepths
@@ -102,12 +126,16 @@ public struct StreamSimulation: Sendable {
       (driver, sent, received, frameEnds, cycle) = (checkpoint.driver, checkpoint.sent, checkpoint.received, checkpoint.frameEnds, checkpoint.cycle - 1)
       trace = before
     }
+    let depthsRun = chain.fifoDepths
+    let (parentHeld, parentPushed) = (parent.map { Trace.fromEachOn($0.held) } ?? [], parent.map { Trace.fromEachOn($0.pushed) } ?? [])
+    var joined: Int?
     let inputWords = frames * (pipeline.elements.first?.inputWords ?? 1)
     let wordsPerFrame = pipeline.elements.last?.outputWords ?? 1
     let limit = min(cycleLimit ?? defaultCycleLimit, deadlines?.prefix(frames).last.map { $0 + 1 } ?? .max)
     let n = chain.count
     // valid[i + 1] is unit i's m_tvalid, valid[0] the testbench's s_tvalid; ready[i] is unit i's s_tready, ready[n] the testbench's m_tready.
     var valid = [Bool](repeating: false, count: n + 1), ready = [Bool](repeating: false, count: n + 1)
+    var held = none, pushed = none
     // Checkpoints fall on cycles 1, 1 + every, 1 + 2·every, ...
     var untilCheckpoint = checkpointEvery.map { every in ((-cycle) % every + every) % every } ?? -1
     let template = chain
@@ -117,6 +145,21 @@ public struct StreamSimulation: Sendable {
           while frameEnds.count < frames && cycle < limit {
             cycle += 1
             if untilCheckpoint == 0, let every = checkpointEvery {
+              // Close the interval of the last checkpoint (one a resumed run starts from is closed already).
+              if trace.held.count < trace.checkpoints.count {
+                (trace.held, trace.pushed, held, pushed) = (trace.held + [held], trace.pushed + [pushed], none, none)
+              }
+              let j = trace.checkpoints.count
+              if let parent, j < parent.checkpoints.count, j < parentHeld.count {
+                let theirs = parent.checkpoints[j]
+                let safe = zip(depthsRun, zip(theirs.chain.fifoDepths, parentHeld[j])).allSatisfy { $0 == $1.0 || $1.1 < min($0, $1.0) }
+                if safe && theirs.driver == driver && (theirs.sent, theirs.received) == (sent, received) && theirs.frameEnds == frameEnds
+                  && units.sameState(as: theirs.chain)
+                {
+                  joined = j
+                  break
+                }
+              }
               trace.checkpoints.append(
                 Checkpoint(cycle: cycle, chain: units.snapshot(template), driver: driver, sent: sent, received: received, frameEnds: frameEnds))
               untilCheckpoint = every
@@ -129,8 +172,11 @@ public struct StreamSimulation: Sendable {
               ready[i] = units.inputReady(i, outputReady: ready[i + 1])
             }
             for f in fifoUnits.indices {
-              let u = fifoUnits[f]
-              if valid[u] && ready[u] && units.fifoCount(unit: u) == trace.firstPush[f].count { trace.firstPush[f].append(cycle) }
+              let u = fifoUnits[f], count = units.fifoCount(unit: u)
+              if count > held[f] { held[f] = count }
+              guard valid[u] && ready[u] else { continue }
+              if count > pushed[f] { pushed[f] = count }
+              if count == trace.firstPush[f].count { trace.firstPush[f].append(cycle) }
             }
             for i in 0..<n { units.step(i, inputValid: valid[i], inputReady: ready[i], outputValid: valid[i + 1], outputReady: ready[i + 1]) }
             if valid[n] && ready[n] {
@@ -145,6 +191,22 @@ public struct StreamSimulation: Sendable {
         }
       }
     }
+    if let j = joined, let parent {
+      // From checkpoint j on this run is the parent's: its checkpoints, intervals and frame ends; a FIFO first
+      // reaches a count after cycle c where the parent first reached it, if the parent did so after c, else from c on.
+      let c = parent.checkpoints[j].cycle
+      trace.joinedAt = c
+      trace.checkpoints += parent.checkpoints[j...]
+      (trace.held, trace.pushed) = (trace.held + parent.held[j...], trace.pushed + parent.pushed[j...])
+      for f in trace.firstPush.indices where parentPushed[j][f] >= trace.firstPush[f].count {
+        let theirs = parent.firstPush[f]
+        trace.firstPush[f] += (trace.firstPush[f].count...parentPushed[j][f]).map { k in k < theirs.count && theirs[k] >= c ? theirs[k] : c }
+      }
+      frameEnds = parent.frameEnds
+    } else if trace.held.count < trace.checkpoints.count {
+      (trace.held, trace.pushed) = (trace.held + [held], trace.pushed + [pushed])
+    }
+    trace.frameEnds = frameEnds
     let used = Dictionary(uniqueKeysWithValues: zip(fifoElements, trace.firstPush.map(\.count)))
     return (Result(frameEnds: frameEnds, fifoDepthsUsed: used, completed: frameEnds.count == frames), trace)
   }
@@ -182,7 +244,7 @@ public struct StreamSimulation: Sendable {
 
 /// finch_tb.v's stream ends: `s_tvalid` and `m_tready` registers, set each
 /// cycle from its 32-bit LFSR (taps 31, 21, 1, 0; `2545F491 ^ seed`).
-struct TestbenchDriver {
+struct TestbenchDriver: Equatable {
   let stall: UInt32
   private var lfsr: UInt32
   /// `s_tvalid` and `m_tready` this cycle.

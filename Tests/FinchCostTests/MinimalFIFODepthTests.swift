@@ -1,4 +1,4 @@
-import FinchCost
+@testable import FinchCost
 import FinchIR
 import FinchPasses
 import FinchTestSupport
@@ -70,6 +70,31 @@ final class MinimalFIFODepthTests: XCTestCase {
     func words(_ p: DataflowPipeline) -> Int { p.elements.reduce(0) { if case .fifo(let d) = $1.kind { $0 + d } else { $0 } } }
     print("FIFO words: \(words(choice.pipeline)) minimal, \(words(bound)) by the schedule bound")
     XCTAssertLessThan(words(choice.pipeline) * 3, words(bound))
+  }
+
+  /// A run resumed from a checkpoint of a parent run, and ended where it is
+  /// back in the parent's state, shows what a run from reset shows: the
+  /// same frame ends and the same depth used by every FIFO.
+  func testResumedAndJoinedRunsMatchRunsFromReset() throws {
+    let layers = try layers(try Fixture(name: "cnv_w1a1_small").model())
+    let solver = FoldingSolver(layers: layers, capacity: Resources(lut: 70_560, ff: 141_120, dsp: 360, bram18: 432), family: .xc7)
+    let pipeline = try DataflowPipeline(layers: layers, folding: NetworkFolding(layers, solver.solve(targetCycles: 5_000)), sizing: .scheduleBound)
+    let simulation = StreamSimulation(pipeline, frames: 3)
+    let fifos = pipeline.elements.indices.filter { if case .fifo = pipeline.elements[$0].kind { true } else { false } }
+    let parent = simulation.traced(depths: [:], deadlines: nil, checkpointEvery: 500)
+    var joined = 0
+    for (ordinal, i) in fifos.enumerated() {
+      let used = parent.result.fifoDepthsUsed[i]!
+      for depth in Set([1, used / 2, used - 1]) where depth >= 1 && depth < used {
+        let fresh = simulation.run(depths: [i: depth])
+        let resumed = simulation.traced(
+          depths: [i: depth], deadlines: nil, from: parent.trace.resumption(fifo: ordinal, depth: depth), parent: parent.trace, checkpointEvery: 500)
+        XCTAssertEqual(resumed.result, fresh, "\(pipeline.elements[i].name) at \(depth) words")
+        if resumed.trace.joinedAt != nil { joined += 1 }
+      }
+    }
+    print("\(joined) resumed runs ended early by joining their parent")
+    XCTAssertGreaterThan(joined, 0)
   }
 
   /// A design too long to simulate within the work limit keeps the bound.
