@@ -106,6 +106,13 @@ public struct DataflowPipeline: Sendable {
     return copy
   }
 
+  /// Every FIFO's depth, by element index.
+  public var fifoDepths: [Int: Int] {
+    var result: [Int: Int] = [:]
+    for (i, e) in elements.enumerated() { if case .fifo(let depth) = e.kind { result[i] = depth } }
+    return result
+  }
+
   /// The depth of the FIFO feeding layer `consumer`, if it has one.
   public func fifoDepth(feeding consumer: String) -> Int? {
     guard case .fifo(let depth) = self["fifo_\(consumer)"]?.kind else { return nil }

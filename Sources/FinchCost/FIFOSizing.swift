@@ -74,7 +74,7 @@ public enum FIFOSizing {
   /// 3,000 frames/s is about 9 million, its search some 30 runs, most of
   /// them short).
   public static func minimalDepths(of pipeline: DataflowPipeline, frames: Int = 3, workLimit: Int = 30_000_000) -> [Int: Int]? {
-    let fifos = pipeline.elements.indices.filter { if case .fifo = pipeline.elements[$0].kind { true } else { false } }
+    let fifos = pipeline.fifoDepths.keys.sorted()
     guard !fifos.isEmpty else { return [:] }
     let latency = LatencyEstimate(pipeline)
     let expected = Double(latency.firstFrameCycles) + Double(frames - 1) * Double(latency.periodCycles)

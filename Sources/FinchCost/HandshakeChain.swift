@@ -25,7 +25,10 @@ struct HandshakeChain {
   /// Units in the chain.
   var count: Int { kinds.count }
 
-  private mutating func place(_ kind: Kind, _ slot: Int) { (kinds, slots) = (kinds + [kind], slots + [slot]) }
+  private mutating func place(_ kind: Kind, _ slot: Int) {
+    kinds.append(kind)
+    slots.append(slot)
+  }
   mutating func append(_ u: FIFOHandshake) { place(.fifo, fifos.count); fifos.append(u) }
   mutating func append(_ u: DWCHandshake) { place(.dwc, dwcs.count); dwcs.append(u) }
   mutating func append(_ u: ThresholdingHandshake) { place(.thresholding, thresholdings.count); thresholdings.append(u) }

@@ -38,9 +38,10 @@ public struct StreamSimulation: Sendable {
 
   /// Runs the simulation with the FIFOs as deep as `depths` says (by
   /// element index; the pipeline's depths elsewhere), stopping once frame
-  /// `f` has not ended by `deadlines[f]` (when given) or after `cycleLimit` cycles.
-  public func run(depths: [Int: Int] = [:], deadlines: [Int]? = nil, cycleLimit: Int? = nil) -> Result {
-    traced(depths: depths, deadlines: deadlines, cycleLimit: cycleLimit).result
+  /// `f` has not ended by `deadlines[f]` (when given; else after
+  /// ``defaultCycleLimit`` cycles, which only a deadlock reaches).
+  public func run(depths: [Int: Int] = [:], deadlines: [Int]? = nil) -> Result {
+    traced(depths: depths, deadlines: deadlines).result
   }
 
   /// The state of a run at the start of a cycle, to resume from.
@@ -90,7 +91,7 @@ public struct StreamSimulation: Sendable {
     }
   }
 
-  /// ``run(depths:deadlines:cycleLimit:)`` from `start` (a checkpoint and the
+  /// ``run(depths:deadlines:)`` from `start` (a checkpoint and the
   /// trace before it; nil: from reset), leaving a checkpoint every
   /// `checkpointEvery` cycles (nil: none) in the trace it returns. With
   /// `parent` (the complete trace `start` came from), a run that reaches one
@@ -98,7 +99,7 @@ public struct StreamSimulation: Sendable {
   /// depths differ gets full in the parent's remaining run, ends there: the
   /// rest is the parent's.
   func traced(
-    depths: [Int: Int], deadlines: [Int]?, cycleLimit: Int? = nil, from start: (Checkpoint, Trace)? = nil, parent: Trace? = nil,
+    depths: [Int: Int], deadlines: [Int]?, from start: (Checkpoint, Trace)? = nil, parent: Trace? = nil,
     checkpointEvery: Int? = nil
   ) -> (result: Result, trace: Trace) {
     var chain = HandshakeChain()
@@ -106,7 +107,8 @@ public struct StreamSimulation: Sendable {
     for (i, e) in pipeline.elements.enumerated() {
       switch e.kind {
       case .fifo(let depth):
-        (fifoElements, fifoUnits) = (fifoElements + [i], fifoUnits + [chain.count])
+        fifoElements.append(i)
+        fifoUnits.append(chain.count)
         chain.append(FIFOHandshake(depth: depths[i] ?? depth))
       case .dwc:
         chain.append(DWCHandshake(inputBits: e.input.wordBits, outputBits: e.output.wordBits))
@@ -131,7 +133,7 @@ public struct StreamSimulation: Sendable {
     var joined: Int?
     let inputWords = frames * (pipeline.elements.first?.inputWords ?? 1)
     let wordsPerFrame = pipeline.elements.last?.outputWords ?? 1
-    let limit = min(cycleLimit ?? defaultCycleLimit, deadlines?.prefix(frames).last.map { $0 + 1 } ?? .max)
+    let limit = deadlines?.prefix(frames).last.map { $0 + 1 } ?? defaultCycleLimit
     let n = chain.count
     // valid[i + 1] is unit i's m_tvalid, valid[0] the testbench's s_tvalid; ready[i] is unit i's s_tready, ready[n] the testbench's m_tready.
     var valid = [Bool](repeating: false, count: n + 1), ready = [Bool](repeating: false, count: n + 1)

@@ -21,15 +21,13 @@ final class MinimalFIFODepthTests: XCTestCase {
   /// The checks above on `pipeline`, sized minimal; returns a line for the log.
   private func check(_ pipeline: DataflowPipeline, _ label: String) -> String {
     XCTAssertEqual(pipeline.fifoSizing, .minimal, label)
-    let fifos = pipeline.elements.indices.filter { if case .fifo = pipeline.elements[$0].kind { true } else { false } }
-    let unbounded = Dictionary(uniqueKeysWithValues: fifos.map { ($0, Int.max) })
+    let unbounded = pipeline.fifoDepths.mapValues { _ in Int.max }
     let reference = StreamSimulation(pipeline, frames: 3).run(depths: unbounded)
     XCTAssertEqual(StreamSimulation(pipeline, frames: 3).run().frameEnds, reference.frameEnds, "\(label): the minimal depths lose cycles")
     let long = StreamSimulation(pipeline, frames: 8)
     XCTAssertEqual(long.run().frameEnds, long.run(depths: unbounded).frameEnds, "\(label): the rate is not kept over 8 frames")
     var depths: [String] = []
-    for i in fifos {
-      guard case .fifo(let depth) = pipeline.elements[i].kind else { continue }
+    for (i, depth) in pipeline.fifoDepths.sorted(by: { $0.key < $1.key }) {
       depths.append("\(depth)")
       guard depth > 1 else { continue }
       let shallower = StreamSimulation(pipeline, frames: 3).run(depths: [i: depth - 1])
@@ -67,7 +65,7 @@ final class MinimalFIFODepthTests: XCTestCase {
     let choice = try FoldingChoice(layers: layers, board: "pynq-z1", target: .framesPerSecond(3000))
     print(check(choice.pipeline, "CNV-W1A1 at 3,000 frames/s"))
     let bound = try DataflowPipeline(layers: layers, folding: choice.folding, sizing: .scheduleBound)
-    func words(_ p: DataflowPipeline) -> Int { p.elements.reduce(0) { if case .fifo(let d) = $1.kind { $0 + d } else { $0 } } }
+    func words(_ p: DataflowPipeline) -> Int { p.fifoDepths.values.reduce(0, +) }
     print("FIFO words: \(words(choice.pipeline)) minimal, \(words(bound)) by the schedule bound")
     XCTAssertLessThan(words(choice.pipeline) * 3, words(bound))
   }
@@ -80,7 +78,7 @@ final class MinimalFIFODepthTests: XCTestCase {
     let solver = FoldingSolver(layers: layers, capacity: Resources(lut: 70_560, ff: 141_120, dsp: 360, bram18: 432), family: .xc7)
     let pipeline = try DataflowPipeline(layers: layers, folding: NetworkFolding(layers, solver.solve(targetCycles: 5_000)), sizing: .scheduleBound)
     let simulation = StreamSimulation(pipeline, frames: 3)
-    let fifos = pipeline.elements.indices.filter { if case .fifo = pipeline.elements[$0].kind { true } else { false } }
+    let fifos = pipeline.fifoDepths.keys.sorted()
     let parent = simulation.traced(depths: [:], deadlines: nil, checkpointEvery: 500)
     var joined = 0
     for (ordinal, i) in fifos.enumerated() {
