@@ -65,9 +65,12 @@ public enum FIFOSizing {
   /// deepest depth known to lose and the depth known to keep, a probe per
   /// core at once. A probe starts from the best run's last checkpoint before
   /// its FIFO would first refuse a word there (the runs agree until then),
-  /// ends early once it is back in the best run's state at a checkpoint (the
+  /// simulates only the units up to the first FIFO whose consumer sees
+  /// other cycles than in the best run (replaying the rest from it), ends
+  /// early once it is back in the best run's state at a checkpoint (the
   /// rest is the best run's, as long as its FIFO never gets that full there)
-  /// and stops at its first late frame.
+  /// and stops at its first late frame, or once a deeper probe kept the
+  /// schedule or a shallower one lost it.
   ///
   /// Nil when one run would simulate more than `workLimit` unit-cycles
   /// (cycles the latency model expects times modules; the full-size CNV at
@@ -88,22 +91,32 @@ public enum FIFOSizing {
     var depths = reference.fifoDepthsUsed.mapValues { max($0, 1) }
     let lanes = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 8)
     let bits = { (i: Int) in pipeline.elements[i].input.wordBits }
-    for i in fifos.sorted(by: { depths[$0]! * bits($0) > depths[$1]! * bits($1) }) {
+    let order = fifos.sorted(by: { depths[$0]! * bits($0) > depths[$1]! * bits($1) }).filter { depths[$0]! > 1 }
+    for (step, i) in order.enumerated() {
       let ordinal = fifos.firstIndex(of: i)!
+      // Only FIFOs from the first still to search on are replayed: only they need recording.
+      let recording = Array(order[step...].map { fifos.firstIndex(of: $0)! }.min()!..<fifos.count)
       var tooShallow = 0
       while depths[i]! - tooShallow > 1 {
         let (low, high) = (tooShallow, depths[i]!)
         let probes = Self.probes(between: low, and: high, lanes: lanes)
         // A probe runs as the best run did until its FIFO would first refuse a word, and again once it is back in the
         // best run's state at a checkpoint (its FIFO not getting full in the rest of the best run).
+        // A probe whose outcome another decides (a deeper one kept, a shallower one lost) stops at its next checkpoint.
         let done = Mutex<[Int: (result: StreamSimulation.Result, trace: StreamSimulation.Trace)]>([:]), current = depths, parent = best
+        let moot = Mutex([Bool](repeating: false, count: probes.count))
         DispatchQueue.concurrentPerform(iterations: probes.count) { k in
           var candidate = current
           candidate[i] = probes[k]
           let run = simulation.traced(
             depths: candidate, deadlines: reference.frameEnds, from: parent.resumption(fifo: ordinal, depth: probes[k]), parent: parent,
-            checkpointEvery: every)
+            checkpointEvery: every, replaying: ordinal, recording: recording, until: { moot.withLock { $0[k] } })
           done.withLock { $0[k] = run }
+          let kept = run.result.frameEnds == reference.frameEnds
+          moot.withLock { moot in
+            guard !moot[k] else { return }  // stopped, or decided by another anyway
+            for other in probes.indices where kept ? probes[other] > probes[k] : probes[other] < probes[k] { moot[other] = true }
+          }
         }
         let runs = done.withLock { all in probes.indices.map { all[$0]! } }
         if let kept = runs.firstIndex(where: { $0.result.frameEnds == reference.frameEnds }) {

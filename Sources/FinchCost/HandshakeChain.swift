@@ -5,12 +5,13 @@
 ///
 /// Every module's `m_tvalid` comes from registers; its `s_tready` may also
 /// depend on its `m_tready` (width converters, thresholding), never on
-/// `s_tvalid`. A cycle therefore reads ``Units/outputValid(_:)`` of every
-/// unit, then ``Units/inputReady(_:outputReady:)`` from the last unit back to
-/// the first, then clocks every unit with ``Units/step(_:inputValid:inputReady:outputValid:outputReady:)``.
+/// `s_tvalid`. A cycle therefore knows every unit's ``Units/outputValid(_:)``,
+/// reads ``Units/inputReady(_:outputReady:)`` from the last unit back to the
+/// first, then clocks every unit with ``Units/step(_:inputValid:inputReady:outputValid:outputReady:)``,
+/// which tells its `m_tvalid` in the next cycle.
 /// Units of a kind sit in one array, updated in place during a run; a
 /// checkpoint is a copy.
-struct HandshakeChain {
+struct HandshakeChain: Equatable {
   enum Kind: UInt8 { case fifo, dwc, thresholding, mvau, swu, maxPool, labelSelect }
   /// Unit `i` is `kinds[i]`, element `slots[i]` of its kind's array.
   private var kinds: [Kind] = [], slots: [Int] = []
@@ -41,6 +42,22 @@ struct HandshakeChain {
   var fifoDepths: [Int] {
     get { fifos.map(\.depth) }
     set { for (k, depth) in newValue.enumerated() { fifos[k].depth = depth } }
+  }
+
+  /// Takes the state of units `start...` from `other` (the same chain of units; FIFO depths kept).
+  mutating func adopt(unitsFrom start: Int, of other: HandshakeChain) {
+    for i in start..<count {
+      let k = slots[i]
+      switch kinds[i] {
+      case .fifo: fifos[k].count = other.fifos[k].count
+      case .dwc: dwcs[k] = other.dwcs[k]
+      case .thresholding: thresholdings[k] = other.thresholdings[k]
+      case .mvau: mvaus[k] = other.mvaus[k]
+      case .swu: swus[k] = other.swus[k]
+      case .maxPool: maxPools[k] = other.maxPools[k]
+      case .labelSelect: labelSelects[k] = other.labelSelects[k]
+      }
+    }
   }
 
   /// Runs `body` on the units in place.
@@ -88,11 +105,28 @@ struct HandshakeChain {
       return copy
     }
 
-    /// Whether every unit is in the state `chain`'s is (FIFO depths aside).
-    func sameState(as chain: HandshakeChain) -> Bool {
-      fifos.elementsEqual(chain.fifos) { $0.count == $1.count } && dwcs.elementsEqual(chain.dwcs)
-        && thresholdings.elementsEqual(chain.thresholdings) && mvaus.elementsEqual(chain.mvaus) && swus.elementsEqual(chain.swus)
-        && maxPools.elementsEqual(chain.maxPools) && labelSelects.elementsEqual(chain.labelSelects)
+    /// Whether units `0..<end` are in the state `chain`'s are (FIFO depths aside).
+    func sameState(as chain: HandshakeChain, units end: Int) -> Bool {
+      (0..<end).allSatisfy { i in
+        let k = slots[i]
+        switch kinds[i] {
+        case .fifo: return fifos[k].count == chain.fifos[k].count
+        case .dwc: return dwcs[k] == chain.dwcs[k]
+        case .thresholding: return thresholdings[k] == chain.thresholdings[k]
+        case .mvau: return mvaus[k] == chain.mvaus[k]
+        case .swu: return swus[k] == chain.swus[k]
+        case .maxPool: return maxPools[k] == chain.maxPools[k]
+        case .labelSelect: return labelSelects[k] == chain.labelSelects[k]
+        }
+      }
+    }
+
+    /// Puts every unit back in the state `chain`'s is in (a checkpoint of this run: FIFO depths as configured).
+    func restore(_ chain: HandshakeChain) {
+      (_, _, _, _) = (fifos.update(fromContentsOf: chain.fifos), dwcs.update(fromContentsOf: chain.dwcs),
+        thresholdings.update(fromContentsOf: chain.thresholdings), mvaus.update(fromContentsOf: chain.mvaus))
+      (_, _, _) = (swus.update(fromContentsOf: chain.swus), maxPools.update(fromContentsOf: chain.maxPools),
+        labelSelects.update(fromContentsOf: chain.labelSelects))
     }
 
     /// Words in unit `i`, a FIFO.
@@ -127,18 +161,33 @@ struct HandshakeChain {
     }
 
     /// The clock edge ending a cycle for unit `i`: its `s_tvalid`, the
-    /// `s_tready` it answered, its `m_tvalid` and `m_tready` as they were.
-    @inline(__always) func step(_ i: Int, inputValid: Bool, inputReady: Bool, outputValid: Bool, outputReady: Bool) {
+    /// `s_tready` it answered, its `m_tvalid` and `m_tready` as they were;
+    /// its `m_tvalid` in the next cycle.
+    @inline(__always) func step(_ i: Int, inputValid: Bool, inputReady: Bool, outputValid: Bool, outputReady: Bool) -> Bool {
       let k = slots[i]
       let push = inputValid && inputReady, pop = outputValid && outputReady
       switch kinds[i] {
-      case .fifo: fifos[k].count += (push ? 1 : 0) - (pop ? 1 : 0)
-      case .dwc: dwcs[k].step(push: push, pop: pop)
-      case .thresholding: if !thresholdings[k].valid || outputReady { thresholdings[k].valid = inputValid }
-      case .mvau: mvaus[k].step(inputValid: inputValid, pop: pop)
-      case .swu: swus[k].step(accept: push, pop: pop)
-      case .maxPool: maxPools[k].step(accept: push, pop: pop)
-      case .labelSelect: labelSelects[k].step(inputValid: inputValid, outputReady: outputReady)
+      case .fifo:
+        fifos[k].count += (push ? 1 : 0) - (pop ? 1 : 0)
+        return fifos[k].count != 0
+      case .dwc:
+        dwcs[k].step(push: push, pop: pop)
+        return dwcs[k].outputValid
+      case .thresholding:
+        if !thresholdings[k].valid || outputReady { thresholdings[k].valid = inputValid }
+        return thresholdings[k].valid
+      case .mvau:
+        mvaus[k].step(inputValid: inputValid, pop: pop)
+        return mvaus[k].held != 0
+      case .swu:
+        swus[k].step(accept: push, pop: pop)
+        return swus[k].held != 0
+      case .maxPool:
+        maxPools[k].step(accept: push, pop: pop)
+        return maxPools[k].held != 0
+      case .labelSelect:
+        labelSelects[k].step(inputValid: inputValid, outputReady: outputReady)
+        return labelSelects[k].emitting
       }
     }
   }

@@ -4,7 +4,7 @@
 // ``HandshakeChain`` chains them as the stitcher chains the modules.
 
 /// finch_fifo: `DEPTH` words, first word falls through.
-struct FIFOHandshake {
+struct FIFOHandshake: Equatable {
   /// Words it holds at most (a run may resize it from a checkpoint).
   var depth: Int
   /// Words it holds.

@@ -44,53 +44,6 @@ public struct StreamSimulation: Sendable {
     traced(depths: depths, deadlines: deadlines).result
   }
 
-  /// The state of a run at the start of a cycle, to resume from.
-  struct Checkpoint {
-    var cycle: Int
-    var chain: HandshakeChain
-    var driver: TestbenchDriver
-    var sent: Int, received: Int
-    var frameEnds: [Int]
-  }
-
-  /// What a run leaves for runs that share its beginning or its end.
-  ///
-  /// Checkpoints every so many cycles from cycle 1; per FIFO (stream order)
-  /// the first cycle it took a word while holding `k` words (index `k`),
-  /// which is where a FIFO `k` deep would first refuse one and a run with it
-  /// so deep would part from this one; and per interval between checkpoints
-  /// the most words each FIFO held, and held when it took one (−1: none), so
-  /// a run that reaches a checkpoint in this run's state can tell whether it
-  /// goes on as this one did (no FIFO whose depth differs gets that full).
-  struct Trace {
-    var checkpoints: [Checkpoint] = []
-    var firstPush: [[Int]]
-    var held: [[Int]] = [], pushed: [[Int]] = []
-    /// The run's frame ends (when it ran to its end).
-    var frameEnds: [Int] = []
-    /// The cycle from which the run went on as its parent had, if it did.
-    var joinedAt: Int?
-
-    /// The last checkpoint before FIFO `fifo` (by stream order) `depth` words
-    /// deep would first refuse a word, and this trace before it.
-    func resumption(fifo: Int, depth: Int) -> (Checkpoint, Trace)? {
-      let parting = depth < firstPush[fifo].count ? firstPush[fifo][depth] : Int.max
-      guard let at = checkpoints.lastIndex(where: { $0.cycle <= parting }) else { return nil }
-      let cycle = checkpoints[at].cycle
-      let before = Trace(
-        checkpoints: Array(checkpoints[..<at]), firstPush: firstPush.map { Array($0.prefix { $0 < cycle }) }, held: Array(held[..<at]),
-        pushed: Array(pushed[..<at]))
-      return (checkpoints[at], before)
-    }
-
-    /// Per checkpoint, per FIFO: the most of `intervals` from that checkpoint on.
-    static func fromEachOn(_ intervals: [[Int]]) -> [[Int]] {
-      var result = intervals
-      for j in result.indices.reversed().dropFirst() { result[j] = zip(result[j], result[j + 1]).map { max($0, $1) } }
-      return result
-    }
-  }
-
   /// ``run(depths:deadlines:)`` from `start` (a checkpoint and the
   /// trace before it; nil: from reset), leaving a checkpoint every
   /// `checkpointEvery` cycles (nil: none) in the trace it returns. With
@@ -98,9 +51,19 @@ public struct StreamSimulation: Sendable {
   /// of its checkpoints in the same state, where none of the FIFOs whose
   /// depths differ gets full in the parent's remaining run, ends there: the
   /// rest is the parent's.
+  ///
+  /// With `replaying` (a FIFO by stream order, the only one whose depth
+  /// differs from the parent's; checkpoints required), the run simulates the
+  /// units up to that FIFO only and replays its consumer's `s_tready` from
+  /// the parent, as long as the FIFO gives words in the cycles it gave them
+  /// there (everything downstream then runs as in the parent); from the
+  /// first cycle it would not, the run goes on from its last checkpoint
+  /// replaying the next FIFO's consumer instead (most differences die out
+  /// a few layers on), and in full after the last FIFO. A run whose `stop` says so at a checkpoint ends there,
+  /// incomplete.
   func traced(
     depths: [Int: Int], deadlines: [Int]?, from start: (Checkpoint, Trace)? = nil, parent: Trace? = nil,
-    checkpointEvery: Int? = nil
+    checkpointEvery: Int? = nil, replaying probed: Int? = nil, recording: [Int]? = nil, until stop: (() -> Bool)? = nil
   ) -> (result: Result, trace: Trace) {
     var chain = HandshakeChain()
     var fifoElements: [Int] = [], fifoUnits: [Int] = []
@@ -116,101 +79,161 @@ public struct StreamSimulation: Sendable {
         Self.append(pipeline.layers[l], pipeline.folding.foldings[l], to: &chain)
       }
     }
-    var driver = TestbenchDriver(stall: stall, seed: seed)
-    var frameEnds: [Int] = []
-    var (sent, received, cycle) = (0, 0, 0)
+    let fifoCount = fifoUnits.count, n = chain.count
     let none = fifoElements.map { _ in -1 }
-    var trace = Trace(firstPush: fifoElements.map { _ in [] })
+    var trace = Trace(firstPush: fifoElements.map { _ in [] }, outputs: OutputRecord(fifos: fifoCount))
+    var state = RunState(driver: TestbenchDriver(stall: stall, seed: seed), held: none, pushed: none, firstPush: [])
     if let (checkpoint, before) = start {
       let configured = chain.fifoDepths
       chain = checkpoint.chain
       chain.fifoDepths = configured
-      (driver, sent, received, frameEnds, cycle) = (checkpoint.driver, checkpoint.sent, checkpoint.received, checkpoint.frameEnds, checkpoint.cycle - 1)
+      (state.driver, state.sent, state.received, state.frameEnds) = (checkpoint.driver, checkpoint.sent, checkpoint.received, checkpoint.frameEnds)
+      state.cycle = checkpoint.cycle - 1
       trace = before
     }
+    (state.firstPush, trace.firstPush) = (trace.firstPush, [])
     let depthsRun = chain.fifoDepths
     let (parentHeld, parentPushed) = (parent.map { Trace.fromEachOn($0.held) } ?? [], parent.map { Trace.fromEachOn($0.pushed) } ?? [])
-    var joined: Int?
-    let inputWords = frames * (pipeline.elements.first?.inputWords ?? 1)
-    let wordsPerFrame = pipeline.elements.last?.outputWords ?? 1
+    var joined: Int?, stopped = false
     let limit = deadlines?.prefix(frames).last.map { $0 + 1 } ?? defaultCycleLimit
-    let n = chain.count
-    // valid[i + 1] is unit i's m_tvalid, valid[0] the testbench's s_tvalid; ready[i] is unit i's s_tready, ready[n] the testbench's m_tready.
+    var outputs = trace.outputs
+    trace.outputs = OutputRecord(fifos: fifoCount)
+    outputs.reserve(cycles: limit)
+    let recorded = recording ?? Array(0..<fifoCount)
+    outputs.recorded = Set(recorded)
+    var plan = StretchPlan(
+      end: n, n: n, fifos: fifoCount, fifoUnits: fifoUnits, recorded: recorded, replayed: nil, frames: frames,
+      inputWords: frames * (pipeline.elements.first?.inputWords ?? 1), wordsPerFrame: pipeline.elements.last?.outputWords ?? 1,
+      deadlines: deadlines, recordStride: outputs.stride)
+    let fullPlan = plan
+    // While replaying, the plan simulates the units up to the probed FIFO, and the FIFOs up to it.
+    if let probed, let parent, parent.frameEnds.count == frames {
+      precondition(start != nil && checkpointEvery != nil, "a replaying run resumes from a checkpoint and leaves checkpoints")
+      precondition(parent.outputs.recorded.contains(probed), "a replayed FIFO's outputs are recorded")
+      (plan.end, plan.fifos, plan.replayed) = (fifoUnits[probed] + 1, probed + 1, (probed, parent.frameEnds.last!))
+      plan.recorded = recorded.filter { $0 <= probed }
+    }
+    let theirOutputs = parent?.outputs.words ?? []
     var valid = [Bool](repeating: false, count: n + 1), ready = [Bool](repeating: false, count: n + 1)
-    var held = none, pushed = none
-    // Checkpoints fall on cycles 1, 1 + every, 1 + 2·every, ...
-    var untilCheckpoint = checkpointEvery.map { every in ((-cycle) % every + every) % every } ?? -1
     let template = chain
     chain.withUnits { units in
       valid.withUnsafeMutableBufferPointer { valid in
         ready.withUnsafeMutableBufferPointer { ready in
-          while frameEnds.count < frames && cycle < limit {
-            cycle += 1
-            if untilCheckpoint == 0, let every = checkpointEvery {
-              // Close the interval of the last checkpoint (one a resumed run starts from is closed already).
-              if trace.held.count < trace.checkpoints.count {
-                (trace.held, trace.pushed, held, pushed) = (trace.held + [held], trace.pushed + [pushed], none, none)
-              }
-              let j = trace.checkpoints.count
-              if let parent, j < parent.checkpoints.count, j < parentHeld.count {
-                let theirs = parent.checkpoints[j]
-                let safe = zip(depthsRun, zip(theirs.chain.fifoDepths, parentHeld[j])).allSatisfy { $0 == $1.0 || $1.1 < min($0, $1.0) }
-                if safe && theirs.driver == driver && (theirs.sent, theirs.received) == (sent, received) && theirs.frameEnds == frameEnds
-                  && units.sameState(as: theirs.chain)
-                {
-                  joined = j
-                  break
+          outputs.withWords { record in
+            theirOutputs.withUnsafeBufferPointer { theirs in
+              while state.frameEnds.count < frames && state.cycle < limit {
+                var cycles = limit - state.cycle
+                if let every = checkpointEvery {
+                  // Checkpoints fall on cycles 1, 1 + every, 1 + 2·every, ...
+                  let cycle = state.cycle + 1, sinceCheckpoint = (cycle - 1) % every
+                  cycles = min(cycles, every - sinceCheckpoint)
+                  if sinceCheckpoint == 0 {
+                    if let stop, stop() {
+                      stopped = true
+                      break
+                    }
+                    let replayed = plan.replayed != nil
+                    // Close the interval of the last checkpoint (one a resumed run starts from is closed already).
+                    if trace.held.count < trace.checkpoints.count {
+                      Self.closeInterval(&trace, &state, none: none, downstream: replayed ? parent : nil, from: plan.fifos)
+                    }
+                    let j = trace.checkpoints.count
+                    let theirs = parent.flatMap { j < $0.checkpoints.count ? $0.checkpoints[j] : nil }
+                    var snapshot = units.snapshot(template)
+                    var (received, frameEnds) = (state.received, state.frameEnds)
+                    if replayed {
+                      guard let theirs else { preconditionFailure("a replaying run outlasted its parent") }
+                      snapshot.adopt(unitsFrom: plan.end, of: theirs.chain)
+                      (received, frameEnds) = (theirs.received, theirs.frameEnds)
+                    }
+                    if let theirs, j < parentHeld.count {
+                      let safe = zip(depthsRun, zip(theirs.chain.fifoDepths, parentHeld[j])).allSatisfy { $0 == $1.0 || $1.1 < min($0, $1.0) }
+                      if safe && theirs.driver == state.driver && (theirs.sent, theirs.received) == (state.sent, received)
+                        && theirs.frameEnds == frameEnds && units.sameState(as: theirs.chain, units: plan.end)
+                      {
+                        joined = j
+                        break
+                      }
+                    }
+                    trace.checkpoints.append(
+                      Checkpoint(cycle: cycle, chain: snapshot, driver: state.driver, sent: state.sent, received: received, frameEnds: frameEnds))
+                  }
                 }
+                let stretchEnd = Self.stretch(
+                  &state, units, plan: plan, cycles: cycles, valid: valid, ready: ready, record: record, parentRecord: theirs)
+                switch stretchEnd {
+                case .ran: continue
+                case .ended: break
+                case .diverged:
+                  // The replayed FIFO gives a word in another cycle than in the parent: go on from the last checkpoint
+                  // replaying the next FIFO (or in full after the last).
+                  let back = trace.checkpoints.removeLast()
+                  units.restore(back.chain)
+                  (state.driver, state.sent, state.received, state.frameEnds) = (back.driver, back.sent, back.received, back.frameEnds)
+                  (state.cycle, state.held, state.pushed) = (back.cycle - 1, none, none)
+                  for f in 0..<plan.fifos { state.firstPush[f] = Array(state.firstPush[f].prefix { $0 < back.cycle }) }
+                  Self.endReplay(&state, parent: parent, from: plan.fifos, before: back.cycle)
+                  if let (fifo, lastCycle) = plan.replayed, fifo + 1 < fifoCount, parent?.outputs.recorded.contains(fifo + 1) == true {
+                    // Replay from the next FIFO's consumer on: the difference may end there.
+                    (plan.end, plan.fifos, plan.replayed) = (fifoUnits[fifo + 1] + 1, fifo + 2, (fifo + 1, lastCycle))
+                    plan.recorded = recorded.filter { $0 <= fifo + 1 }
+                  } else {
+                    plan = fullPlan
+                  }
+                  continue
+                }
+                break
               }
-              trace.checkpoints.append(
-                Checkpoint(cycle: cycle, chain: units.snapshot(template), driver: driver, sent: sent, received: received, frameEnds: frameEnds))
-              untilCheckpoint = every
             }
-            untilCheckpoint -= 1
-            valid[0] = driver.inputValid
-            ready[n] = driver.outputReady
-            for i in stride(from: n - 1, through: 0, by: -1) {
-              valid[i + 1] = units.outputValid(i)
-              ready[i] = units.inputReady(i, outputReady: ready[i + 1])
-            }
-            for f in fifoUnits.indices {
-              let u = fifoUnits[f], count = units.fifoCount(unit: u)
-              if count > held[f] { held[f] = count }
-              guard valid[u] && ready[u] else { continue }
-              if count > pushed[f] { pushed[f] = count }
-              if count == trace.firstPush[f].count { trace.firstPush[f].append(cycle) }
-            }
-            for i in 0..<n { units.step(i, inputValid: valid[i], inputReady: ready[i], outputValid: valid[i + 1], outputReady: ready[i + 1]) }
-            if valid[n] && ready[n] {
-              received += 1
-              if received % wordsPerFrame == 0 { frameEnds.append(cycle) }
-            }
-            if valid[0] && ready[0] { sent += 1 }
-            driver.clock(inputAccepted: valid[0] && ready[0], moreInput: sent < inputWords)
-            // The next frame has not ended by its deadline: it is late.
-            if let deadlines, frameEnds.count < min(deadlines.count, frames), cycle >= deadlines[frameEnds.count] { break }
           }
         }
       }
     }
+    trace.outputs = outputs
+    var frameEnds = state.frameEnds
     if let j = joined, let parent {
       // From checkpoint j on this run is the parent's: its checkpoints, intervals and frame ends; a FIFO first
       // reaches a count after cycle c where the parent first reached it, if the parent did so after c, else from c on.
       let c = parent.checkpoints[j].cycle
+      if plan.replayed != nil { Self.endReplay(&state, parent: parent, from: plan.fifos, before: c) }
       trace.joinedAt = c
       trace.checkpoints += parent.checkpoints[j...]
       (trace.held, trace.pushed) = (trace.held + parent.held[j...], trace.pushed + parent.pushed[j...])
-      for f in trace.firstPush.indices where parentPushed[j][f] >= trace.firstPush[f].count {
+      for f in state.firstPush.indices where parentPushed[j][f] >= state.firstPush[f].count {
         let theirs = parent.firstPush[f]
-        trace.firstPush[f] += (trace.firstPush[f].count...parentPushed[j][f]).map { k in k < theirs.count && theirs[k] >= c ? theirs[k] : c }
+        state.firstPush[f] += (state.firstPush[f].count...parentPushed[j][f]).map { k in k < theirs.count && theirs[k] >= c ? theirs[k] : c }
       }
       frameEnds = parent.frameEnds
-    } else if trace.held.count < trace.checkpoints.count {
-      (trace.held, trace.pushed) = (trace.held + [held], trace.pushed + [pushed])
+    } else {
+      let replayed = plan.replayed != nil
+      if trace.held.count < trace.checkpoints.count {
+        Self.closeInterval(&trace, &state, none: none, downstream: replayed ? parent : nil, from: plan.fifos)
+      }
+      if replayed, !stopped, let parent {
+        Self.endReplay(&state, parent: parent, from: plan.fifos, before: state.cycle + 1)
+        frameEnds = parent.frameEnds
+      }
     }
-    trace.frameEnds = frameEnds
+    (trace.frameEnds, trace.firstPush) = (frameEnds, state.firstPush)
     let used = Dictionary(uniqueKeysWithValues: zip(fifoElements, trace.firstPush.map(\.count)))
     return (Result(frameEnds: frameEnds, fifoDepthsUsed: used, completed: frameEnds.count == frames), trace)
+  }
+
+  /// Closes the interval since the last checkpoint in `trace` with the most
+  /// each FIFO held and took a word at in `state`, those from FIFO `first`
+  /// on the `downstream` parent's (a replaying run), and starts the next.
+  private static func closeInterval(_ trace: inout Trace, _ state: inout RunState, none: [Int], downstream parent: Trace?, from first: Int) {
+    if let parent {
+      let k = trace.held.count
+      for f in first..<state.held.count { (state.held[f], state.pushed[f]) = (parent.held[k][f], parent.pushed[k][f]) }
+    }
+    (trace.held, trace.pushed, state.held, state.pushed) = (trace.held + [state.held], trace.pushed + [state.pushed], none, none)
+  }
+
+  /// Ends a replay of `parent` at `cycle`: the first pushes of FIFOs from `first` on before it are the parent's.
+  private static func endReplay(_ state: inout RunState, parent: Trace?, from first: Int, before cycle: Int) {
+    guard let parent else { return }
+    for f in first..<state.firstPush.count { state.firstPush[f] = Array(parent.firstPush[f].prefix { $0 < cycle }) }
   }
 
   /// Cycles after which a run without deadlines gives up: four times what

@@ -72,27 +72,44 @@ final class MinimalFIFODepthTests: XCTestCase {
 
   /// A run resumed from a checkpoint of a parent run, and ended where it is
   /// back in the parent's state, shows what a run from reset shows: the
-  /// same frame ends and the same depth used by every FIFO.
-  func testResumedAndJoinedRunsMatchRunsFromReset() throws {
+  /// same frame ends and the same depth used by every FIFO; and so does one
+  /// that replays the parent downstream of the FIFO it changes, leaving the
+  /// same trace (checkpoints, first pushes, intervals, output handshakes) as
+  /// one that simulates everything.
+  func testResumedJoinedAndReplayedRunsMatchRunsFromReset() throws {
     let layers = try layers(try Fixture(name: "cnv_w1a1_small").model())
     let solver = FoldingSolver(layers: layers, capacity: Resources(lut: 70_560, ff: 141_120, dsp: 360, bram18: 432), family: .xc7)
     let pipeline = try DataflowPipeline(layers: layers, folding: NetworkFolding(layers, solver.solve(targetCycles: 5_000)), sizing: .scheduleBound)
     let simulation = StreamSimulation(pipeline, frames: 3)
     let fifos = pipeline.fifoDepths.keys.sorted()
     let parent = simulation.traced(depths: [:], deadlines: nil, checkpointEvery: 500)
-    var joined = 0
+    var (joined, replayedToTheEnd, diverged) = (0, 0, 0)
     for (ordinal, i) in fifos.enumerated() {
       let used = parent.result.fifoDepthsUsed[i]!
       for depth in Set([1, used / 2, used - 1]) where depth >= 1 && depth < used {
         let fresh = simulation.run(depths: [i: depth])
-        let resumed = simulation.traced(
-          depths: [i: depth], deadlines: nil, from: parent.trace.resumption(fifo: ordinal, depth: depth), parent: parent.trace, checkpointEvery: 500)
-        XCTAssertEqual(resumed.result, fresh, "\(pipeline.elements[i].name) at \(depth) words")
+        let start = parent.trace.resumption(fifo: ordinal, depth: depth)
+        let resumed = simulation.traced(depths: [i: depth], deadlines: nil, from: start, parent: parent.trace, checkpointEvery: 500)
+        let replayed = simulation.traced(
+          depths: [i: depth], deadlines: nil, from: start, parent: parent.trace, checkpointEvery: 500, replaying: ordinal)
+        let name = "\(pipeline.elements[i].name) at \(depth) words"
+        XCTAssertEqual(resumed.result, fresh, name)
+        XCTAssertEqual(replayed.result, fresh, name)
+        XCTAssertEqual(replayed.trace.checkpoints, resumed.trace.checkpoints, name)
+        XCTAssertEqual(replayed.trace.firstPush, resumed.trace.firstPush, name)
+        XCTAssertEqual(replayed.trace.held, resumed.trace.held, name)
+        XCTAssertEqual(replayed.trace.pushed, resumed.trace.pushed, name)
+        XCTAssertEqual(replayed.trace.joinedAt, resumed.trace.joinedAt, name)
+        let cycles = replayed.trace.frameEnds.last ?? 0
+        XCTAssertEqual(replayed.trace.outputs.bits(through: cycles), resumed.trace.outputs.bits(through: cycles), name)
         if resumed.trace.joinedAt != nil { joined += 1 }
+        if replayed.trace.outputs.bits(through: cycles) == parent.trace.outputs.bits(through: cycles) { replayedToTheEnd += 1 } else { diverged += 1 }
       }
     }
-    print("\(joined) resumed runs ended early by joining their parent")
+    print("\(joined) resumed runs ended early by joining their parent; \(replayedToTheEnd) gave words as the parent did throughout, \(diverged) did not")
     XCTAssertGreaterThan(joined, 0)
+    XCTAssertGreaterThan(replayedToTheEnd, 0)
+    XCTAssertGreaterThan(diverged, 0)
   }
 
   /// A design too long to simulate within the work limit keeps the bound.
@@ -102,4 +119,9 @@ final class MinimalFIFODepthTests: XCTestCase {
     XCTAssertNil(FIFOSizing.minimalDepths(of: pipeline, workLimit: 1_000))
     XCTAssertNotNil(FIFOSizing.minimalDepths(of: pipeline))
   }
+}
+
+extension StreamSimulation.OutputRecord {
+  /// The words holding cycles up to `cycles`.
+  fileprivate func bits(through cycles: Int) -> [UInt64] { Array(words.prefix((cycles / 64 + 1) * stride)) }
 }

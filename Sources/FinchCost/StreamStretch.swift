@@ -1,0 +1,107 @@
+extension StreamSimulation {
+  /// A run's state between stretches of cycles (the units aside).
+  struct RunState {
+    var cycle = 0, sent = 0, received = 0
+    var driver: TestbenchDriver
+    var frameEnds: [Int] = []
+    /// Per FIFO (stream order), the most words it held, and held when it took one, since the last checkpoint (−1: none).
+    var held: [Int], pushed: [Int]
+    /// Per FIFO, the first cycle it took a word while holding `k` words (index `k`).
+    var firstPush: [[Int]]
+  }
+
+  /// What stays the same through a stretch: the units simulated and how their ends are driven.
+  struct StretchPlan {
+    /// Units simulated (`0..<end`), the chain's units (`n`), and the FIFOs simulated (`0..<fifos`, stream order).
+    var end: Int, n: Int, fifos: Int
+    /// Each FIFO's unit.
+    var fifoUnits: [Int]
+    /// The FIFOs whose output handshakes are recorded (among those simulated).
+    var recorded: [Int]
+    /// While replaying: the FIFO (stream order) whose consumer the parent's record drives, and the parent's last cycle.
+    var replayed: (fifo: Int, lastCycle: Int)?
+    var frames: Int, inputWords: Int, wordsPerFrame: Int
+    var deadlines: [Int]?
+    var recordStride: Int
+  }
+
+  /// What ended a stretch.
+  enum StretchEnd {
+    /// The cycles asked for ran.
+    case ran
+    /// The run ended: every frame out, a frame late, or a replay at its parent's end.
+    case ended
+    /// While replaying, the replayed FIFO would give a word in another cycle than in the parent (at the state's cycle + 1).
+    case diverged
+  }
+
+  /// Runs up to `cycles` cycles of `units` from `state` as `plan` says:
+  /// each cycle reads every unit's `s_tready` from the last unit back, then
+  /// clocks them all, which gives their `m_tvalid` for the next; records
+  /// FIFO fill and output handshakes. `valid[i + 1]` is unit i's `m_tvalid`, `valid[0]` the
+  /// testbench's `s_tvalid`; `ready[i]` is unit i's `s_tready`, `ready[n]`
+  /// the testbench's `m_tready`.
+  static func stretch(
+    _ state: inout RunState, _ units: HandshakeChain.Units, plan: StretchPlan, cycles: Int, valid: UnsafeMutableBufferPointer<Bool>,
+    ready: UnsafeMutableBufferPointer<Bool>, record: UnsafeMutableBufferPointer<UInt64>, parentRecord: UnsafeBufferPointer<UInt64>
+  ) -> StretchEnd {
+    let (end, n) = (plan.end, plan.n)
+    var (cycle, sent, received, driver) = (state.cycle, state.sent, state.received, state.driver)
+    var (held, pushed, firstPush, frameEnds) = (state.held, state.pushed, state.firstPush, state.frameEnds)
+    (state.held, state.pushed, state.firstPush, state.frameEnds) = ([], [], [], [])
+    defer {
+      (state.cycle, state.sent, state.received, state.driver) = (cycle, sent, received, driver)
+      (state.held, state.pushed, state.firstPush, state.frameEnds) = (held, pushed, firstPush, frameEnds)
+    }
+    return held.withUnsafeMutableBufferPointer { held in
+      pushed.withUnsafeMutableBufferPointer { pushed in
+        for i in 0..<end { valid[i + 1] = units.outputValid(i) }
+        for _ in 0..<cycles {
+          let at = OutputRecord.Cursor(cycle: cycle + 1, stride: plan.recordStride)
+          valid[0] = driver.inputValid
+          if let replayed = plan.replayed { ready[end] = at.ready(replayed.fifo, in: parentRecord) } else { ready[n] = driver.outputReady }
+          for i in stride(from: end - 1, through: 0, by: -1) { ready[i] = units.inputReady(i, outputReady: ready[i + 1]) }
+          if let replayed = plan.replayed, ready[end] && valid[end] != at.taken(replayed.fifo, in: parentRecord) { return .diverged }
+          cycle += 1
+          for f in 0..<plan.fifos {
+            let u = plan.fifoUnits[f], count = units.fifoCount(unit: u)
+            if count > held[f] { held[f] = count }
+            guard valid[u] && ready[u] else { continue }
+            if count > pushed[f] { pushed[f] = count }
+            if count == firstPush[f].count { firstPush[f].append(cycle) }
+          }
+          for f in plan.recorded {
+            let u = plan.fifoUnits[f]
+            at.set(f, ready: ready[u + 1], taken: valid[u + 1] && ready[u + 1], in: record)
+          }
+          let wordOut = valid[n] && ready[n]
+          var inputValid = valid[0]
+          for i in 0..<end {
+            let outputValid = valid[i + 1]
+            valid[i + 1] = units.step(i, inputValid: inputValid, inputReady: ready[i], outputValid: outputValid, outputReady: ready[i + 1])
+            inputValid = outputValid
+          }
+          if valid[0] && ready[0] { sent += 1 }
+          driver.clock(inputAccepted: valid[0] && ready[0], moreInput: sent < plan.inputWords)
+          if let replayed = plan.replayed {
+            // Downstream ran as in the parent, to its end.
+            if cycle >= replayed.lastCycle { return .ended }
+            continue
+          }
+          if wordOut {
+            received += 1
+            if received % plan.wordsPerFrame == 0 {
+              frameEnds.append(cycle)
+              if frameEnds.count == plan.frames { return .ended }
+            }
+          }
+          // The next frame has not ended by its deadline: it is late.
+          if let deadlines = plan.deadlines, frameEnds.count < deadlines.count, cycle >= deadlines[frameEnds.count] {
+            return .ended
+          }
+        }
+        return .ran
+      }
+    }
+  }
+}
