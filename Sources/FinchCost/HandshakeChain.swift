@@ -129,8 +129,8 @@ struct HandshakeChain: Equatable {
         labelSelects.update(fromContentsOf: chain.labelSelects))
     }
 
-    /// Words in unit `i`, a FIFO.
-    @inline(__always) func fifoCount(unit i: Int) -> Int { fifos[slots[i]].count }
+    /// Words in FIFO `f` (stream order).
+    @inline(__always) func fifoCount(_ f: Int) -> Int { fifos[f].count }
 
     /// Unit `i`'s `m_tvalid` this cycle.
     @inline(__always) func outputValid(_ i: Int) -> Bool {

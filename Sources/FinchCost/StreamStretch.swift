@@ -53,54 +53,63 @@ extension StreamSimulation {
       (state.cycle, state.sent, state.received, state.driver) = (cycle, sent, received, driver)
       (state.held, state.pushed, state.firstPush, state.frameEnds) = (held, pushed, firstPush, frameEnds)
     }
+    // Per FIFO, the count at which it first takes a word holding more than ever.
+    var reached = firstPush.map(\.count)
     return held.withUnsafeMutableBufferPointer { held in
       pushed.withUnsafeMutableBufferPointer { pushed in
-        for i in 0..<end { valid[i + 1] = units.outputValid(i) }
-        for _ in 0..<cycles {
-          let at = OutputRecord.Cursor(cycle: cycle + 1, stride: plan.recordStride)
-          valid[0] = driver.inputValid
-          if let replayed = plan.replayed { ready[end] = at.ready(replayed.fifo, in: parentRecord) } else { ready[n] = driver.outputReady }
-          for i in stride(from: end - 1, through: 0, by: -1) { ready[i] = units.inputReady(i, outputReady: ready[i + 1]) }
-          if let replayed = plan.replayed, ready[end] && valid[end] != at.taken(replayed.fifo, in: parentRecord) { return .diverged }
-          cycle += 1
-          for f in 0..<plan.fifos {
-            let u = plan.fifoUnits[f], count = units.fifoCount(unit: u)
-            if count > held[f] { held[f] = count }
-            guard valid[u] && ready[u] else { continue }
-            if count > pushed[f] { pushed[f] = count }
-            if count == firstPush[f].count { firstPush[f].append(cycle) }
-          }
-          for f in plan.recorded {
-            let u = plan.fifoUnits[f]
-            at.set(f, ready: ready[u + 1], taken: valid[u + 1] && ready[u + 1], in: record)
-          }
-          let wordOut = valid[n] && ready[n]
-          var inputValid = valid[0]
-          for i in 0..<end {
-            let outputValid = valid[i + 1]
-            valid[i + 1] = units.step(i, inputValid: inputValid, inputReady: ready[i], outputValid: outputValid, outputReady: ready[i + 1])
-            inputValid = outputValid
-          }
-          if valid[0] && ready[0] { sent += 1 }
-          driver.clock(inputAccepted: valid[0] && ready[0], moreInput: sent < plan.inputWords)
-          if let replayed = plan.replayed {
-            // Downstream ran as in the parent, to its end.
-            if cycle >= replayed.lastCycle { return .ended }
-            continue
-          }
-          if wordOut {
-            received += 1
-            if received % plan.wordsPerFrame == 0 {
-              frameEnds.append(cycle)
-              if frameEnds.count == plan.frames { return .ended }
+        reached.withUnsafeMutableBufferPointer { reached in
+          plan.fifoUnits.withUnsafeBufferPointer { fifoUnits in
+            plan.recorded.withUnsafeBufferPointer { recorded in
+              for i in 0..<end { valid[i + 1] = units.outputValid(i) }
+              for _ in 0..<cycles {
+                let at = OutputRecord.Cursor(cycle: cycle + 1, stride: plan.recordStride)
+                valid[0] = driver.inputValid
+                if let replayed = plan.replayed { ready[end] = at.ready(replayed.fifo, in: parentRecord) } else { ready[n] = driver.outputReady }
+                for i in stride(from: end - 1, through: 0, by: -1) { ready[i] = units.inputReady(i, outputReady: ready[i + 1]) }
+                if let replayed = plan.replayed, ready[end] && valid[end] != at.taken(replayed.fifo, in: parentRecord) { return .diverged }
+                cycle += 1
+                for f in 0..<plan.fifos {
+                  let u = fifoUnits[f], count = units.fifoCount(f)
+                  if count > held[f] { held[f] = count }
+                  guard valid[u] && ready[u] else { continue }
+                  if count > pushed[f] { pushed[f] = count }
+                  if count == reached[f] {
+                    firstPush[f].append(cycle)
+                    reached[f] += 1
+                  }
+                }
+                for f in recorded {
+                  let u = fifoUnits[f]
+                  at.set(f, ready: ready[u + 1], taken: valid[u + 1] && ready[u + 1], in: record)
+                }
+                let wordOut = valid[n] && ready[n]
+                var inputValid = valid[0]
+                for i in 0..<end {
+                  let outputValid = valid[i + 1]
+                  valid[i + 1] = units.step(i, inputValid: inputValid, inputReady: ready[i], outputValid: outputValid, outputReady: ready[i + 1])
+                  inputValid = outputValid
+                }
+                if valid[0] && ready[0] { sent += 1 }
+                driver.clock(inputAccepted: valid[0] && ready[0], moreInput: sent < plan.inputWords)
+                if let replayed = plan.replayed {
+                  // Downstream ran as in the parent, to its end.
+                  if cycle >= replayed.lastCycle { return .ended }
+                  continue
+                }
+                if wordOut {
+                  received += 1
+                  if received % plan.wordsPerFrame == 0 {
+                    frameEnds.append(cycle)
+                    if frameEnds.count == plan.frames { return .ended }
+                  }
+                }
+                // The next frame has not ended by its deadline: it is late.
+                if let deadlines = plan.deadlines, frameEnds.count < deadlines.count, cycle >= deadlines[frameEnds.count] { return .ended }
+              }
+              return .ran
             }
           }
-          // The next frame has not ended by its deadline: it is late.
-          if let deadlines = plan.deadlines, frameEnds.count < deadlines.count, cycle >= deadlines[frameEnds.count] {
-            return .ended
-          }
         }
-        return .ran
       }
     }
   }
