@@ -84,7 +84,9 @@ public enum FIFOSizing {
     guard expected * Double(pipeline.elements.count + pipeline.layers.count) <= Double(workLimit) else { return nil }
     let simulation = StreamSimulation(pipeline, frames: frames)
     let every = max(Int(expected) / 128, 256)
-    let unbounded = simulation.traced(depths: Dictionary(uniqueKeysWithValues: fifos.map { ($0, Int.max) }), deadlines: nil, checkpointEvery: every)
+    let unbounded = simulation.traced(
+      depths: Dictionary(uniqueKeysWithValues: fifos.map { ($0, Int.max) }), deadlines: nil, checkpointEvery: every,
+      recording: Array(fifos.indices))
     let reference = unbounded.result
     var best = unbounded.trace
     guard reference.completed else { return nil }

@@ -123,10 +123,13 @@ struct HandshakeChain: Equatable {
 
     /// Puts every unit back in the state `chain`'s is in (a checkpoint of this run: FIFO depths as configured).
     func restore(_ chain: HandshakeChain) {
-      (_, _, _, _) = (fifos.update(fromContentsOf: chain.fifos), dwcs.update(fromContentsOf: chain.dwcs),
-        thresholdings.update(fromContentsOf: chain.thresholdings), mvaus.update(fromContentsOf: chain.mvaus))
-      (_, _, _) = (swus.update(fromContentsOf: chain.swus), maxPools.update(fromContentsOf: chain.maxPools),
-        labelSelects.update(fromContentsOf: chain.labelSelects))
+      _ = fifos.update(fromContentsOf: chain.fifos)
+      _ = dwcs.update(fromContentsOf: chain.dwcs)
+      _ = thresholdings.update(fromContentsOf: chain.thresholdings)
+      _ = mvaus.update(fromContentsOf: chain.mvaus)
+      _ = swus.update(fromContentsOf: chain.swus)
+      _ = maxPools.update(fromContentsOf: chain.maxPools)
+      _ = labelSelects.update(fromContentsOf: chain.labelSelects)
     }
 
     /// Words in FIFO `f` (stream order).

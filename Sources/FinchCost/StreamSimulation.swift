@@ -59,11 +59,13 @@ public struct StreamSimulation: Sendable {
   /// there (everything downstream then runs as in the parent); from the
   /// first cycle it would not, the run goes on from its last checkpoint
   /// replaying the next FIFO's consumer instead (most differences die out
-  /// a few layers on), and in full after the last FIFO. A run whose `stop` says so at a checkpoint ends there,
-  /// incomplete.
+  /// a few layers on), and in full after the last FIFO. Only the FIFOs
+  /// (stream order) in `recording` have their output handshakes recorded
+  /// for runs that replay this one. A run whose `stop` says so at a
+  /// checkpoint ends there, incomplete.
   func traced(
     depths: [Int: Int], deadlines: [Int]?, from start: (Checkpoint, Trace)? = nil, parent: Trace? = nil,
-    checkpointEvery: Int? = nil, replaying probed: Int? = nil, recording: [Int]? = nil, until stop: (() -> Bool)? = nil
+    checkpointEvery: Int? = nil, replaying probed: Int? = nil, recording recorded: [Int] = [], until stop: (() -> Bool)? = nil
   ) -> (result: Result, trace: Trace) {
     var chain = HandshakeChain()
     var fifoElements: [Int] = [], fifoUnits: [Int] = []
@@ -98,8 +100,7 @@ public struct StreamSimulation: Sendable {
     let limit = deadlines?.prefix(frames).last.map { $0 + 1 } ?? defaultCycleLimit
     var outputs = trace.outputs
     trace.outputs = OutputRecord(fifos: fifoCount)
-    outputs.reserve(cycles: limit)
-    let recorded = recording ?? Array(0..<fifoCount)
+    if !recorded.isEmpty { outputs.reserve(cycles: limit) }
     outputs.recorded = Set(recorded)
     var plan = StretchPlan(
       end: n, n: n, fifos: fifoCount, fifoUnits: fifoUnits, recorded: recorded, replayed: nil, frames: frames,
@@ -110,8 +111,7 @@ public struct StreamSimulation: Sendable {
     if let probed, let parent, parent.frameEnds.count == frames {
       precondition(start != nil && checkpointEvery != nil, "a replaying run resumes from a checkpoint and leaves checkpoints")
       precondition(parent.outputs.recorded.contains(probed), "a replayed FIFO's outputs are recorded")
-      (plan.end, plan.fifos, plan.replayed) = (fifoUnits[probed] + 1, probed + 1, (probed, parent.frameEnds.last!))
-      plan.recorded = recorded.filter { $0 <= probed }
+      plan = fullPlan.replaying(probed, until: parent.frameEnds.last!)
     }
     let theirOutputs = parent?.outputs.words ?? []
     var valid = [Bool](repeating: false, count: n + 1), ready = [Bool](repeating: false, count: n + 1)
@@ -175,8 +175,7 @@ public struct StreamSimulation: Sendable {
                   Self.endReplay(&state, parent: parent, from: plan.fifos, before: back.cycle)
                   if let (fifo, lastCycle) = plan.replayed, fifo + 1 < fifoCount, parent?.outputs.recorded.contains(fifo + 1) == true {
                     // Replay from the next FIFO's consumer on: the difference may end there.
-                    (plan.end, plan.fifos, plan.replayed) = (fifoUnits[fifo + 1] + 1, fifo + 2, (fifo + 1, lastCycle))
-                    plan.recorded = recorded.filter { $0 <= fifo + 1 }
+                    plan = fullPlan.replaying(fifo + 1, until: lastCycle)
                   } else {
                     plan = fullPlan
                   }

@@ -23,6 +23,16 @@ extension StreamSimulation {
     var frames: Int, inputWords: Int, wordsPerFrame: Int
     var deadlines: [Int]?
     var recordStride: Int
+
+    /// This plan (one simulating every unit) cut at FIFO `fifo`: the units
+    /// up to it simulated, its consumer replayed from a parent whose run
+    /// ends at `lastCycle`.
+    func replaying(_ fifo: Int, until lastCycle: Int) -> StretchPlan {
+      var plan = self
+      (plan.end, plan.fifos, plan.replayed) = (fifoUnits[fifo] + 1, fifo + 1, (fifo, lastCycle))
+      plan.recorded = recorded.filter { $0 <= fifo }
+      return plan
+    }
   }
 
   /// What ended a stretch.

@@ -82,16 +82,18 @@ final class MinimalFIFODepthTests: XCTestCase {
     let pipeline = try DataflowPipeline(layers: layers, folding: NetworkFolding(layers, solver.solve(targetCycles: 5_000)), sizing: .scheduleBound)
     let simulation = StreamSimulation(pipeline, frames: 3)
     let fifos = pipeline.fifoDepths.keys.sorted()
-    let parent = simulation.traced(depths: [:], deadlines: nil, checkpointEvery: 500)
+    let parent = simulation.traced(depths: [:], deadlines: nil, checkpointEvery: 500, recording: Array(fifos.indices))
     var (joined, replayedToTheEnd, diverged) = (0, 0, 0)
     for (ordinal, i) in fifos.enumerated() {
       let used = parent.result.fifoDepthsUsed[i]!
       for depth in Set([1, used / 2, used - 1]) where depth >= 1 && depth < used {
         let fresh = simulation.run(depths: [i: depth])
         let start = parent.trace.resumption(fifo: ordinal, depth: depth)
-        let resumed = simulation.traced(depths: [i: depth], deadlines: nil, from: start, parent: parent.trace, checkpointEvery: 500)
+        let recording = Array(fifos.indices)
+        let resumed = simulation.traced(
+          depths: [i: depth], deadlines: nil, from: start, parent: parent.trace, checkpointEvery: 500, recording: recording)
         let replayed = simulation.traced(
-          depths: [i: depth], deadlines: nil, from: start, parent: parent.trace, checkpointEvery: 500, replaying: ordinal)
+          depths: [i: depth], deadlines: nil, from: start, parent: parent.trace, checkpointEvery: 500, replaying: ordinal, recording: recording)
         let name = "\(pipeline.elements[i].name) at \(depth) words"
         XCTAssertEqual(resumed.result, fresh, name)
         XCTAssertEqual(replayed.result, fresh, name)
