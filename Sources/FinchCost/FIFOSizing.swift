@@ -1,6 +1,4 @@
-import Dispatch
 import Foundation
-import Synchronization
 
 /// FIFO depths from the schedule, two ways.
 ///
@@ -61,20 +59,22 @@ public enum FIFOSizing {
   /// the rate kept, and each FIFO one word shallower (the others as chosen)
   /// would end a frame later. Every run that keeps the schedule also shows
   /// the depth each FIFO used in it, which becomes its depth; then the FIFOs,
-  /// the largest memory first, are searched one at a time between the
-  /// deepest depth known to lose and the depth known to keep, a probe per
-  /// core at once. A probe starts from the best run's last checkpoint before
-  /// its FIFO would first refuse a word there (the runs agree until then),
-  /// simulates only the units up to the first FIFO whose consumer sees
-  /// other cycles than in the best run (replaying the rest from it), ends
-  /// early once it is back in the best run's state at a checkpoint (the
-  /// rest is the best run's, as long as its FIFO never gets that full there)
-  /// and stops at its first late frame, or once a deeper probe kept the
-  /// schedule or a shallower one lost it.
+  /// the largest memory first, are searched between the deepest depth known
+  /// to lose and the depth known to keep, a probe per core at once
+  /// (``FIFODepthSearch``: a core that comes free starts the next probe, of
+  /// the next FIFO while the last of one runs). A probe starts from the best
+  /// run's last checkpoint before its FIFO would first refuse a word there
+  /// (the runs agree until then), simulates only the units up to the first
+  /// FIFO whose consumer sees other cycles than in the best run (replaying
+  /// the rest from it) and none of those at rest for good once the input has
+  /// ended, ends early once it is back in the best run's state at a
+  /// checkpoint (the rest is the best run's, as long as its FIFO never gets
+  /// that full there) and stops at its first late frame, or once others'
+  /// outcomes decide its own.
   ///
   /// Nil when one run would simulate more than `workLimit` unit-cycles
   /// (cycles the latency model expects times modules; the full-size CNV at
-  /// 3,000 frames/s is about 9 million, its search some 30 runs, most of
+  /// 3,000 frames/s is about 9 million, its search some 70 probes, most of
   /// them short).
   public static func minimalDepths(of pipeline: DataflowPipeline, frames: Int = 3, workLimit: Int = 30_000_000) -> [Int: Int]? {
     let fifos = pipeline.fifoDepths.keys.sorted()
@@ -88,61 +88,11 @@ public enum FIFOSizing {
       depths: Dictionary(uniqueKeysWithValues: fifos.map { ($0, Int.max) }), deadlines: nil, checkpointEvery: every,
       recording: Array(fifos.indices))
     let reference = unbounded.result
-    var best = unbounded.trace
     guard reference.completed else { return nil }
-    var depths = reference.fifoDepthsUsed.mapValues { max($0, 1) }
     let lanes = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 8)
-    let bits = { (i: Int) in pipeline.elements[i].input.wordBits }
-    let order = fifos.sorted(by: { depths[$0]! * bits($0) > depths[$1]! * bits($1) }).filter { depths[$0]! > 1 }
-    for (step, i) in order.enumerated() {
-      let ordinal = fifos.firstIndex(of: i)!
-      // Only FIFOs from the first still to search on are replayed: only they need recording.
-      let recording = Array(order[step...].map { fifos.firstIndex(of: $0)! }.min()!..<fifos.count)
-      var tooShallow = 0
-      while depths[i]! - tooShallow > 1 {
-        let (low, high) = (tooShallow, depths[i]!)
-        let probes = Self.probes(between: low, and: high, lanes: lanes)
-        // A probe runs as the best run did until its FIFO would first refuse a word, and again once it is back in the
-        // best run's state at a checkpoint (its FIFO not getting full in the rest of the best run).
-        // A probe whose outcome another decides (a deeper one kept, a shallower one lost) stops at its next checkpoint.
-        let done = Mutex<[Int: (result: StreamSimulation.Result, trace: StreamSimulation.Trace)]>([:]), current = depths, parent = best
-        let moot = Mutex([Bool](repeating: false, count: probes.count))
-        DispatchQueue.concurrentPerform(iterations: probes.count) { k in
-          var candidate = current
-          candidate[i] = probes[k]
-          let run = simulation.traced(
-            depths: candidate, deadlines: reference.frameEnds, from: parent.resumption(fifo: ordinal, depth: probes[k]), parent: parent,
-            checkpointEvery: every, replaying: ordinal, recording: recording, until: { moot.withLock { $0[k] } })
-          done.withLock { $0[k] = run }
-          let kept = run.result.frameEnds == reference.frameEnds
-          moot.withLock { moot in
-            guard !moot[k] else { return }  // stopped, or decided by another anyway
-            for other in probes.indices where kept ? probes[other] > probes[k] : probes[other] < probes[k] { moot[other] = true }
-          }
-        }
-        let runs = done.withLock { all in probes.indices.map { all[$0]! } }
-        if let kept = runs.firstIndex(where: { $0.result.frameEnds == reference.frameEnds }) {
-          (depths, best) = (runs[kept].result.fifoDepthsUsed.mapValues { max($0, 1) }, runs[kept].trace)
-          tooShallow = kept > 0 ? probes[kept - 1] : tooShallow
-        } else {
-          tooShallow = probes.last ?? high - 1
-        }
-      }
-    }
-    return depths
-  }
-
-  /// Depths to try at once between `low` (known to lose) and `high` (known
-  /// to keep), ascending: with one lane the middle; with more, the square
-  /// root of the gap above `low` (most FIFOs need a few words of a deep
-  /// unbounded use: the input queues before a slow first layer) and the
-  /// gap split evenly among the other lanes.
-  static func probes(between low: Int, and high: Int, lanes: Int) -> [Int] {
-    let gap = high - low
-    guard lanes > 1 else { return [low + max(gap / 2, 1)] }
-    let root = Int(Double(gap).squareRoot())
-    let candidates = [low + max(root, 1)] + (1..<lanes).map { low + max(gap * $0 / lanes, 1) }
-    return Array(Set(candidates.filter { $0 < high })).sorted()
+    let memory = { (i: Int) in max(reference.fifoDepthsUsed[i]!, 1) * pipeline.elements[i].input.wordBits }
+    let order = fifos.sorted { memory($0) > memory($1) }
+    return FIFODepthSearch(simulation, fifos: fifos, order: order, unbounded: unbounded, every: every, lanes: lanes).run()
   }
 
   /// Words by which `consumer`'s real intake can lag its even need: for an

@@ -121,6 +121,31 @@ struct HandshakeChain: Equatable {
       }
     }
 
+    /// Whether unit `i` is at rest: no `m_tvalid`, a cycle without input
+    /// leaves it as it is, and its `s_tready` does not depend on its
+    /// `m_tready`. Once the input has ended and every unit up to `i` is at
+    /// rest, they stay so, with the same `s_tready`.
+    func isAtRest(_ i: Int) -> Bool {
+      func unchanged<U: Equatable>(_ u: U, _ step: (inout U) -> Void) -> Bool {
+        var copy = u
+        step(&copy)
+        return copy == u
+      }
+      let k = slots[i]
+      switch kinds[i] {
+      case .fifo: return fifos[k].count == 0
+      case .dwc:
+        let u = dwcs[k]
+        return !u.outputValid && u.inputReady(outputReady: false) == u.inputReady(outputReady: true)
+          && unchanged(u) { $0.step(push: false, pop: false) }
+      case .thresholding: return !thresholdings[k].valid
+      case .mvau: return mvaus[k].held == 0 && unchanged(mvaus[k]) { $0.step(inputValid: false, pop: false) }
+      case .swu: return swus[k].held == 0 && unchanged(swus[k]) { $0.step(accept: false, pop: false) }
+      case .maxPool: return maxPools[k].held == 0 && unchanged(maxPools[k]) { $0.step(accept: false, pop: false) }
+      case .labelSelect: return !labelSelects[k].emitting
+      }
+    }
+
     /// Puts every unit back in the state `chain`'s is in (a checkpoint of this run: FIFO depths as configured).
     func restore(_ chain: HandshakeChain) {
       _ = fifos.update(fromContentsOf: chain.fifos)

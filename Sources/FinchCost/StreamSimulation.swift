@@ -62,7 +62,9 @@ public struct StreamSimulation: Sendable {
   /// a few layers on), and in full after the last FIFO. Only the FIFOs
   /// (stream order) in `recording` have their output handshakes recorded
   /// for runs that replay this one. A run whose `stop` says so at a
-  /// checkpoint ends there, incomplete.
+  /// checkpoint ends there, incomplete. At each checkpoint after the input
+  /// ended, the units at rest from the first on (``HandshakeChain/Units/isAtRest(_:)``)
+  /// drop out of the simulation: they stay as they are.
   func traced(
     depths: [Int: Int], deadlines: [Int]?, from start: (Checkpoint, Trace)? = nil, parent: Trace? = nil,
     checkpointEvery: Int? = nil, replaying probed: Int? = nil, recording recorded: [Int] = [], until stop: (() -> Bool)? = nil
@@ -106,7 +108,7 @@ public struct StreamSimulation: Sendable {
       end: n, n: n, fifos: fifoCount, fifoUnits: fifoUnits, recorded: recorded, replayed: nil, frames: frames,
       inputWords: frames * (pipeline.elements.first?.inputWords ?? 1), wordsPerFrame: pipeline.elements.last?.outputWords ?? 1,
       deadlines: deadlines, recordStride: outputs.stride)
-    let fullPlan = plan
+    var fullPlan = plan
     // While replaying, the plan simulates the units up to the probed FIFO, and the FIFOs up to it.
     if let probed, let parent, parent.frameEnds.count == frames {
       precondition(start != nil && checkpointEvery != nil, "a replaying run resumes from a checkpoint and leaves checkpoints")
@@ -157,6 +159,13 @@ public struct StreamSimulation: Sendable {
                     }
                     trace.checkpoints.append(
                       Checkpoint(cycle: cycle, chain: snapshot, driver: state.driver, sent: state.sent, received: received, frameEnds: frameEnds))
+                    if state.sent == plan.inputWords && !state.driver.inputValid {
+                      // The input has ended: units at rest from the first on stay so, with the s_tready they have now.
+                      var rest = plan.start
+                      while rest < plan.end && units.isAtRest(rest) { rest += 1 }
+                      for i in plan.start..<rest { ready[i] = units.inputReady(i, outputReady: false) }
+                      (plan.start, fullPlan.start) = (rest, rest)
+                    }
                   }
                 }
                 let stretchEnd = Self.stretch(

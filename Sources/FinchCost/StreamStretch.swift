@@ -12,8 +12,9 @@ extension StreamSimulation {
 
   /// What stays the same through a stretch: the units simulated and how their ends are driven.
   struct StretchPlan {
-    /// Units simulated (`0..<end`), the chain's units (`n`), and the FIFOs simulated (`0..<fifos`, stream order).
-    var end: Int, n: Int, fifos: Int
+    /// Units simulated (`start..<end`: those before `start` are at rest for good), the chain's units (`n`), and the
+    /// FIFOs simulated (`0..<fifos`, stream order).
+    var start = 0, end: Int, n: Int, fifos: Int
     /// Each FIFO's unit.
     var fifoUnits: [Int]
     /// The FIFOs whose output handshakes are recorded (among those simulated).
@@ -55,7 +56,7 @@ extension StreamSimulation {
     _ state: inout RunState, _ units: HandshakeChain.Units, plan: StretchPlan, cycles: Int, valid: UnsafeMutableBufferPointer<Bool>,
     ready: UnsafeMutableBufferPointer<Bool>, record: UnsafeMutableBufferPointer<UInt64>, parentRecord: UnsafeBufferPointer<UInt64>
   ) -> StretchEnd {
-    let (end, n) = (plan.end, plan.n)
+    let (start, end, n) = (plan.start, plan.end, plan.n)
     var (cycle, sent, received, driver) = (state.cycle, state.sent, state.received, state.driver)
     var (held, pushed, firstPush, frameEnds) = (state.held, state.pushed, state.firstPush, state.frameEnds)
     (state.held, state.pushed, state.firstPush, state.frameEnds) = ([], [], [], [])
@@ -65,20 +66,29 @@ extension StreamSimulation {
     }
     // Per FIFO, the count at which it first takes a word holding more than ever.
     var reached = firstPush.map(\.count)
+    // FIFOs among units at rest hold nothing and take nothing; those whose consumer is at rest too give nothing to a
+    // consumer whose s_tready stays as it is: their outputs are recorded once for the whole stretch.
+    let busy = plan.fifoUnits.prefix { $0 < start }.count
+    for f in 0..<busy where held[f] < 0 { held[f] = 0 }
+    let (resting, recording) = (plan.recorded.filter { plan.fifoUnits[$0] + 1 < start }, plan.recorded.filter { plan.fifoUnits[$0] + 1 >= start })
+    let first = cycle + 1
+    defer {
+      for f in resting { OutputRecord.fill(f, ready: ready[plan.fifoUnits[f] + 1], cycles: first..<cycle + 1, stride: plan.recordStride, in: record) }
+    }
     return held.withUnsafeMutableBufferPointer { held in
       pushed.withUnsafeMutableBufferPointer { pushed in
         reached.withUnsafeMutableBufferPointer { reached in
           plan.fifoUnits.withUnsafeBufferPointer { fifoUnits in
-            plan.recorded.withUnsafeBufferPointer { recorded in
+            recording.withUnsafeBufferPointer { recorded in
               for i in 0..<end { valid[i + 1] = units.outputValid(i) }
               for _ in 0..<cycles {
                 let at = OutputRecord.Cursor(cycle: cycle + 1, stride: plan.recordStride)
                 valid[0] = driver.inputValid
                 if let replayed = plan.replayed { ready[end] = at.ready(replayed.fifo, in: parentRecord) } else { ready[n] = driver.outputReady }
-                for i in stride(from: end - 1, through: 0, by: -1) { ready[i] = units.inputReady(i, outputReady: ready[i + 1]) }
+                for i in stride(from: end - 1, through: start, by: -1) { ready[i] = units.inputReady(i, outputReady: ready[i + 1]) }
                 if let replayed = plan.replayed, ready[end] && valid[end] != at.taken(replayed.fifo, in: parentRecord) { return .diverged }
                 cycle += 1
-                for f in 0..<plan.fifos {
+                for f in busy..<plan.fifos {
                   let u = fifoUnits[f], count = units.fifoCount(f)
                   if count > held[f] { held[f] = count }
                   guard valid[u] && ready[u] else { continue }
@@ -93,8 +103,8 @@ extension StreamSimulation {
                   at.set(f, ready: ready[u + 1], taken: valid[u + 1] && ready[u + 1], in: record)
                 }
                 let wordOut = valid[n] && ready[n]
-                var inputValid = valid[0]
-                for i in 0..<end {
+                var inputValid = valid[start]
+                for i in start..<end {
                   let outputValid = valid[i + 1]
                   valid[i + 1] = units.step(i, inputValid: inputValid, inputReady: ready[i], outputValid: outputValid, outputReady: ready[i + 1])
                   inputValid = outputValid

@@ -73,6 +73,19 @@ extension StreamSimulation {
       words.withUnsafeMutableBufferPointer { body($0) }
     }
 
+    /// Sets FIFO `f`'s bits for `cycles` in `words` (the layout of ``Cursor``): its consumer `ready`, no word taken.
+    static func fill(_ f: Int, ready: Bool, cycles: Range<Int>, stride: Int, in words: UnsafeMutableBufferPointer<UInt64>) {
+      var cycle = cycles.lowerBound
+      while cycle < cycles.upperBound {
+        let block = cycle >> 6, low = cycle & 63, high = min(cycles.upperBound - (block << 6), 64)
+        let mask: UInt64 = (high == 64 ? ~0 : (1 &<< UInt64(high)) &- 1) & ~((1 &<< UInt64(low)) &- 1)
+        let i = block * stride + 2 * f
+        words[i] = ready ? words[i] | mask : words[i] & ~mask
+        words[i + 1] &= ~mask
+        cycle = (block + 1) << 6
+      }
+    }
+
     /// Where cycle `cycle`'s bits lie: FIFO `f`'s ready bit in word `base + 2f`, its taken bit in the next, at `bit`.
     struct Cursor {
       let base: Int, bit: UInt64
