@@ -105,7 +105,7 @@ public struct StreamSimulation: Sendable {
     if !recorded.isEmpty { outputs.reserve(cycles: limit) }
     outputs.recorded = Set(recorded)
     var plan = StretchPlan(
-      end: n, n: n, fifos: fifoCount, fifoUnits: fifoUnits, recorded: recorded, replayed: nil, frames: frames,
+      end: n, quiet: n, n: n, fifos: fifoCount, fifoUnits: fifoUnits, recorded: recorded, replayed: nil, frames: frames,
       inputWords: frames * (pipeline.elements.first?.inputWords ?? 1), wordsPerFrame: pipeline.elements.last?.outputWords ?? 1,
       deadlines: deadlines, recordStride: outputs.stride)
     var fullPlan = plan
@@ -166,6 +166,15 @@ public struct StreamSimulation: Sendable {
                       for i in plan.start..<rest { ready[i] = units.inputReady(i, outputReady: false) }
                       (plan.start, fullPlan.start) = (rest, rest)
                     }
+                    // Units no word has reached yet: at rest up to the last simulated, the one before them offering
+                    // nothing. They stay so, with the s_tready they have now, until it offers a word.
+                    var quiet = plan.end
+                    while quiet - 1 > plan.start && units.isAtRest(quiet - 1) { quiet -= 1 }
+                    if quiet < plan.end && !units.outputValid(quiet - 1) {
+                      for i in quiet..<plan.end { ready[i] = units.inputReady(i, outputReady: false) }
+                      plan.quiet = quiet
+                      if !replayed { fullPlan.quiet = quiet }
+                    }
                   }
                 }
                 let stretchEnd = Self.stretch(
@@ -173,6 +182,9 @@ public struct StreamSimulation: Sendable {
                 switch stretchEnd {
                 case .ran: continue
                 case .ended: break
+                case .reached:
+                  (plan.quiet, fullPlan.quiet) = (n, n)
+                  continue
                 case .diverged:
                   // The replayed FIFO gives a word in another cycle than in the parent: go on from the last checkpoint
                   // replaying the next FIFO (or in full after the last).

@@ -12,9 +12,10 @@ extension StreamSimulation {
 
   /// What stays the same through a stretch: the units simulated and how their ends are driven.
   struct StretchPlan {
-    /// Units simulated (`start..<end`: those before `start` are at rest for good), the chain's units (`n`), and the
-    /// FIFOs simulated (`0..<fifos`, stream order).
-    var start = 0, end: Int, n: Int, fifos: Int
+    /// Units simulated (`start..<min(end, quiet)`: those before `start` are at rest for good, those from `quiet` on at
+    /// rest until the unit before them offers a word), the chain's units (`n`), and the FIFOs simulated (`0..<fifos`,
+    /// stream order).
+    var start = 0, end: Int, quiet: Int, n: Int, fifos: Int
     /// Each FIFO's unit.
     var fifoUnits: [Int]
     /// The FIFOs whose output handshakes are recorded (among those simulated).
@@ -44,6 +45,8 @@ extension StreamSimulation {
     case ended
     /// While replaying, the replayed FIFO would give a word in another cycle than in the parent (at the state's cycle + 1).
     case diverged
+    /// A word is offered to the quiet units: they are simulated again from the next cycle.
+    case reached
   }
 
   /// Runs up to `cycles` cycles of `units` from `state` as `plan` says:
@@ -57,6 +60,7 @@ extension StreamSimulation {
     ready: UnsafeMutableBufferPointer<Bool>, record: UnsafeMutableBufferPointer<UInt64>, parentRecord: UnsafeBufferPointer<UInt64>
   ) -> StretchEnd {
     let (start, end, n) = (plan.start, plan.end, plan.n)
+    let top = min(end, plan.quiet)
     var (cycle, sent, received, driver) = (state.cycle, state.sent, state.received, state.driver)
     var (held, pushed, firstPush, frameEnds) = (state.held, state.pushed, state.firstPush, state.frameEnds)
     (state.held, state.pushed, state.firstPush, state.frameEnds) = ([], [], [], [])
@@ -68,12 +72,14 @@ extension StreamSimulation {
     var reached = firstPush.map(\.count)
     // FIFOs among units at rest hold nothing and take nothing; those whose consumer is at rest too give nothing to a
     // consumer whose s_tready stays as it is: their outputs are recorded once for the whole stretch.
-    let busy = plan.fifoUnits.prefix { $0 < start }.count
-    for f in 0..<busy where held[f] < 0 { held[f] = 0 }
-    let (resting, recording) = (plan.recorded.filter { plan.fifoUnits[$0] + 1 < start }, plan.recorded.filter { plan.fifoUnits[$0] + 1 >= start })
+    // So do the FIFOs among the quiet units, those whose consumer is simulated (not the testbench, nor replayed) too.
+    let busy = plan.fifoUnits.prefix { $0 < start }.count, awake = plan.fifoUnits[..<plan.fifos].prefix { $0 < top }.count
+    for f in Array(0..<busy) + Array(awake..<plan.fifos) where held[f] < 0 { held[f] = 0 }
+    let resting = { (f: Int) in plan.fifoUnits[f] + 1 < start || (plan.fifoUnits[f] >= top && plan.fifoUnits[f] + 1 < end) }
+    let (restingRecorded, recording) = (plan.recorded.filter(resting), plan.recorded.filter { !resting($0) })
     let first = cycle + 1
     defer {
-      for f in resting { OutputRecord.fill(f, ready: ready[plan.fifoUnits[f] + 1], cycles: first..<cycle + 1, stride: plan.recordStride, in: record) }
+      for f in restingRecorded { OutputRecord.fill(f, ready: ready[plan.fifoUnits[f] + 1], cycles: first..<cycle + 1, stride: plan.recordStride, in: record) }
     }
     return held.withUnsafeMutableBufferPointer { held in
       pushed.withUnsafeMutableBufferPointer { pushed in
@@ -85,10 +91,10 @@ extension StreamSimulation {
                 let at = OutputRecord.Cursor(cycle: cycle + 1, stride: plan.recordStride)
                 valid[0] = driver.inputValid
                 if let replayed = plan.replayed { ready[end] = at.ready(replayed.fifo, in: parentRecord) } else { ready[n] = driver.outputReady }
-                for i in stride(from: end - 1, through: start, by: -1) { ready[i] = units.inputReady(i, outputReady: ready[i + 1]) }
+                for i in stride(from: top - 1, through: start, by: -1) { ready[i] = units.inputReady(i, outputReady: ready[i + 1]) }
                 if let replayed = plan.replayed, ready[end] && valid[end] != at.taken(replayed.fifo, in: parentRecord) { return .diverged }
                 cycle += 1
-                for f in busy..<plan.fifos {
+                for f in busy..<awake {
                   let u = fifoUnits[f], count = units.fifoCount(f)
                   if count > held[f] { held[f] = count }
                   guard valid[u] && ready[u] else { continue }
@@ -104,16 +110,18 @@ extension StreamSimulation {
                 }
                 let wordOut = valid[n] && ready[n]
                 var inputValid = valid[start]
-                for i in start..<end {
+                for i in start..<top {
                   let outputValid = valid[i + 1]
                   valid[i + 1] = units.step(i, inputValid: inputValid, inputReady: ready[i], outputValid: outputValid, outputReady: ready[i + 1])
                   inputValid = outputValid
                 }
                 if valid[0] && ready[0] { sent += 1 }
                 driver.clock(inputAccepted: valid[0] && ready[0], moreInput: sent < plan.inputWords)
+                let reached = top < end && valid[top]
                 if let replayed = plan.replayed {
                   // Downstream ran as in the parent, to its end.
                   if cycle >= replayed.lastCycle { return .ended }
+                  if reached { return .reached }
                   continue
                 }
                 if wordOut {
@@ -125,6 +133,7 @@ extension StreamSimulation {
                 }
                 // The next frame has not ended by its deadline: it is late.
                 if let deadlines = plan.deadlines, frameEnds.count < deadlines.count, cycle >= deadlines[frameEnds.count] { return .ended }
+                if reached { return .reached }
               }
               return .ran
             }

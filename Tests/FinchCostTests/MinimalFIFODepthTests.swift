@@ -114,6 +114,28 @@ final class MinimalFIFODepthTests: XCTestCase {
     XCTAssertGreaterThan(diverged, 0)
   }
 
+  /// Runs that leave checkpoints stop simulating units at rest (all input
+  /// taken and drained, or no word yet arrived): with and without stalls at
+  /// the stream ends they show what a run simulating every unit shows, and
+  /// record the same output handshakes as one that checks less often.
+  func testRunsSkippingUnitsAtRestMatchRunsSimulatingAll() throws {
+    let layers = try layers(try Fixture(name: "cnv_w1a1_small").model())
+    let solver = FoldingSolver(layers: layers, capacity: Resources(lut: 70_560, ff: 141_120, dsp: 360, bram18: 432), family: .xc7)
+    let pipeline = try DataflowPipeline(layers: layers, folding: NetworkFolding(layers, solver.solve(targetCycles: 5_000)), sizing: .scheduleBound)
+    let fifos = Array(0..<pipeline.fifoDepths.count)
+    for stall in [0, 300] {
+      var simulation = StreamSimulation(pipeline, frames: 3)
+      simulation.stall = stall
+      let all = simulation.run()
+      let often = simulation.traced(depths: [:], deadlines: nil, checkpointEvery: 37, recording: fifos)
+      let rarely = simulation.traced(depths: [:], deadlines: nil, checkpointEvery: 1_000_000, recording: fifos)
+      XCTAssertEqual(often.result, all, "stall \(stall)")
+      XCTAssertEqual(rarely.result, all, "stall \(stall)")
+      let cycles = all.frameEnds.last ?? 0
+      XCTAssertEqual(often.trace.outputs.bits(through: cycles), rarely.trace.outputs.bits(through: cycles), "stall \(stall)")
+    }
+  }
+
   /// A design too long to simulate within the work limit keeps the bound.
   func testTooLongADesignKeepsTheScheduleBound() throws {
     let layers = try layers(try Fixture(name: "tfc_w1a1").model())
