@@ -13,6 +13,11 @@ public struct Fixture: Sendable, CustomStringConvertible {
   /// Every bundled model.
   public static let all = ["tfc_w1a1", "tfc_w2a2", "cnv_w1a1_small"].map(Fixture.init(name:))
 
+  /// The trained models that branch: a residual CNN and a depthwise-separable
+  /// CNN (scripts/train-branching-fixtures.py), which only the interpreter
+  /// runs so far (issue 17).
+  public static let branching = ["resnet_w2a2_small", "dwsep_w4a4_small"].map(Fixture.init(name:))
+
   /// The folder holding the fixtures.
   public static let directory = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
