@@ -62,9 +62,10 @@ public struct StreamSimulation: Sendable {
   /// a few layers on), and in full after the last FIFO. Only the FIFOs
   /// (stream order) in `recording` have their output handshakes recorded
   /// for runs that replay this one. A run whose `stop` says so at a
-  /// checkpoint ends there, incomplete. At each checkpoint after the input
-  /// ended, the units at rest from the first on (``HandshakeChain/Units/isAtRest(_:)``)
-  /// drop out of the simulation: they stay as they are.
+  /// checkpoint ends there, incomplete. At each checkpoint, units at rest
+  /// (``HandshakeChain/Units/isAtRest(_:)``) that get no input drop out of
+  /// the simulation: those from the first on once the input has ended, and
+  /// those no word has reached yet, until the unit before them offers one.
   func traced(
     depths: [Int: Int], deadlines: [Int]?, from start: (Checkpoint, Trace)? = nil, parent: Trace? = nil,
     checkpointEvery: Int? = nil, replaying probed: Int? = nil, recording recorded: [Int] = [], until stop: (() -> Bool)? = nil
@@ -159,19 +160,20 @@ public struct StreamSimulation: Sendable {
                     }
                     trace.checkpoints.append(
                       Checkpoint(cycle: cycle, chain: snapshot, driver: state.driver, sent: state.sent, received: received, frameEnds: frameEnds))
+                    // Units at rest that get no input stay so, with the s_tready they have now: from the first on once
+                    // the input has ended (for good), and those no word has reached yet, up to the last simulated, while
+                    // the unit before them offers nothing.
+                    func freeze(_ rest: Range<Int>) { for i in rest { ready[i] = units.inputReady(i, outputReady: false) } }
                     if state.sent == plan.inputWords && !state.driver.inputValid {
-                      // The input has ended: units at rest from the first on stay so, with the s_tready they have now.
                       var rest = plan.start
                       while rest < plan.end && units.isAtRest(rest) { rest += 1 }
-                      for i in plan.start..<rest { ready[i] = units.inputReady(i, outputReady: false) }
+                      freeze(plan.start..<rest)
                       (plan.start, fullPlan.start) = (rest, rest)
                     }
-                    // Units no word has reached yet: at rest up to the last simulated, the one before them offering
-                    // nothing. They stay so, with the s_tready they have now, until it offers a word.
                     var quiet = plan.end
                     while quiet - 1 > plan.start && units.isAtRest(quiet - 1) { quiet -= 1 }
                     if quiet < plan.end && !units.outputValid(quiet - 1) {
-                      for i in quiet..<plan.end { ready[i] = units.inputReady(i, outputReady: false) }
+                      freeze(quiet..<plan.end)
                       plan.quiet = quiet
                       if !replayed { fullPlan.quiet = quiet }
                     }

@@ -70,9 +70,8 @@ extension StreamSimulation {
     }
     // Per FIFO, the count at which it first takes a word holding more than ever.
     var reached = firstPush.map(\.count)
-    // FIFOs among units at rest hold nothing and take nothing; those whose consumer is at rest too give nothing to a
-    // consumer whose s_tready stays as it is: their outputs are recorded once for the whole stretch.
-    // So do the FIFOs among the quiet units, those whose consumer is simulated (not the testbench, nor replayed) too.
+    // FIFOs among the units at rest (before `start`, or from `top` to `end`) hold and take nothing. Where their
+    // consumer is at rest too, its s_tready stays as it is, so their outputs are recorded once for the whole stretch.
     let busy = plan.fifoUnits.prefix { $0 < start }.count, awake = plan.fifoUnits[..<plan.fifos].prefix { $0 < top }.count
     for f in Array(0..<busy) + Array(awake..<plan.fifos) where held[f] < 0 { held[f] = 0 }
     let resting = { (f: Int) in plan.fifoUnits[f] + 1 < start || (plan.fifoUnits[f] >= top && plan.fifoUnits[f] + 1 < end) }

@@ -43,19 +43,26 @@ public enum VerilogLibrary {
   /// among them: ``Simulation`` writes it where it simulates.
   @discardableResult
   public static func writeDesign(_ chain: [ModuleInstance], to directory: URL) throws(RTLError) -> [String] {
+    let memoryFiles = chain.reduce(into: [String: String]()) { $0.merge($1.memoryFiles) { first, _ in first } }
+    let files = try writeModules(chain.map(\.module), memoryFiles: memoryFiles, to: directory)
+    try Data(try Stitcher.top(chain).utf8).writeOrThrow(to: directory.appendingPathComponent("finch_top.v"))
+    return files + ["finch_top.v"]
+  }
+
+  /// Writes the library modules `modules` (names such as `finch_fifo`, with
+  /// the library modules they instantiate) and `memoryFiles` (file name to
+  /// contents) into `directory`, creating it; returns the module files written.
+  public static func writeModules(_ modules: [String], memoryFiles: [String: String], to directory: URL) throws(RTLError) -> [String] {
     do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
       throw .toolFailed(tool: "finch", status: -1, log: "cannot create \(directory.path): \(error)")
     }
-    let used = Set(chain.flatMap { [$0.module] + (Self.submodules[$0.module] ?? []) })
+    let used = Set(modules.flatMap { [$0] + (Self.submodules[$0] ?? []) })
     var files: [String] = []
     for (name, text) in try sources().sorted(by: { $0.key < $1.key }) where used.contains(String(name.dropLast(2))) {
       try Data(text.utf8).writeOrThrow(to: directory.appendingPathComponent(name))
       files.append(name)
     }
-    for m in chain {
-      for (name, text) in m.memoryFiles { try Data(text.utf8).writeOrThrow(to: directory.appendingPathComponent(name)) }
-    }
-    try Data(try Stitcher.top(chain).utf8).writeOrThrow(to: directory.appendingPathComponent("finch_top.v"))
-    return files + ["finch_top.v"]
+    for (name, text) in memoryFiles { try Data(text.utf8).writeOrThrow(to: directory.appendingPathComponent(name)) }
+    return files
   }
 }

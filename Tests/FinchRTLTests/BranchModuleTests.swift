@@ -75,11 +75,8 @@ final class BranchModuleTests: XCTestCase {
       let sumBits = sumType.bitWidth
       let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finch-branch-\(UUID().uuidString)")
       defer { if ProcessInfo.processInfo.environment["FINCH_KEEP_RTL"] == nil { try? FileManager.default.removeItem(at: dir) } }
-      try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-      let library = try VerilogLibrary.sources()
-      let modules = ["finch_dup.v", "finch_add.v", "finch_fifo.v", "\(unit.module).v"]
-      for name in modules { try XCTUnwrap(library[name], name).write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
-      for (name, text) in unit.memoryFiles { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+      let modules = try VerilogLibrary.writeModules(["finch_dup", "finch_add", "finch_fifo", unit.module], memoryFiles: unit.memoryFiles, to: dir)
+      XCTAssertEqual(modules.count, 4)
       let topText = top(unit, pe: c.pe, inType: c.inType, outType: c.outType, sumBits: sumBits, skipDepth: c.skipDepth)
       try topText.write(to: dir.appendingPathComponent("finch_top.v"), atomically: true, encoding: .utf8)
       let (input, output) = (StreamFormat(dataType: c.inType, elementsPerWord: c.pe), StreamFormat(dataType: .int(sumBits), elementsPerWord: c.pe))
