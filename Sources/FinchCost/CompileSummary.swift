@@ -74,6 +74,14 @@ extension CompileSummary.Layer {
       attributes = ["K": l.kernel, "stride": l.stride, "dims": l.inputDims, "channels": [l.channels]]
     case .labelSelect:
       attributes = ["labels": [l.channels], "k": [l.k]]
+    case .vvau:
+      attributes = ["K": [l.mw], "channels": [l.channels], "input_vectors": [l.vectors]]
+      weightType = l.weightType.finnName
+      accumulatorType = l.accumulatorType.finnName
+    case .addStreams:
+      attributes = ["channels": [l.channels], "input_vectors": [l.vectors]]
+    case .globalAccPool:
+      attributes = ["dims": l.inputDims, "channels": [l.channels]]
     }
   }
 }

@@ -6,7 +6,8 @@
 /// - SWU (line-buffered, one window element word per cycle): with `CF = C/SIMD`,
 ///   fill `((kH-1)·dH·W + (kW-1)·dW + 1)·CF`, then per output row the larger of
 ///   writing its windows `OW·kH·kW·CF` and reading the next input rows `sH·W·CF`.
-/// - Thresholding: `vectors·C/PE`.
+/// - VVAU: `(C/PE)·K·vectors`: each window position of each channel group is one input word.
+/// - Thresholding, AddStreams (per input stream), GlobalAccPool: `vectors·C/PE`.
 /// - StreamingMaxPool: reads every input word once, `H·W·C/PE`; with
 ///   overlapping or padded windows (``HardwareLayer/windowedPoolParts``), the
 ///   more of that and the window words `OH·OW·K_H·K_W·C/PE`, plus the input
@@ -21,7 +22,7 @@ public enum CycleModel {
   public static func cycles(_ layer: HardwareLayer, _ folding: LayerFolding) -> Int {
     let pe = max(folding.pe, 1), simd = max(folding.simd, 1)
     switch layer.kind {
-    case .mvau:
+    case .mvau, .vvau:
       return (layer.mh / pe) * (layer.mw / simd) * layer.vectors
     case .swu:
       let cf = layer.channels / simd
@@ -30,7 +31,7 @@ public enum CycleModel {
       let write = ow * layer.kernel[0] * layer.kernel[1] * cf
       let read = layer.stride[1] * w * cf
       return fill + oh * max(write, read)
-    case .thresholding:
+    case .thresholding, .addStreams, .globalAccPool:
       return layer.vectors * layer.channels / pe
     case .streamingMaxPool:
       if let (windows, reduce) = layer.windowedPoolParts {

@@ -84,6 +84,7 @@ public struct DataflowPipeline: Sendable {
       throw .invalidFolding(
         layer: missing.first ?? layers.first?.name ?? "", reason: "the folding is for layers \(folding.names), not \(layers.map(\.name))")
     }
+    try Self.checkChain(layers)
     self.layers = layers
     self.folding = folding
     elements = Self.elements(layers, folding.foldings, fifoDepth: fifoDepth ?? { _, _ in StreamGlue.minimumFIFODepth })
@@ -171,3 +172,21 @@ private let verilogKeywords = Set(
     + "scalared showcancelled signed small specify specparam strong0 strong1 supply0 supply1 table task time tran tranif0 "
     + "tranif1 tri tri0 tri1 triand trior trireg unsigned use uwire vectored wait wand weak0 weak1 while wire wor xnor xor")
     .split(separator: " ").map(String.init))
+
+extension DataflowPipeline {
+  /// Layers a dataflow design cannot hold yet: those of a graph that branches
+  /// (a stream two layers read, a layer reading two streams) and kinds with no
+  /// module in the Verilog library.
+  static func checkChain(_ layers: [HardwareLayer]) throws(FinchCostError) {
+    for (i, l) in layers.enumerated() {
+      if [.vvau, .addStreams, .globalAccPool].contains(l.kind) {
+        throw .unsupportedDesign(layer: l.name, reason: "Finch has no dataflow module for \(l.kind.rawValue) yet (the interpreter and the CPU backend run it)")
+      }
+      guard i > 0, !l.streamInputs.isEmpty, !layers[i - 1].streamOutput.isEmpty, l.streamInputs != [layers[i - 1].streamOutput] else { continue }
+      throw .unsupportedDesign(
+        layer: l.name,
+        reason: "it reads \(l.streamInputs.joined(separator: " and ")), not just the output of the layer before it ('\(layers[i - 1].name)'): "
+          + "designs of graphs that branch are not built yet")
+    }
+  }
+}

@@ -16,6 +16,8 @@ public enum FinchCostError: Error, Sendable, Equatable, CustomStringConvertible 
   case invalidDataset(path: String, reason: String)
   /// The model has no hardware layers to fold.
   case noHardwareLayers
+  /// Hardware layers that compile and run, but that no dataflow design can hold yet.
+  case unsupportedDesign(layer: String, reason: String)
   /// The device catalogue (`devices.json`) is missing, malformed or inconsistent.
   case invalidCatalogue(String)
   /// A model without multiply-accumulates, which a roofline cannot place.
@@ -31,6 +33,7 @@ public enum FinchCostError: Error, Sendable, Equatable, CustomStringConvertible 
     case .invalidTarget(let reason): return reason
     case .invalidLayer(let layer, let reason): return "hardware layer '\(layer)': \(reason)"
     case .invalidDataset(let path, let reason): return "\(path): \(reason)"
+    case .unsupportedDesign(let layer, let reason): return "cannot build a dataflow design at layer '\(layer)': \(reason)"
     case .noHardwareLayers: return "the model has no hardware layers (compile it first, or check `finch compile`'s report)"
     case .invalidCatalogue(let reason): return "device catalogue: \(reason)"
     case .noMultiplyAccumulates(let model):

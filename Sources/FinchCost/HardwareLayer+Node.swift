@@ -11,10 +11,13 @@ extension HardwareLayer {
     let inShape = input.shape.dims
     var l: HardwareLayer
     switch node.op {
-    case .mvau(let m):
-      l = HardwareLayer(name: node.name, kind: .mvau)
-      guard let w = graph.initializers[node.inputs[1]], w.shape.rank == 2 else { throw fail("weights must be a constant [MW, MH] tensor") }
+    case .mvau(let m), .vvau(let m):
+      l = HardwareLayer(name: node.name, kind: node.op == .mvau(m) ? .mvau : .vvau)
+      guard let w = graph.initializers[node.inputs[1]], w.shape.rank == 2 else {
+        throw fail("weights must be a constant [\(l.kind == .mvau ? "MW, MH" : "K, C")] tensor")
+      }
       (l.mw, l.mh) = (w.shape[0], w.shape[1])
+      l.channels = l.kind == .vvau ? l.mh : 0
       l.vectors = inShape.dropLast().reduce(1, *)
       l.xnor = m.xnor
       let values = w.floats
@@ -73,9 +76,22 @@ extension HardwareLayer {
       l.channels = inShape.last ?? 1
       l.vectors = inShape.dropLast().reduce(1, *)
       l.k = k
+    case .addStreams:
+      l = HardwareLayer(name: node.name, kind: .addStreams)
+      l.channels = inShape.last ?? 1
+      l.vectors = inShape.dropLast().reduce(1, *)
+      guard let b = graph.type(of: node.inputs[1]) else { throw fail("its second input has no type") }
+      l.addendType = b.dataType
+    case .globalAccPool:
+      l = HardwareLayer(name: node.name, kind: .globalAccPool)
+      l.channels = inShape[3]
+      l.vectors = inShape[1] * inShape[2]
+      l.inputDims = [inShape[1], inShape[2]]
     default:
       throw fail("\(node.op.typeName) is not a hardware layer")
     }
+    l.streamInputs = node.op == .addStreams ? Array(node.inputs.prefix(2)) : [node.inputs[0]]
+    l.streamOutput = node.outputs[0]
     l.inputType = input.dataType
     l.inputBits = input.dataType.bitWidth
     l.signedInput = input.dataType.isSigned && input.dataType != .bipolar

@@ -10,15 +10,20 @@ public struct HardwareLayer: Sendable, Equatable {
   public enum Kind: String, Sendable {
     case mvau = "MVAU", swu = "SWU", thresholding = "Thresholding", streamingMaxPool = "StreamingMaxPool"
     case labelSelect = "LabelSelect"
+    case vvau = "VVAU", addStreams = "AddStreams", globalAccPool = "GlobalAccPool"
   }
 
   public var name: String
   public var kind: Kind
-  /// MVAU: matrix width (fan-in) and height (output channels).
+  /// The graph values the layer reads as streams (two for AddStreams) and the
+  /// one it writes (empty for layers not made from a graph).
+  public var streamInputs: [String] = [], streamOutput = ""
+  /// MVAU: matrix width (fan-in) and height (output channels); VVAU: window
+  /// positions (fan-in per channel) and channels.
   public var mw = 0, mh = 0
-  /// Vectors (MVAU) or pixels (thresholding) per frame.
+  /// Vectors (MVAU, VVAU) or pixels (thresholding, AddStreams, GlobalAccPool) per frame.
   public var vectors = 1
-  /// Channels: SWU/max-pool input channels, thresholding channels, label-select labels.
+  /// Channels: SWU/max-pool input channels, thresholding, VVAU, AddStreams and GlobalAccPool channels, label-select labels.
   public var channels = 0
   /// Window geometry (SWU, max-pool): kernel, stride, input and output dims (after padding), dilation.
   public var kernel = [1, 1], stride = [1, 1], inputDims = [1, 1], outputDims = [1, 1], dilation = [1, 1]
@@ -41,19 +46,21 @@ public struct HardwareLayer: Sendable, Equatable {
 
   /// Datatypes of the elements streaming in and out (a label select's output: its index type).
   public var inputType: DataType = .binary, outputType: DataType = .binary
+  /// AddStreams: the datatype of the second stream (``inputType`` is the first's).
+  public var addendType: DataType = .binary
   /// Elements per frame entering and leaving the layer.
   public var inputElements = 0, outputElements = 0
-  /// MVAU: the weights' datatype (the graph's when it holds every weight, else the
+  /// MVAU, VVAU: the weights' datatype (the graph's when it holds every weight, else the
   /// smallest integer type that does) and values, `[MW][MH]` row-major.
   public var weightType: DataType = .binary
   public var weights: [Int64] = []
-  /// MVAU: the accumulator's exact reachable range over every output channel.
+  /// MVAU, VVAU: the accumulator's exact reachable range over every output channel.
   public var accumulatorRange: ClosedRange<Int64> = 0...0
-  /// MVAU: thresholds per output channel (`[MH][thresholds]`), clamped to
+  /// MVAU, VVAU: thresholds per output channel (`[MH][thresholds]`), clamped to
   /// `accumulatorRange.lowerBound ... upperBound + 1` (rounded up: the
   /// accumulator is an integer), which keeps every `acc >= T` the same.
   public var thresholdValues: [[Int64]] = []
-  /// MVAU with thresholds: output level `outScale · count + outBias`.
+  /// MVAU, VVAU with thresholds: output level `outScale · count + outBias`.
   public var outScale = 1, outBias = 0
   /// Thresholding: its attributes and thresholds (`[C or 1, B]`), from which
   /// ``levels()`` tabulates the output of every input value.
@@ -72,7 +79,7 @@ public struct HardwareLayer: Sendable, Equatable {
   public var peChoices: [Int] {
     switch kind {
     case .mvau: return divisors(mh)
-    case .thresholding, .streamingMaxPool, .labelSelect: return divisors(channels)
+    case .thresholding, .streamingMaxPool, .labelSelect, .vvau, .addStreams, .globalAccPool: return divisors(channels)
     case .swu: return [1]
     }
   }
@@ -93,7 +100,7 @@ public struct HardwareLayer: Sendable, Equatable {
   public var windowSpan: [Int] { [(kernel[0] - 1) * dilation[0] + 1, (kernel[1] - 1) * dilation[1] + 1] }
 
   /// Multiply-accumulates per frame.
-  public var macs: Int { kind == .mvau ? mw * mh * vectors : 0 }
+  public var macs: Int { kind == .mvau || kind == .vvau ? mw * mh * vectors : 0 }
 
   /// Elements per stream word entering the layer (SIMD or PE) at `folding`.
   public func inputFold(_ folding: LayerFolding) -> Int { kind == .mvau || kind == .swu ? folding.simd : folding.pe }
@@ -101,7 +108,7 @@ public struct HardwareLayer: Sendable, Equatable {
   /// Elements per stream word leaving the layer at `folding`.
   public func outputFold(_ folding: LayerFolding) -> Int {
     switch kind {
-    case .mvau, .thresholding, .streamingMaxPool: return folding.pe
+    case .mvau, .thresholding, .streamingMaxPool, .vvau, .addStreams, .globalAccPool: return folding.pe
     case .swu: return folding.simd
     case .labelSelect: return 1
     }

@@ -75,7 +75,37 @@ extension ResourceModel {
     case .thresholding: return thresholdingTerms(layer, p, family)
     case .streamingMaxPool: return maxPoolTerms(layer, p, family)
     case .labelSelect: return labelSelectTerms(layer, p)
+    case .vvau: return vvauTerms(layer, p, family)
+    case .addStreams, .globalAccPool: return streamSumTerms(layer, p, family)
     }
+  }
+
+  /// VVAU, until its module is characterized: an MVAU of `PE` lanes of one
+  /// product each over `K·C/PE` weight words, plus the `C` accumulators it
+  /// keeps while window positions stream in (a RAM of `C/PE` words of `PE`
+  /// accumulators), weighed by the MVAU's coefficients.
+  static func vvauTerms(_ l: HardwareLayer, _ p: Int, _ family: DeviceFamily) -> ResourceTerms {
+    var t = mvauTerms(l, p, 1, family)
+    t.ram(width: p * max(l.accumulatorRegisterBits, productBits(l)), depth: max(l.channels / p, 1), on: family)
+    return t
+  }
+
+  /// AddStreams and GlobalAccPool, until their modules are characterized:
+  /// `PE` adders of the output's width and an output register (a global pool
+  /// also keeps `C/PE` words of partial sums), weighed as a max-pool's
+  /// comparators and row buffer.
+  static func streamSumTerms(_ l: HardwareLayer, _ p: Int, _ family: DeviceFamily) -> ResourceTerms {
+    var t = ResourceTerms(.maxpool)
+    let word = p * l.outputBits
+    t.lut["compare"] = Double(word)
+    t.ff["word"] = Double(word)
+    if l.kind == .globalAccPool {
+      let depth = max(l.channels / p, 1)
+      t.lut["address"] = Double(ceilLog2(depth))
+      t.ff["address"] = Double(ceilLog2(depth))
+      t.ram(width: word, depth: depth, on: family)
+    }
+    return t
   }
 
   /// MVAU (finch_mvau.v): `P` lanes of `Q` products each, their adder trees,

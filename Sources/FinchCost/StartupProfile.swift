@@ -114,8 +114,21 @@ public struct StartupProfile: Sendable, Equatable {
       self.init(
         wordsBeforeFirstOutput: firstWindowEnd, firstOutputDelay: 2, wordsBeforeLastOutput: lastWindowEnd, lastOutputDelay: 2,
         ownSpan: lastWindowEnd - firstWindowEnd)
-    case .thresholding:
+    case .thresholding, .addStreams:
       self = .oneWordPerCycle(inputWords, outputWords: outputWords)
+    case .vvau:
+      // Words arrive window position by position, channel groups inside; a group's
+      // result follows its word of the last position.
+      let cf = l.channels / pe, perVector = l.mw * cf, delay = 2
+      self.init(
+        wordsBeforeFirstOutput: perVector - cf + 1, firstOutputDelay: delay, wordsBeforeLastOutput: l.vectors * perVector,
+        lastOutputDelay: delay, ownSpan: (l.vectors - 1) * perVector + cf - 1)
+    case .globalAccPool:
+      // Channel group g's sum is complete with its word of the last pixel.
+      let cf = l.channels / pe
+      self.init(
+        wordsBeforeFirstOutput: l.vectors * cf - cf + 1, firstOutputDelay: 1, wordsBeforeLastOutput: l.vectors * cf, lastOutputDelay: 1,
+        ownSpan: cf - 1)
     case .labelSelect:
       let words = l.channels / pe
       self.init(

@@ -285,6 +285,7 @@ public struct StreamSimulation: Sendable {
         chain.append(MaxPoolHandshake(layer, pe: pe))
       }
     case .labelSelect: chain.append(LabelSelectHandshake(words: layer.channels / pe, k: layer.k))
+    case .vvau, .addStreams, .globalAccPool: preconditionFailure("DataflowPipeline admits no \(layer.kind.rawValue) yet")
     }
   }
 }

@@ -126,13 +126,14 @@ extension Op {
       return [Attribute("k", .int(t.k)), Attribute("axis", .int(t.axis)), Attribute("largest", .bool(t.largest)), Attribute("sorted", .bool(t.sorted))]
     case .mvau(let m):
       return [Attribute("xnor", .bool(m.xnor))] + (m.outType.map { levels($0, .int(m.outScale), .int(m.outBias)) } ?? [])
+    case .vvau(let m): return m.outType.map { levels($0, .int(m.outScale), .int(m.outBias)) } ?? []
     case .swu(let s):
       return window(s.kernel, s.strides, s.pads, s.dilations) + (s.padValue == 0 ? [] : [Attribute("pad_value", .float(s.padValue))])
     case .thresholding(let m): return levels(m.outType, .float(m.outScale), .float(m.outBias))
     case .streamingMaxPool(let k, let s, let p):
       return [Attribute("kernel_shape", .ints(k)), Attribute("strides", .ints(s))] + (p.allSatisfy { $0 == 0 } ? [] : [Attribute("pads", .ints(p))])
     case .labelSelect(let k): return [Attribute("k", .int(k))]
-    case .bipolarQuant, .xnorPopcountMatMul, .matMul, .binary, .unary, .clip, .globalAveragePool, .identity, .shape:
+    case .bipolarQuant, .xnorPopcountMatMul, .matMul, .binary, .unary, .clip, .globalAveragePool, .identity, .shape, .addStreams, .globalAccPool:
       return []
     }
   }
@@ -202,13 +203,18 @@ extension Op {
       self = .argMax(axis: try a.int("axis", 0), keepDims: try a.bool("keepdims", true), selectLastIndex: try a.bool("select_last_index", false))
     case "TopK":
       self = .topK(TopK(k: try a.int("k", nil), axis: try a.int("axis", -1), largest: try a.bool("largest", true), sorted: try a.bool("sorted", true)))
-    case "MVAU":
+    case "MVAU", "VVAU":
       let xnor = try a.bool("xnor", false)
-      guard a.has("out_dtype") else {
-        self = .mvau(MVAU(xnor: xnor))
-        return
+      var unit = MVAU(xnor: xnor)
+      if a.has("out_dtype") {
+        unit = MVAU(xnor: xnor, outScale: try a.int("out_scale", 1), outBias: try a.int("out_bias", 0), outType: try a.dataType("out_dtype"))
       }
-      self = .mvau(MVAU(xnor: xnor, outScale: try a.int("out_scale", 1), outBias: try a.int("out_bias", 0), outType: try a.dataType("out_dtype")))
+      if typeName == "MVAU" {
+        self = .mvau(unit)
+      } else {
+        guard !xnor else { throw a.fail("xnor", "a VVAU has no XNOR mode") }
+        self = .vvau(unit)
+      }
     case "SWU":
       let w = try window()
       self = .swu(SWU(kernel: w.kernel, strides: w.strides, pads: w.pads, dilations: w.dilations, padValue: try a.float("pad_value", 0)))
@@ -219,6 +225,8 @@ extension Op {
       let kernel = try a.ints("kernel_shape", nil)
       self = .streamingMaxPool(kernel: kernel, strides: try a.ints("strides", kernel), pads: try a.ints("pads", [0, 0, 0, 0]))
     case "LabelSelect": self = .labelSelect(k: try a.int("k", nil))
+    case "AddStreams": self = .addStreams
+    case "GlobalAccPool": self = .globalAccPool
     default:
       if let b = BinaryOp(rawValue: typeName) {
         self = .binary(b)

@@ -40,6 +40,9 @@ extension Op {
     case .thresholding: return "Thresholding"
     case .streamingMaxPool: return "StreamingMaxPool"
     case .labelSelect: return "LabelSelect"
+    case .vvau: return "VVAU"
+    case .addStreams: return "AddStreams"
+    case .globalAccPool: return "GlobalAccPool"
     }
   }
 
@@ -55,7 +58,7 @@ extension Op {
   /// Whether the op is one of Finch's hardware layers.
   public var isHardwareLayer: Bool {
     switch self {
-    case .mvau, .swu, .thresholding, .streamingMaxPool, .labelSelect: return true
+    case .mvau, .swu, .thresholding, .streamingMaxPool, .labelSelect, .vvau, .addStreams, .globalAccPool: return true
     default: return false
     }
   }

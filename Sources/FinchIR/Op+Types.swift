@@ -70,6 +70,23 @@ extension Op {
     }
     func allOnes(_ t: Tensor?) -> Bool { t.map { $0.floats.allSatisfy { $0 == 1 } } ?? false }
     func allZeros(_ t: Tensor?) -> Bool { t.map { $0.floats.allSatisfy { $0 == 0 } } ?? false }
+    /// The output type of an MVAU or VVAU: its accumulator's, or with thresholds (input 2) its levels'.
+    func thresholdedType(_ m: MVAU, channels: Int, accumulator: DataType) throws(IRError) -> DataType {
+      guard let t = optionalInput(2) else { return accumulator }
+      guard t.type.shape.rank == 2, t.type.shape[0] == channels, let outType = m.outType else {
+        throw fail("thresholds must be [\(channels), B] with an output type, got \(t.type.shape)")
+      }
+      if let v = t.constant?.floats.first(where: { !($0.isFinite && $0 == $0.rounded()) }) {
+        throw fail("thresholds must be finite integers, got \(v)")
+      }
+      for (field, v) in [("out_scale", m.outScale), ("out_bias", m.outBias)] where Int32(exactly: v) == nil {
+        throw fail("\(field) must be a 32-bit integer, got \(v)")
+      }
+      guard outType.holdsLevels(scale: Double(m.outScale), bias: Double(m.outBias), steps: t.type.shape[1]) else {
+        throw fail("levels \(m.outScale) · k + \(m.outBias) for k in 0...\(t.type.shape[1]) are not all \(outType) values")
+      }
+      return outType
+    }
 
     let x = try input(0, "x")
     switch self {
@@ -163,8 +180,11 @@ extension Op {
       let acc = optionalInput(2) == nil
         ? accumulatorType(x.type.dataType, weights, fanIn: w.elementCount / w[0], outputs: w[0], columnMajor: true) : .float32
       return [float(try checked([s[0], w[0], oh, ow]), acc)]
-    case .binary:
-      return [float(try broadcast(x.type.shape, try input(1, "b").type.shape))]
+    case .binary(let b):
+      let y = try input(1, "b").type
+      let shape = try broadcast(x.type.shape, y.shape)
+      if b == .add || b == .sub, let sum = integerSum(x.type.dataType, y.dataType, subtract: b == .sub) { return [float(shape, sum)] }
+      return [float(shape)]
     case .unary(let u):
       return [float(x.type.shape, u == .relu && x.type.dataType.isInteger ? x.type.dataType : .float32)]
     case .upsample(let scales):
@@ -329,22 +349,38 @@ extension Op {
       guard accumulator.isInteger else {
         throw fail("\(x.type.dataType) inputs times these weights need accumulators wider than 53 bits")
       }
-      if let t = optionalInput(2) {
-        guard t.type.shape.rank == 2, t.type.shape[0] == mh, let outType = m.outType else {
-          throw fail("thresholds must be [\(mh), B] with an output type, got \(t.type.shape)")
-        }
-        if let v = t.constant?.floats.first(where: { !($0.isFinite && $0 == $0.rounded()) }) {
-          throw fail("thresholds must be finite integers, got \(v)")
-        }
-        for (field, v) in [("out_scale", m.outScale), ("out_bias", m.outBias)] where Int32(exactly: v) == nil {
-          throw fail("\(field) must be a 32-bit integer, got \(v)")
-        }
-        guard outType.holdsLevels(scale: Double(m.outScale), bias: Double(m.outBias), steps: t.type.shape[1]) else {
-          throw fail("levels \(m.outScale) · k + \(m.outBias) for k in 0...\(t.type.shape[1]) are not all \(outType) values")
-        }
-        return [float(Shape(dims), outType)]
+      return [float(Shape(dims), try thresholdedType(m, channels: mh, accumulator: accumulator))]
+    case .vvau(let m):
+      let s = x.type.shape, w = try input(1, "weights")
+      guard let weights = w.constant, weights.shape.rank == 2, s.rank >= 1, s[-1] == weights.shape.elementCount else {
+        throw fail("needs constant weights [K, C] whose K·C elements match input \(s), got \(w.type.shape)")
       }
-      return [float(Shape(dims), accumulator)]
+      guard x.type.dataType.isInteger, weights.floats.allSatisfy({ $0.isFinite && $0 == $0.rounded() }), !m.xnor else {
+        throw fail("inputs and weights must be integers (no XNOR mode), got \(x.type.dataType) and \(w.type.dataType)")
+      }
+      let channels = weights.shape[1]
+      var dims = s.dims
+      dims[dims.count - 1] = channels
+      let accumulator = accumulatorType(x.type.dataType, w, fanIn: weights.shape[0], outputs: channels, columnMajor: false)
+      guard accumulator.isInteger else {
+        throw fail("\(x.type.dataType) inputs times these weights need accumulators wider than 53 bits")
+      }
+      return [float(Shape(dims), try thresholdedType(m, channels: channels, accumulator: accumulator))]
+    case .addStreams:
+      let y = try input(1, "b").type
+      guard x.type.shape == y.shape else { throw fail("both streams must have the same shape, got \(x.type.shape) and \(y.shape)") }
+      guard let sum = integerSum(x.type.dataType, y.dataType, subtract: false) else {
+        throw fail("needs integer inputs whose sums stay within ±2^24, got \(x.type.dataType) and \(y.dataType)")
+      }
+      return [float(x.type.shape, sum)]
+    case .globalAccPool:
+      let s = x.type.shape, t = x.type.dataType
+      guard s.rank == 4 else { throw fail("needs NHWC input, got \(s)") }
+      let pixels = Double(s[1] * s[2])
+      guard t.isInteger, t != .bipolar, pixels * max(abs(t.min), abs(t.max)) <= 0x1p24 else {
+        throw fail("needs integer (not BIPOLAR) inputs whose sums over \(s[1] * s[2]) pixels stay within ±2^24, got \(t)")
+      }
+      return [float([s[0], 1, 1, s[3]], .smallestInteger(min: pixels * t.min, max: pixels * t.max))]
     case .swu(let u):
       let s = x.type.shape
       guard s.rank == 4 else { throw fail("needs NHWC input, got \(s)") }
@@ -377,6 +413,15 @@ extension Op {
       return [ValueType(shape: Shape(dims), elementType: .int64, dataType: .int(64))]
     }
   }
+}
+
+/// The integer type of `a + b` (or `a − b`) when both are integer types (not
+/// BIPOLAR) and every result is exact in float32 (within ±2^24); else nil.
+private func integerSum(_ a: DataType, _ b: DataType, subtract: Bool) -> DataType? {
+  guard a.isInteger, b.isInteger, a != .bipolar, b != .bipolar else { return nil }
+  let (lo, hi) = subtract ? (a.min - b.max, a.max - b.min) : (a.min + b.min, a.max + b.max)
+  guard lo >= -0x1p24, hi <= 0x1p24 else { return nil }
+  return .smallestInteger(min: lo, max: hi)
 }
 
 /// The integer type of a dot product's results when both operands are integers:

@@ -108,6 +108,16 @@ public enum Op: Hashable, Sendable {
   case streamingMaxPool(kernel: [Int], strides: [Int], pads: [Int] = [0, 0, 0, 0])
   /// Label select: the indices (int64) of the `k` largest values along the last axis, largest first, ties to the lower index.
   case labelSelect(k: Int)
+  /// Vector-vector-activation unit (depthwise convolution on SWU windows):
+  /// inputs x `[..., K·C]` (window position outer, channel fastest), weights
+  /// `[K, C]` (constant integers), thresholds `[C, B]` (optional constant);
+  /// `acc[c] = Σ_k x[k·C + c] · W[k, c]`, thresholded as in an MVAU (no XNOR mode).
+  case vvau(MVAU)
+  /// Elementwise sum of two integer streams of the same shape: inputs a, b.
+  case addStreams
+  /// Global accumulation pool on NHWC input `[N, H, W, C]`: the sum over
+  /// every pixel per channel, `[N, 1, 1, C]` (an average pool's integer part).
+  case globalAccPool
 }
 
 /// Attributes of a matrix-vector-activation unit.

@@ -19,18 +19,62 @@ extension Semantics {
           // Type inference bounds the sums to ±2^53; wrapping keeps a value outside x's type from trapping.
           for i in 0..<mw { acc &+= xv[r * mw + i] &* wv[i * mh + c] }
         }
-        if thresholds == nil {
-          out[r * mh + c] = Float(m.xnor ? 2 * acc - Int64(mw) : acc)
-        } else {
-          var count = 0
-          for i in 0..<steps where acc >= t[c * steps + i] { count += 1 }
-          out[r * mh + c] = Float(m.outScale &* count &+ m.outBias)
-        }
+        out[r * mh + c] = thresholds == nil ? Float(m.xnor ? 2 * acc - Int64(mw) : acc) : level(acc, t[(c * steps)..<((c + 1) * steps)], m)
       }
     }
     var shape = x.shape
     shape[-1] = mh
     return Tensor(shape: shape, floats: out)
+  }
+
+  /// The output of a thresholded unit for accumulator `acc` against one channel's thresholds.
+  private static func level(_ acc: Int64, _ thresholds: ArraySlice<Int64>, _ m: MVAU) -> Float {
+    Float(m.outScale &* thresholds.count { acc >= $0 } &+ m.outBias)
+  }
+
+  /// A vector-vector-activation unit: per-channel dot products over the window
+  /// positions of SWU output (channel fastest), then thresholds.
+  static func vvau(_ x: Tensor, weights w: Tensor, thresholds: Tensor?, _ m: MVAU) throws(EvaluationError) -> Tensor {
+    let (k, channels) = (w.shape[0], w.shape[1])
+    guard x.shape.rank >= 1, x.shape[-1] == k * channels else { throw EvaluationError("input \(x.shape) does not end in K·C = \(k * channels)") }
+    let rows = x.count / max(k * channels, 1)
+    let xv = x.int64s, wv = w.int64s
+    let t = thresholds?.int64s ?? []
+    let steps = thresholds.map { $0.shape[1] } ?? 0
+    var out = [Float](repeating: 0, count: rows * channels)
+    for r in 0..<rows {
+      for c in 0..<channels {
+        var acc: Int64 = 0
+        for i in 0..<k { acc &+= xv[(r * k + i) * channels + c] &* wv[i * channels + c] }
+        out[r * channels + c] = thresholds == nil ? Float(acc) : level(acc, t[(c * steps)..<((c + 1) * steps)], m)
+      }
+    }
+    var shape = x.shape
+    shape[-1] = channels
+    return Tensor(shape: shape, floats: out)
+  }
+
+  /// The elementwise sum of two streams of the same shape.
+  static func addStreams(_ a: Tensor, _ b: Tensor) throws(EvaluationError) -> Tensor {
+    guard a.shape == b.shape else { throw EvaluationError("streams of shapes \(a.shape) and \(b.shape) differ") }
+    let (av, bv) = (a.floats, b.floats)
+    return Tensor(shape: a.shape, floats: av.indices.map { av[$0] + bv[$0] })
+  }
+
+  /// The per-channel sum over every pixel of NHWC input.
+  static func globalAccPool(_ x: Tensor) throws(EvaluationError) -> Tensor {
+    guard x.shape.rank == 4 else { throw EvaluationError("needs NHWC input, got \(x.shape)") }
+    let (n, pixels, c) = (x.shape[0], x.shape[1] * x.shape[2], x.shape[3])
+    let xv = x.int64s
+    var out = [Float](repeating: 0, count: n * c)
+    for b in 0..<n {
+      for ch in 0..<c {
+        var sum: Int64 = 0
+        for p in 0..<pixels { sum &+= xv[(b * pixels + p) * c + ch] }
+        out[b * c + ch] = Float(sum)
+      }
+    }
+    return Tensor(shape: [n, 1, 1, c], floats: out)
   }
 
   /// A sliding window unit: NHWC im2col with the channel fastest, then kx, then ky.

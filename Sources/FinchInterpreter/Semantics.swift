@@ -55,6 +55,9 @@ public enum Semantics {
       return [try multiThreshold(x, thresholds: arg(1), channelsLast)]
     case .streamingMaxPool(let k, let s, let p): return [try streamingMaxPool(x, kernel: k, strides: s, pads: p)]
     case .labelSelect(let k): return [try labelSelect(x, k: k)]
+    case .vvau(let m): return [try vvau(x, weights: arg(1), thresholds: optional(2), m)]
+    case .addStreams: return [try addStreams(x, arg(1))]
+    case .globalAccPool: return [try globalAccPool(x)]
     }
   }
 

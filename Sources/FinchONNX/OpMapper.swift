@@ -27,7 +27,9 @@ struct OpMapper {
   /// The domain of Finch's hardware layers (documented in Docs/ops).
   static let hardwareDomain = "finch"
   /// Finch's hardware layer op types.
-  static let hardwareOps: Set<String> = ["MVAU", "SWU", "Thresholding", "StreamingMaxPool", "LabelSelect"]
+  static let hardwareOps: Set<String> = [
+    "MVAU", "SWU", "Thresholding", "StreamingMaxPool", "LabelSelect", "VVAU", "AddStreams", "GlobalAccPool",
+  ]
 
   /// Whether Finch imports `opType` in `domain`.
   static func isSupported(opType: String, domain: String) -> Bool {

@@ -111,6 +111,9 @@ public struct ScheduleCompiler: Sendable {
     case .streamingMaxPool: return "the engine fuses a max-pool only directly after a thresholded convolution"
     case .swu: return "a sliding window not followed by an MVAU"
     case .mvau: return "an MVAU"
+    case .vvau: return "a depthwise convolution: the engine computes full matrix products only"
+    case .addStreams: return "a sum of two streams is not an engine operation"
+    case .globalAccPool: return "a global pool is not an engine operation"
     }
   }
 
@@ -137,7 +140,9 @@ public struct ScheduleCompiler: Sendable {
     case .streamingMaxPool:
       return makeLayout(buffer: buffer, height: l.inputDims[0], width: l.inputDims[1], channels: l.channels, elementBits: bits)
     case .mvau: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.mw, elementBits: bits)
-    case .thresholding, .labelSelect: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.channels, elementBits: bits)
+    case .vvau: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.mw * l.mh, elementBits: bits)
+    case .thresholding, .labelSelect, .addStreams: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.channels, elementBits: bits)
+    case .globalAccPool: return makeLayout(buffer: buffer, height: l.inputDims[0], width: l.inputDims[1], channels: l.channels, elementBits: bits)
     }
   }
 
@@ -151,7 +156,8 @@ public struct ScheduleCompiler: Sendable {
     case .streamingMaxPool:
       return makeLayout(buffer: buffer, height: l.outputDims[0], width: l.outputDims[1], channels: l.channels, elementBits: bits)
     case .mvau: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.mh, elementBits: bits)
-    case .thresholding: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.channels, elementBits: bits)
+    case .thresholding, .addStreams, .vvau: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.channels, elementBits: bits)
+    case .globalAccPool: return makeLayout(buffer: buffer, height: 1, width: 1, channels: l.channels, elementBits: bits)
     case .labelSelect: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.k, elementBits: bits)
     }
   }

@@ -4,6 +4,9 @@ import FinchInterpreter
 /// Replaces quantizers applied to constant weights by integer weight tensors
 /// with their datatype, moving a non-unit scale behind the consuming
 /// MatMul/Conv as a per-output-channel `Mul` (exact for power-of-two scales).
+/// A quantizer with scalar parameters whose weights pass through a layout op
+/// (`Transpose`, `Reshape`: Brevitas exports a Linear layer's weights so)
+/// first trades places with it, as elementwise functions commute with layout.
 public struct FoldWeightQuantizers: Pass {
   public let name = "fold-weight-quantizers"
   public init() {}
@@ -11,6 +14,16 @@ public struct FoldWeightQuantizers: Pass {
   public func run(on graph: inout Graph) throws(PassError) -> Bool {
     var changed = false
     for node in graph.nodes where graph.index(of: node.name) != nil {
+      if let layout = layoutAfter(node, graph) {
+        let (q, l) = (graph.index(of: node.name)!, graph.index(of: layout.name)!)
+        let moved = graph.freshName("\(node.inputs[0])_\(layout.name)")
+        graph.nodes[l].inputs[0] = node.inputs[0]
+        graph.nodes[l].outputs = [moved]
+        graph.nodes[q].inputs[0] = moved
+        graph.nodes[q].outputs = layout.outputs
+        changed = true
+        continue
+      }
       guard let levels = try integerLevels(node, graph), let out = node.outputs.first,
         let outType = graph.types[out]
       else { continue }
@@ -42,6 +55,20 @@ public struct FoldWeightQuantizers: Pass {
     }
     if changed { try graph.refreshTypes(after: name) }
     return changed
+  }
+
+  /// The layout op that alone reads the output of `node`, a quantizer of
+  /// constant weights with scalar parameters, its other inputs constant.
+  private func layoutAfter(_ node: Node, _ graph: Graph) -> Node? {
+    guard node.op.isQuantizer, node.inputs.count >= 2, node.inputs.allSatisfy({ graph.initializers[$0] != nil }),
+      node.inputs.dropFirst().allSatisfy({ graph.initializers[$0]?.count == 1 }),
+      let next = graph.soleConsumer(of: node.outputs[0]), next.inputs.first == node.outputs[0],
+      next.inputs.dropFirst().allSatisfy({ graph.initializers[$0] != nil })
+    else { return nil }
+    switch next.op {
+    case .transpose, .reshape, .flatten, .squeeze, .unsqueeze: return next
+    default: return nil
+    }
   }
 
   /// The integer levels of a zero-offset quantizer whose inputs are all constant.

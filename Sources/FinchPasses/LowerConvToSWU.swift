@@ -5,7 +5,9 @@ import FinchIR
 /// transposes at both ends: `Transpose(NHWC) -> SWU -> MatMul -> Transpose(NCHW)`.
 ///
 /// The weight matrix rows follow the SWU's im2col order, channel fastest:
-/// `W'[(ky·kW + kx)·C + c, m] = W[m, c, ky, kx]`.
+/// `W'[(ky·kW + kx)·C + c, m] = W[m, c, ky, kx]`. A depthwise convolution
+/// (`group` = input channels = output channels) becomes a VVAU instead, with
+/// weights `W'[ky·kW + kx, c] = W[c, 0, ky, kx]`.
 public struct LowerConvToSWU: Pass {
   public let name = "lower-conv-to-swu"
   public init() {}
@@ -13,12 +15,15 @@ public struct LowerConvToSWU: Pass {
   public func run(on graph: inout Graph) throws(PassError) -> Bool {
     var changed = false
     for node in graph.nodes {
-      guard case .conv(let c) = node.op, c.group == 1, node.inputs.count == 2, let w = graph.initializers[node.inputs[1]],
+      guard case .conv(let c) = node.op, node.inputs.count == 2, let w = graph.initializers[node.inputs[1]],
         let xType = graph.type(of: node.inputs[0]), xType.dataType.isInteger,
         let i = graph.index(of: node.name)
       else { continue }
       let (m, ch, kh, kw) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
+      let depthwise = c.group > 1 && c.group == m && ch == 1 && xType.shape[1] == m
+      guard c.group == 1 || depthwise else { continue }
       let wv = w.floats
+      // Rows: window position (then input channel) as the SWU emits them; columns: output channels.
       var matrix = [Float](repeating: 0, count: kh * kw * ch * m)
       for o in 0..<m {
         for cc in 0..<ch {
@@ -35,7 +40,7 @@ public struct LowerConvToSWU: Pass {
       graph.nodes.replaceSubrange(i...i, with: [
         Node(name: graph.freshName("\(node.name)_to_nhwc"), op: .transpose(perm: [0, 2, 3, 1]), inputs: [node.inputs[0]], outputs: [nhwc]),
         Node(name: graph.freshName("\(node.name)_swu"), op: .swu(swu), inputs: [nhwc], outputs: [windows]),
-        Node(name: node.name, op: .matMul, inputs: [windows, weights], outputs: [product]),
+        Node(name: node.name, op: depthwise ? .vvau(MVAU(xnor: false)) : .matMul, inputs: [windows, weights], outputs: [product]),
         Node(name: graph.freshName("\(node.name)_to_nchw"), op: .transpose(perm: [0, 3, 1, 2]), inputs: [product], outputs: node.outputs),
       ])
       changed = true

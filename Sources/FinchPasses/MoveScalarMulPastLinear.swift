@@ -1,8 +1,8 @@
 import FinchIR
 
-/// Moves a multiplication by a scalar constant past the op that consumes it —
-/// MatMul/Conv with constant weights, MaxPool (positive scalars), and layout
-/// ops — so that linear layers see integer inputs and the scale joins the
+/// Moves a multiplication by a scalar constant (or a division by one) past the
+/// op that consumes it — MatMul/Conv with constant weights, MaxPool (positive
+/// scalars), GlobalAveragePool, and layout ops — so that linear layers see integer inputs and the scale joins the
 /// activation chain after them. Exact when the scalar is a power of two;
 /// otherwise the product is rounded once after the dot product instead of per element.
 public struct MoveScalarMulPastLinear: Pass {
@@ -27,18 +27,19 @@ public struct MoveScalarMulPastLinear: Pass {
     return changed
   }
 
-  /// The first Mul by a scalar constant whose only consumer lets it pass.
+  /// The first Mul by a scalar constant (or Div by one) whose only consumer lets it pass.
   private func candidate(_ graph: Graph) -> (Node, Node, String, String)? {
     for node in graph.nodes {
-      guard case .binary(.mul) = node.op, node.inputs.count == 2 else { continue }
-      let constantSide = node.inputs.firstIndex { graph.initializers[$0]?.count == 1 }
+      guard case .binary(let b) = node.op, b == .mul || b == .div, node.inputs.count == 2 else { continue }
+      let constantSide = b == .div ? (graph.initializers[node.inputs[1]]?.count == 1 ? 1 : nil)
+        : node.inputs.firstIndex { graph.initializers[$0]?.count == 1 }
       guard let ci = constantSide, graph.initializers[node.inputs[1 - ci]] == nil,
         let next = graph.soleConsumer(of: node.outputs[0]), next.inputs.first == node.outputs[0],
         next.inputs.dropFirst().allSatisfy({ graph.initializers[$0] != nil })
       else { continue }
       let c = graph.initializers[node.inputs[ci]]!.floats[0]
       switch next.op {
-      case .matMul, .reshape, .flatten, .transpose, .squeeze, .unsqueeze, .identity: break
+      case .matMul, .reshape, .flatten, .transpose, .squeeze, .unsqueeze, .identity, .globalAveragePool: break
       case .conv where next.inputs.count == 2: break
       case .maxPool where c > 0: break
       default: continue

@@ -4,13 +4,18 @@ extension Pipeline {
   /// Cleanup and streamlining: integer weights, activation chains folded into exact thresholds.
   public static let streamline = Pipeline([
     .fixedPoint(
-      [RemoveIdentities(), FoldConstants(), FoldWeightQuantizers(), MoveScalarMulPastLinear(), ConvertQuantizersToThresholds()],
+      [
+        RemoveIdentities(), FoldConstants(), FoldWeightQuantizers(), CopyScalesAtForks(), MoveScalarMulPastLinear(),
+        SplitIntegerAveragePool(), ConvertQuantizersToThresholds(), FactorScaleOutOfAdd(),
+      ],
       maxRounds: 16)
   ])
 
-  /// Lowering to NHWC hardware layers: SWU + MVAU, streaming max-pool, thresholding, label select.
+  /// Lowering to NHWC hardware layers: SWU + MVAU (or VVAU), streaming max-pool,
+  /// stream adders, thresholding, label select.
   public static let lower = Pipeline([
     .pass(LowerConvToSWU()),
+    .pass(LowerAddToStreams()),
     .pass(LowerMaxPool()),
     .pass(RemoveTransposes()),
     .pass(SpecializeLayers()),

@@ -1,7 +1,7 @@
 import FinchIR
 
 /// Removes the layout transposes that lowering makes explicit: cancels inverse
-/// pairs, moves them through thresholds (which become channels-last), absorbs
+/// pairs (also at forks, reader by reader), moves them through thresholds (which become channels-last), absorbs
 /// an NCHW flatten into the next MatMul's weight order, and turns transposes
 /// that only move unit dimensions into reshapes. Transposes left at the graph's
 /// input or output become host-side layout work.
@@ -28,23 +28,30 @@ public struct RemoveTransposes: Pass {
     for t in graph.nodes {
       guard case .transpose(let perm) = t.op, let shape = graph.type(of: t.inputs[0])?.shape else { continue }
       let a = t.inputs[0], b = t.outputs[0]
+      // Each reader is rewritten on its own (at a fork there are several); the
+      // transpose goes once nothing reads it, and its name passes to the one it becomes.
+      let readers = graph.consumers(of: b)
+      let sole = readers.count == 1 && !graph.outputs.contains(b)
+      for next in readers {
+        if case .transpose(let p2) = next.op, p2.indices.allSatisfy({ perm[p2[$0]] == $0 }) {
+          return { g in
+            g.replaceUses(of: next.outputs[0], with: a)
+            g.nodes.removeAll { $0.name == next.name || (sole && $0.name == t.name) }
+          }
+        }
+        if perm == Self.toNCHW, case .multiThreshold(var m) = next.op, !m.channelsLast, next.inputs[0] == b {
+          return { g in
+            m.channelsLast = true
+            if sole { g.nodes.removeAll { $0.name == t.name } }
+            let levels = g.freshName("\(next.name)_nhwc")
+            let i = g.index(of: next.name)!
+            g.nodes[i] = Node(name: next.name, op: .multiThreshold(m), inputs: [a, next.inputs[1]], outputs: [levels])
+            let back = sole ? t.name : g.freshName("\(next.name)_to_nchw")
+            g.nodes.insert(Node(name: back, op: t.op, inputs: [levels], outputs: next.outputs), at: i + 1)
+          }
+        }
+      }
       guard let next = graph.soleConsumer(of: b) else { continue }
-      if case .transpose(let p2) = next.op, p2.indices.allSatisfy({ perm[p2[$0]] == $0 }) {
-        return { g in
-          g.replaceUses(of: next.outputs[0], with: a)
-          g.nodes.removeAll { $0.name == next.name || $0.name == t.name }
-        }
-      }
-      if perm == Self.toNCHW, case .multiThreshold(var m) = next.op, !m.channelsLast, next.inputs[0] == b {
-        return { g in
-          m.channelsLast = true
-          let levels = g.freshName("\(next.name)_nhwc")
-          let i = g.index(of: next.name)!
-          g.nodes[i] = Node(name: next.name, op: .multiThreshold(m), inputs: [a, next.inputs[1]], outputs: [levels])
-          g.nodes[g.index(of: t.name)!] = Node(name: t.name, op: t.op, inputs: [levels], outputs: next.outputs)
-          g.nodes.swapAt(g.index(of: t.name)!, g.index(of: next.name)!)
-        }
-      }
       if perm == Self.toNHWC, let producer = graph.producer(of: a), case .multiThreshold(var m) = producer.op, !m.channelsLast,
         graph.soleConsumer(of: a)?.name == t.name
       {

@@ -14,8 +14,9 @@ public struct Fixture: Sendable, CustomStringConvertible {
   public static let all = ["tfc_w1a1", "tfc_w2a2", "cnv_w1a1_small"].map(Fixture.init(name:))
 
   /// The trained models that branch: a residual CNN and a depthwise-separable
-  /// CNN (scripts/train-branching-fixtures.py), which only the interpreter
-  /// runs so far (issue 17).
+  /// CNN (scripts/train-branching-fixtures.py). They compile to hardware
+  /// layers; their logits come from float scales after the last integer
+  /// layer, so they match the reference to float rounding, not bit for bit.
   public static let branching = ["resnet_w2a2_small", "dwsep_w4a4_small"].map(Fixture.init(name:))
 
   /// The folder holding the fixtures.

@@ -109,7 +109,8 @@ final class GraphParserTests: XCTestCase {
       .mvau(MVAU(xnor: false, outScale: 2, outBias: -3, outType: .int(4))),
       .swu(SWU(kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], padValue: -1)),
       .thresholding(MultiThreshold(outScale: 1, outBias: 0, outType: .uint(2), channelsLast: true)),
-      .streamingMaxPool(kernel: [2, 2], strides: [2, 2]), .labelSelect(k: 3),
+      .streamingMaxPool(kernel: [2, 2], strides: [2, 2]), .labelSelect(k: 3), .vvau(MVAU(xnor: false)),
+      .vvau(MVAU(xnor: false, outScale: 1, outBias: 0, outType: .uint(4))), .addStreams, .globalAccPool,
     ]
     var g = Graph(name: "ops", inputs: ["x"], outputs: [], nodes: [], initializers: [:], types: [:])
     for (k, op) in ops.enumerated() { g.nodes.append(Node(name: "n\(k)", op: op, inputs: ["x", ""], outputs: ["y\(k)", ""])) }

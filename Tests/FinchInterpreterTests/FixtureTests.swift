@@ -32,17 +32,13 @@ final class FixtureTests: XCTestCase {
     let y = try XCTUnwrap(try Interpreter(graph: graph).runBatch(try fixture.inputs())[graph.outputs[0]])
     let reference = try fixture.outputs()
     XCTAssertEqual(y.shape, reference.shape, "\(fixture)")
-    /// Sample `i`'s ten logits.
-    func logits(_ t: Tensor, _ i: Int) -> ArraySlice<Float> { t.floats[(i * 10)..<(i * 10 + 10)] }
     if relativeToLargest {
-      for i in 0..<y.shape[0] {
-        let (row, expected) = (logits(y, i), logits(reference, i))
-        let error = zip(row, expected).map { abs($0 - $1) }.max()!, scale = expected.map(abs).max()!
-        XCTAssertLessThanOrEqual(error, 1e-5 * scale, "\(fixture) sample \(i)")
-      }
+      assertLogitsClose(y, reference, "\(fixture)")
     } else {
       XCTAssertLessThanOrEqual(maxRelativeError(y, reference), 1e-5, "\(fixture)")
     }
+    /// Sample `i`'s ten logits.
+    func logits(_ t: Tensor, _ i: Int) -> ArraySlice<Float> { t.floats[(i * 10)..<(i * 10 + 10)] }
     let predicted = (0..<y.shape[0]).map { i in
       let row = logits(y, i)
       return Int64(row.firstIndex(of: row.max()!)! - i * 10)

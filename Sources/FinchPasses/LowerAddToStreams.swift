@@ -1,0 +1,39 @@
+import FinchIR
+
+/// Lowers the sum of two computed integer tensors of the same shape (a
+/// residual join) to an AddStreams layer: in NHWC between explicit transposes
+/// for NCHW feature maps, directly for `[N, C]` vectors.
+public struct LowerAddToStreams: Pass {
+  public let name = "lower-add-to-streams"
+  public init() {}
+
+  public func run(on graph: inout Graph) throws(PassError) -> Bool {
+    var changed = false
+    for node in graph.nodes {
+      guard case .binary(.add) = node.op, node.inputs.count == 2, node.inputs.allSatisfy({ graph.initializers[$0] == nil }),
+        let a = graph.type(of: node.inputs[0]), let b = graph.type(of: node.inputs[1]), a.shape == b.shape,
+        a.shape.rank == 4 || a.shape.rank == 2, graph.type(of: node.outputs[0])?.dataType.isInteger == true,
+        let i = graph.index(of: node.name)
+      else { continue }
+      guard a.shape.rank == 4 else {
+        graph.nodes[i].op = .addStreams
+        changed = true
+        continue
+      }
+      var lowered: [Node] = []
+      var streams: [String] = []
+      for (k, input) in node.inputs.enumerated() {
+        let nhwc = graph.freshName("\(node.name)_in\(k)_nhwc")
+        lowered.append(Node(name: graph.freshName("\(node.name)_in\(k)_to_nhwc"), op: .transpose(perm: [0, 2, 3, 1]), inputs: [input], outputs: [nhwc]))
+        streams.append(nhwc)
+      }
+      let sum = graph.freshName("\(node.name)_sum")
+      lowered.append(Node(name: node.name, op: .addStreams, inputs: streams, outputs: [sum]))
+      lowered.append(Node(name: graph.freshName("\(node.name)_to_nchw"), op: .transpose(perm: [0, 3, 1, 2]), inputs: [sum], outputs: node.outputs))
+      graph.nodes.replaceSubrange(i...i, with: lowered)
+      changed = true
+    }
+    if changed { try graph.refreshTypes(after: name) }
+    return changed
+  }
+}
