@@ -21,7 +21,8 @@ public struct LowerConvToSWU: Pass {
       else { continue }
       let (m, ch, kh, kw) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
       let depthwise = c.group > 1 && c.group == m && ch == 1 && xType.shape[1] == m
-      guard c.group == 1 || depthwise else { continue }
+      // A padded window needs a stream that holds the padding's 0 (a bipolar one does not).
+      guard c.group == 1 || depthwise, c.pads.allSatisfy({ $0 == 0 }) || xType.dataType.allows(0) else { continue }
       let wv = w.floats
       // Rows: window position (then input channel) as the SWU emits them; columns: output channels.
       var matrix = [Float](repeating: 0, count: kh * kw * ch * m)

@@ -15,6 +15,12 @@ import FinchInterpreter
 /// network ends in a `MatMul` without activation, optionally followed by a
 /// float `Mul`/`Add` (like Brevitas' TensorNorm). Channel counts are often odd.
 ///
+/// With `branching`, a CNN's convolution may be followed by a residual block (as Brevitas
+/// exports a ResNet block): a padded convolution — full 1x1 or 3x3, or
+/// depthwise 3x3 — whose quantized output is added to the block's input
+/// requantized by the same quantizer (same type and scale on both `Add`
+/// inputs), then an activation quantizer on the sum.
+///
 /// BatchNorm statistics and activation scales are calibrated by running the
 /// partial network on random inputs, so activations spread over the
 /// quantizers' levels rather than saturating.
@@ -36,15 +42,22 @@ import FinchInterpreter
 ///   with the pixel value, which needs a negated input stream.
 /// - Quantizers have zero point 0 (Brevitas' activations do), and an unsigned
 ///   narrow 1-bit quantizer, whose only level is 0, is not drawn.
+/// - Residual blocks: no padded convolution on bipolar activations (a bipolar
+///   stream cannot carry the zero padding), no 1-bit shared quantizer (a sum of
+///   bipolar values is not an adder of their encodings), and no BatchNorm with
+///   negative scales after the sum (its channels would be mirrored by negating
+///   a producer's weights, and an adder has none).
 public enum RandomQNN {
   /// The name of the graph input.
   public static let inputName = "global_in"
   /// The name of the graph output.
   public static let outputName = "global_out"
 
-  /// A random network, the same for the same seed. The graph is typed and verified.
-  public static func make(seed: UInt64) -> Graph {
-    var generator = Generator(seed: seed)
+  /// A random network, the same for the same seed. The graph is typed and
+  /// verified. `branching` admits residual blocks (the networks of a seed
+  /// differ with and without it).
+  public static func make(seed: UInt64, branching: Bool = false) -> Graph {
+    var generator = Generator(seed: seed, branching: branching)
     return generator.build()
   }
 
@@ -78,9 +91,11 @@ private struct Generator {
   var graph: Graph
   var counters: [String: Int] = [:]
   let seed: UInt64
+  let branching: Bool
 
-  init(seed: UInt64) {
+  init(seed: UInt64, branching: Bool) {
     self.seed = seed
+    self.branching = branching
     rng = SplitMix64(seed: seed)
     graph = Graph(name: "random_qnn_\(seed)", inputs: [], outputs: [], nodes: [], initializers: [:], types: [:])
   }
@@ -225,6 +240,7 @@ private struct Generator {
     for i in 0..<hidden {
       if i < convs {
         x = convLayer(x)
+        if branching && !isBipolar(x) && rng.chance(0.4) { x = residualBlock(x) }
       } else {
         if cnn && i == convs { x = add(.reshape(allowZero: false), x, [Tensor(shape: [2], int64s: [1, -1])]) }
         x = denseLayer(x)
@@ -291,6 +307,37 @@ private struct Generator {
     return out
   }
 
+  /// Whether `x` holds a bipolar quantizer's values (through max-pools).
+  func isBipolar(_ x: String) -> Bool {
+    guard let node = graph.producer(of: x) else { return false }
+    switch node.op {
+    case .maxPool: return isBipolar(node.inputs[0])
+    case .bipolarQuant: return true
+    case .quant(let q): return q.signed && graph.initializers[node.inputs[3]]?.floats == [1]
+    default: return false
+    }
+  }
+
+  /// `x + branch(x)`, both sides quantized alike, then an activation: the
+  /// branch a padded convolution, full or depthwise, keeping the shape.
+  mutating func residualBlock(_ x: String) -> String {
+    let c = shape(x)[1]
+    let depthwise = c > 1 && rng.chance(0.4)
+    let k = depthwise || rng.chance(0.6) ? 3 : 1, p = k / 2
+    let wq = weights([c, depthwise ? 1 : c, k, k])
+    let conv = Conv(kernel: [k, k], pads: [p, p, p, p], group: depthwise ? c : 1)
+    let y = add(.conv(conv), x, extraInputs: [wq])
+    // The shared quantizer: signed, 2 bits at least, its scale covering the block's input.
+    var q = quantizer(allowBipolar: false, signed: 1)
+    while q.bits < 2 { q = quantizer(allowBipolar: false, signed: 1) }
+    let spread = statistics(x)
+    let reach = spread.centre.magnitude + 2 * spread.pooled
+    let s = scale(near: Swift.max(reach, 1e-3) / Swift.max(q.hi, 1) * rng.uniform(0.5, 1.5), powerOfTwo: rng.chance(0.4))
+    let branch = activation(y, biasShape: [1, c, 1, 1], shared: (q, s))
+    let sum = add(.binary(.add), branch, extraInputs: [apply(q, x, scale: s)])
+    return activation(sum, biasShape: [1, c, 1, 1], mirrored: false)
+  }
+
   mutating func denseLayer(_ x: String) -> String {
     let features = shape(x)[1]
     let units = rng.int(1...16)
@@ -299,8 +346,10 @@ private struct Generator {
     return activation(y, biasShape: [units])
   }
 
-  /// Optional bias, BatchNorm and Relu, then an activation quantizer, on the linear output `y`.
-  mutating func activation(_ linear: String, biasShape: Shape) -> String {
+  /// Optional bias, BatchNorm and Relu, then an activation quantizer, on the
+  /// linear output `y`: a random one, or `shared` (a residual block's quantizer and scale, without Relu).
+  /// `mirrored`: whether BatchNorm may have negative scales.
+  mutating func activation(_ linear: String, biasShape: Shape, shared: (Quantizer, Float)? = nil, mirrored: Bool = true) -> String {
     var y = linear
     var (mean, std, centre, pooled) = statistics(y)
     let channels = mean.count
@@ -313,15 +362,15 @@ private struct Generator {
       centre += bias.reduce(0, +) / Double(channels)
     }
     // Relu comes with an (almost always unsigned) multi-bit quantizer, as in Brevitas' QuantReLU.
-    let relu = rng.chance(0.25)
-    let q = quantizer(allowBipolar: !relu, signed: relu ? 0.15 : 0.6)
+    let relu = shared == nil && rng.chance(0.25)
+    let q = shared?.0 ?? quantizer(allowBipolar: !relu, signed: relu ? 0.15 : 0.6)
     let levels = q.hi - q.lo
     let s: Float
     if rng.chance(0.65) {
       // BatchNorm maps each channel onto the quantizer's range, some channels mirrored.
       let policy = rng.int(0...2)
-      s = policy == 0 ? 1 : scale(near: rng.uniform(0.02, 2), powerOfTwo: policy == 1)
-      let negatives = rng.chance(0.6)
+      s = shared?.1 ?? (policy == 0 ? 1 : scale(near: rng.uniform(0.02, 2), powerOfTwo: policy == 1))
+      let negatives = mirrored && rng.chance(0.6)
       let eps = Float(rng.pick([1e-5, 1e-4, 1e-3]))
       var gamma = [Float](), beta = [Float](), mu = [Float](), variance = [Float]()
       for c in 0..<channels {
@@ -339,7 +388,7 @@ private struct Generator {
     } else {
       // Without BatchNorm the scale alone must cover the values.
       let reach = abs(centre) + 2 * pooled
-      s = scale(near: reach / Swift.max(q.hi, -q.lo, 1) * rng.uniform(0.5, 1.5), powerOfTwo: rng.chance(0.4))
+      s = shared?.1 ?? scale(near: reach / Swift.max(q.hi, -q.lo, 1) * rng.uniform(0.5, 1.5), powerOfTwo: rng.chance(0.4))
     }
     if relu { y = add(.unary(.relu), y) }
     return apply(q, y, scale: s)

@@ -36,10 +36,19 @@ final class CompilePropertyTests: XCTestCase {
   /// The generator is deterministic: a printed seed reproduces its network.
   func testGeneratorIsDeterministic() {
     for seed: UInt64 in [1, 2, 12345] {
-      XCTAssertEqual(RandomQNN.make(seed: seed).text, RandomQNN.make(seed: seed).text)
+      XCTAssertEqual(RandomQNN.make(seed: seed, branching: true).text, RandomQNN.make(seed: seed, branching: true).text)
       XCTAssertEqual(RandomQNN.inputs(for: RandomQNN.make(seed: seed), samples: 4, seed: seed),
                      RandomQNN.inputs(for: RandomQNN.make(seed: seed), samples: 4, seed: seed))
     }
+  }
+
+  /// The default seeds cover branching networks: residual sums and depthwise convolutions.
+  func testDefaultSeedsIncludeResidualAndDepthwiseBlocks() {
+    let graphs = (1...UInt64(Self.defaultSeeds)).map { RandomQNN.make(seed: $0, branching: true) }
+    let residual = graphs.filter { g in g.nodes.contains { $0.op == .binary(.add) && $0.inputs.allSatisfy { g.initializers[$0] == nil } } }
+    let depthwise = graphs.filter { g in g.nodes.contains { if case .conv(let c) = $0.op { c.group > 1 } else { false } } }
+    XCTAssertGreaterThanOrEqual(residual.count, 8)
+    XCTAssertGreaterThanOrEqual(depthwise.count, 3)
   }
 
   private struct Mismatch: Error {}
@@ -47,7 +56,7 @@ final class CompilePropertyTests: XCTestCase {
   /// Compiles the network of `seed`; nil when it compiled fully and exactly, else what went wrong.
   static func check(seed: UInt64) -> String? {
     let reproduce = "seed \(seed) (reproduce: FINCH_PROPERTY_SEED=\(seed) swift test --filter CompilePropertyTests)"
-    let original = RandomQNN.make(seed: seed)
+    let original = RandomQNN.make(seed: seed, branching: true)
     let batch = RandomQNN.inputs(for: original, samples: samples, seed: seed)
     let reference: Tensor
     do {

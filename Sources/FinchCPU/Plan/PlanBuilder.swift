@@ -130,6 +130,16 @@ struct PlanBuilder {
           node: node.name, attributes: m, input: x, inputType: xType.dataType, output: out, thresholds: try constant(1)))
     case .labelSelect(let k):
       steps.append(try LabelSelectStep(node: node.name, k: k, input: try value(0).0, output: out))
+    case .vvau(let m):
+      let (x, xType) = try value(0)
+      steps.append(
+        try DepthwiseStep(
+          node: node.name, attributes: m, input: x, inputType: xType.dataType, output: out, weights: try constant(1),
+          thresholds: try optionalConstant(2)))
+    case .addStreams:
+      steps.append(try AddStreamsStep(node: node.name, a: try value(0).0, b: try value(1).0, output: out))
+    case .globalAccPool:
+      steps.append(try GlobalAccPoolStep(node: node.name, input: try value(0).0, output: out))
     case .binary(let op):
       let constantFirst = graph.initializers[node.inputs[0]] != nil
       let c = try constant(constantFirst ? 0 : 1)
