@@ -179,7 +179,7 @@ extension DataflowPipeline {
   /// module in the Verilog library.
   static func checkChain(_ layers: [HardwareLayer]) throws(FinchCostError) {
     for (i, l) in layers.enumerated() {
-      if [.vvau, .addStreams, .globalAccPool].contains(l.kind) {
+      if [.vvau, .addStreams].contains(l.kind) {
         throw .unsupportedDesign(layer: l.name, reason: "Finch has no dataflow module for \(l.kind.rawValue) yet (the interpreter and the CPU backend run it)")
       }
       guard i > 0, !l.streamInputs.isEmpty, !layers[i - 1].streamOutput.isEmpty, l.streamInputs != [layers[i - 1].streamOutput] else { continue }

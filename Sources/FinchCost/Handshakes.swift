@@ -64,6 +64,30 @@ struct ThresholdingHandshake: Equatable {
   var valid = false
 }
 
+/// finch_global_acc_pool: takes a word whenever it is not the last pixel's
+/// (those need the output register free, or freed this cycle); each of the
+/// last pixel's words fills the output register.
+struct GlobalAccPoolHandshake: Equatable {
+  private let pixels: Int, groups: Int
+  private var pixel = 0, group = 0
+  private(set) var valid = false
+
+  init(pixels: Int, groups: Int) { (self.pixels, self.groups) = (max(pixels, 1), max(groups, 1)) }
+
+  func inputReady(outputReady: Bool) -> Bool { pixel != pixels - 1 || !valid || outputReady }
+
+  mutating func step(push: Bool, pop: Bool) {
+    let completes = push && pixel == pixels - 1
+    valid = completes || (valid && !pop)
+    guard push else { return }
+    group += 1
+    if group == groups {
+      group = 0
+      pixel = pixel == pixels - 1 ? 0 : pixel + 1
+    }
+  }
+}
+
 /// finch_mvau: one step per cycle, a step taking an input word only in
 /// neuron fold 0; a vector fold's result reaches the output FIFO `latency`
 /// cycles after its last step issued (`L_W`), and the last step of a fold

@@ -90,7 +90,12 @@ extension HardwareLayer {
     default:
       throw fail("\(node.op.typeName) is not a hardware layer")
     }
-    l.streamInputs = node.op == .addStreams ? Array(node.inputs.prefix(2)) : [node.inputs[0]]
+    // A Reshape between layers only relabels a stream: look through it.
+    func source(_ value: String) -> String {
+      guard let p = graph.producer(of: value), case .reshape = p.op else { return value }
+      return source(p.inputs[0])
+    }
+    l.streamInputs = (node.op == .addStreams ? Array(node.inputs.prefix(2)) : [node.inputs[0]]).map(source)
     l.streamOutput = node.outputs[0]
     l.inputType = input.dataType
     l.inputBits = input.dataType.bitWidth

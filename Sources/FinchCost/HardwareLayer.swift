@@ -15,8 +15,9 @@ public struct HardwareLayer: Sendable, Equatable {
 
   public var name: String
   public var kind: Kind
-  /// The graph values the layer reads as streams (two for AddStreams) and the
-  /// one it writes (empty for layers not made from a graph).
+  /// The graph values the layer reads as streams (two for AddStreams; through
+  /// any Reshape, the value before it) and the one it writes (empty for
+  /// layers not made from a graph).
   public var streamInputs: [String] = [], streamOutput = ""
   /// MVAU: matrix width (fan-in) and height (output channels); VVAU: window
   /// positions (fan-in per channel) and channels.

@@ -285,7 +285,8 @@ public struct StreamSimulation: Sendable {
         chain.append(MaxPoolHandshake(layer, pe: pe))
       }
     case .labelSelect: chain.append(LabelSelectHandshake(words: layer.channels / pe, k: layer.k))
-    case .vvau, .addStreams, .globalAccPool: preconditionFailure("DataflowPipeline admits no \(layer.kind.rawValue) yet")
+    case .globalAccPool: chain.append(GlobalAccPoolHandshake(pixels: layer.vectors, groups: layer.channels / pe))
+    case .vvau, .addStreams: preconditionFailure("DataflowPipeline admits no \(layer.kind.rawValue) yet")
     }
   }
 }

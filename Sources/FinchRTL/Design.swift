@@ -65,7 +65,8 @@ public struct Design: Sendable {
       case .streamingMaxPool: return try MaxPoolEmitter.instance(l, f, e)
       case .thresholding: return try ThresholdingEmitter.instance(l, f, e)
       case .labelSelect: return try LabelSelectEmitter.instance(l, f, e)
-      case .vvau, .addStreams, .globalAccPool: throw .unsupported(layer: e.name, reason: "no dataflow module for \(l.kind.rawValue) yet")
+      case .globalAccPool: return GlobalAccPoolEmitter.instance(l, f, e)
+      case .vvau, .addStreams: throw .unsupported(layer: e.name, reason: "no dataflow module for \(l.kind.rawValue) yet")
       }
     }
   }

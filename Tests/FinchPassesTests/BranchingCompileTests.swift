@@ -31,9 +31,16 @@ final class BranchingCompileTests: XCTestCase {
         XCTAssertEqual(partition.unlowered, [], "\(fixture)")
         XCTAssertTrue(partition.prologue.allSatisfy { $0.reason == "layout only" }, "\(fixture): \(partition.prologue)")
         XCTAssertEqual(Set(partition.epilogue.map(\.op)), ["Div", "Mul"], "\(fixture): \(partition.epilogue)")
-        let kinds = Set(try HardwareLayer.layers(of: graph).map(\.kind))
+        let layers = try HardwareLayer.layers(of: graph)
+        let kinds = Set(layers.map(\.kind))
         let expected: Set<HardwareLayer.Kind> = fixture.name.hasPrefix("resnet") ? [.addStreams, .globalAccPool] : [.vvau, .globalAccPool]
         XCTAssertTrue(expected.isSubset(of: kinds), "\(fixture): \(kinds)")
+        // No dataflow design holds them yet: a clear error, naming the first layer it cannot place.
+        let folding = try NetworkFolding(layers, layers.map { _ in LayerFolding() })
+        XCTAssertThrowsError(try DataflowPipeline(layers: layers, folding: folding)) { error in
+          guard case .unsupportedDesign(let layer, _) = error as? FinchCostError else { return XCTFail("\(error)") }
+          if !raw { XCTAssertEqual(layer, fixture.name.hasPrefix("resnet") ? "Quant_9" : "Conv_1", "\(fixture)") }
+        }
       }
     }
   }
