@@ -331,32 +331,20 @@ extension Op {
       var dims = s.dims
       dims[a] = t.k
       return [keep(x, Shape(dims)), ValueType(shape: Shape(dims), elementType: .int64, dataType: .int(64))]
-    case .mvau(let m):
+    case .mvau(let m), .vvau(let m):
+      // An MVAU's weights are [MW, MH] and its input rows MW long; a VVAU's [K, C] and K·C long.
+      let depthwise = self == .vvau(m)
       let s = x.type.shape, w = try input(1, "weights")
-      guard let weights = w.constant, weights.shape.rank == 2, s.rank >= 1, s[-1] == weights.shape[0] else {
-        throw fail("needs constant weights [MW, MH] matching input \(s), got \(w.type.shape)")
+      guard let weights = w.constant, weights.shape.rank == 2, s.rank >= 1,
+        s[-1] == (depthwise ? weights.shape.elementCount : weights.shape[0])
+      else {
+        throw fail("needs constant weights \(depthwise ? "[K, C] whose K·C elements match" : "[MW, MH] matching") input \(s), got \(w.type.shape)")
       }
       guard x.type.dataType.isInteger, weights.floats.allSatisfy({ $0.isFinite && $0 == $0.rounded() }) else {
         throw fail("inputs and weights must be integers, got \(x.type.dataType) and \(w.type.dataType)")
       }
-      if m.xnor && (x.type.dataType != .bipolar || w.type.dataType != .bipolar) {
-        throw fail("XNOR mode needs bipolar inputs and weights, got \(x.type.dataType) and \(w.type.dataType)")
-      }
-      let mh = weights.shape[1]
-      var dims = s.dims
-      dims[dims.count - 1] = mh
-      let accumulator = accumulatorType(x.type.dataType, w, fanIn: weights.shape[0], outputs: mh, columnMajor: false)
-      guard accumulator.isInteger else {
-        throw fail("\(x.type.dataType) inputs times these weights need accumulators wider than 53 bits")
-      }
-      return [float(Shape(dims), try thresholdedType(m, channels: mh, accumulator: accumulator))]
-    case .vvau(let m):
-      let s = x.type.shape, w = try input(1, "weights")
-      guard let weights = w.constant, weights.shape.rank == 2, s.rank >= 1, s[-1] == weights.shape.elementCount else {
-        throw fail("needs constant weights [K, C] whose K·C elements match input \(s), got \(w.type.shape)")
-      }
-      guard x.type.dataType.isInteger, weights.floats.allSatisfy({ $0.isFinite && $0 == $0.rounded() }), !m.xnor else {
-        throw fail("inputs and weights must be integers (no XNOR mode), got \(x.type.dataType) and \(w.type.dataType)")
+      if m.xnor && (depthwise || x.type.dataType != .bipolar || w.type.dataType != .bipolar) {
+        throw fail(depthwise ? "a VVAU has no XNOR mode" : "XNOR mode needs bipolar inputs and weights, got \(x.type.dataType) and \(w.type.dataType)")
       }
       let channels = weights.shape[1]
       var dims = s.dims

@@ -5,31 +5,17 @@ extension Semantics {
   static func mvau(_ x: Tensor, weights w: Tensor, thresholds: Tensor?, _ m: MVAU) throws(EvaluationError) -> Tensor {
     let (mw, mh) = (w.shape[0], w.shape[1])
     guard x.shape.rank >= 1, x.shape[-1] == mw else { throw EvaluationError("input \(x.shape) does not end in MW = \(mw)") }
-    let rows = x.count / max(mw, 1)
     let xv = x.int64s, wv = w.int64s
-    let t = thresholds?.int64s ?? []
-    let steps = thresholds.map { $0.shape[1] } ?? 0
-    var out = [Float](repeating: 0, count: rows * mh)
-    for r in 0..<rows {
-      for c in 0..<mh {
-        var acc: Int64 = 0
-        if m.xnor {
-          for i in 0..<mw where xv[r * mw + i] == wv[i * mh + c] { acc += 1 }
-        } else {
-          // Type inference bounds the sums to ±2^53; wrapping keeps a value outside x's type from trapping.
-          for i in 0..<mw { acc &+= xv[r * mw + i] &* wv[i * mh + c] }
-        }
-        out[r * mh + c] = thresholds == nil ? Float(m.xnor ? 2 * acc - Int64(mw) : acc) : level(acc, t[(c * steps)..<((c + 1) * steps)], m)
+    return thresholded(x, rowLength: mw, channels: mh, thresholds: thresholds, m) { r, c in
+      var acc: Int64 = 0
+      if m.xnor {
+        for i in 0..<mw where xv[r * mw + i] == wv[i * mh + c] { acc += 1 }
+        return acc
       }
+      // Type inference bounds the sums to ±2^53; wrapping keeps a value outside x's type from trapping.
+      for i in 0..<mw { acc &+= xv[r * mw + i] &* wv[i * mh + c] }
+      return acc
     }
-    var shape = x.shape
-    shape[-1] = mh
-    return Tensor(shape: shape, floats: out)
-  }
-
-  /// The output of a thresholded unit for accumulator `acc` against one channel's thresholds.
-  private static func level(_ acc: Int64, _ thresholds: ArraySlice<Int64>, _ m: MVAU) -> Float {
-    Float(m.outScale &* thresholds.count { acc >= $0 } &+ m.outBias)
   }
 
   /// A vector-vector-activation unit: per-channel dot products over the window
@@ -37,16 +23,33 @@ extension Semantics {
   static func vvau(_ x: Tensor, weights w: Tensor, thresholds: Tensor?, _ m: MVAU) throws(EvaluationError) -> Tensor {
     let (k, channels) = (w.shape[0], w.shape[1])
     guard x.shape.rank >= 1, x.shape[-1] == k * channels else { throw EvaluationError("input \(x.shape) does not end in K·C = \(k * channels)") }
-    let rows = x.count / max(k * channels, 1)
     let xv = x.int64s, wv = w.int64s
+    return thresholded(x, rowLength: k * channels, channels: channels, thresholds: thresholds, m) { r, c in
+      var acc: Int64 = 0
+      for i in 0..<k { acc &+= xv[(r * k + i) * channels + c] &* wv[i * channels + c] }
+      return acc
+    }
+  }
+
+  /// The output of an MVAU or VVAU: for each input row (the last axis,
+  /// `rowLength` long) and output channel, the accumulator `accumulate(row,
+  /// channel)` thresholded, or without thresholds the accumulator itself (an
+  /// XNOR unit's popcount `P` as the dot product `2P - MW`).
+  private static func thresholded(
+    _ x: Tensor, rowLength: Int, channels: Int, thresholds: Tensor?, _ m: MVAU, accumulate: (Int, Int) -> Int64
+  ) -> Tensor {
+    let rows = x.count / max(rowLength, 1)
     let t = thresholds?.int64s ?? []
     let steps = thresholds.map { $0.shape[1] } ?? 0
     var out = [Float](repeating: 0, count: rows * channels)
     for r in 0..<rows {
       for c in 0..<channels {
-        var acc: Int64 = 0
-        for i in 0..<k { acc &+= xv[(r * k + i) * channels + c] &* wv[i * channels + c] }
-        out[r * channels + c] = thresholds == nil ? Float(acc) : level(acc, t[(c * steps)..<((c + 1) * steps)], m)
+        let acc = accumulate(r, c)
+        if thresholds == nil {
+          out[r * channels + c] = Float(m.xnor ? 2 * acc - Int64(rowLength) : acc)
+        } else {
+          out[r * channels + c] = Float(m.outScale &* t[(c * steps)..<((c + 1) * steps)].count { acc >= $0 } &+ m.outBias)
+        }
       }
     }
     var shape = x.shape
