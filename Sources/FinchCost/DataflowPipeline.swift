@@ -175,12 +175,11 @@ private let verilogKeywords = Set(
 
 extension DataflowPipeline {
   /// Layers a dataflow design cannot hold yet: those of a graph that branches
-  /// (a stream two layers read, a layer reading two streams) and kinds with no
-  /// module in the Verilog library.
+  /// (a stream two layers read, a layer reading two streams: AddStreams).
   static func checkChain(_ layers: [HardwareLayer]) throws(FinchCostError) {
     for (i, l) in layers.enumerated() {
-      if [.vvau, .addStreams].contains(l.kind) {
-        throw .unsupportedDesign(layer: l.name, reason: "Finch has no dataflow module for \(l.kind.rawValue) yet (the interpreter and the CPU backend run it)")
+      if l.kind == .addStreams {
+        throw .unsupportedDesign(layer: l.name, reason: "a sum of two streams needs a design that branches, which is not built yet")
       }
       guard i > 0, !l.streamInputs.isEmpty, !layers[i - 1].streamOutput.isEmpty, l.streamInputs != [layers[i - 1].streamOutput] else { continue }
       throw .unsupportedDesign(

@@ -4,7 +4,7 @@
 /// leaves, how full each FIFO gets) is what Verilator shows.
 ///
 /// Every module's `m_tvalid` comes from registers; its `s_tready` may also
-/// depend on its `m_tready` (width converters, thresholding, global pools), never on
+/// depend on its `m_tready` (width converters, thresholding, accumulators), never on
 /// `s_tvalid`. A cycle therefore knows every unit's ``Units/outputValid(_:)``,
 /// reads ``Units/inputReady(_:outputReady:)`` from the last unit back to the
 /// first, then clocks every unit with ``Units/step(_:inputValid:inputReady:outputValid:outputReady:)``,
@@ -12,7 +12,7 @@
 /// Units of a kind sit in one array, updated in place during a run; a
 /// checkpoint is a copy.
 struct HandshakeChain: Equatable {
-  enum Kind: UInt8 { case fifo, dwc, thresholding, mvau, swu, maxPool, labelSelect, globalAccPool }
+  enum Kind: UInt8 { case fifo, dwc, thresholding, mvau, swu, maxPool, labelSelect, accumulator }
   /// Unit `i` is `kinds[i]`, element `slots[i]` of its kind's array.
   private var kinds: [Kind] = [], slots: [Int] = []
   private var fifos: [FIFOHandshake] = []
@@ -22,7 +22,7 @@ struct HandshakeChain: Equatable {
   private var swus: [SWUHandshake] = []
   private var maxPools: [MaxPoolHandshake] = []
   private var labelSelects: [LabelSelectHandshake] = []
-  private var globalAccPools: [GlobalAccPoolHandshake] = []
+  private var accumulators: [AccumulatorHandshake] = []
 
   /// Units in the chain.
   var count: Int { kinds.count }
@@ -38,7 +38,7 @@ struct HandshakeChain: Equatable {
   mutating func append(_ u: SWUHandshake) { place(.swu, swus.count); swus.append(u) }
   mutating func append(_ u: MaxPoolHandshake) { place(.maxPool, maxPools.count); maxPools.append(u) }
   mutating func append(_ u: LabelSelectHandshake) { place(.labelSelect, labelSelects.count); labelSelects.append(u) }
-  mutating func append(_ u: GlobalAccPoolHandshake) { place(.globalAccPool, globalAccPools.count); globalAccPools.append(u) }
+  mutating func append(_ u: AccumulatorHandshake) { place(.accumulator, accumulators.count); accumulators.append(u) }
 
   /// The FIFOs' depths, in stream order.
   var fifoDepths: [Int] {
@@ -58,7 +58,7 @@ struct HandshakeChain: Equatable {
       case .swu: swus[k] = other.swus[k]
       case .maxPool: maxPools[k] = other.maxPools[k]
       case .labelSelect: labelSelects[k] = other.labelSelects[k]
-      case .globalAccPool: globalAccPools[k] = other.globalAccPools[k]
+      case .accumulator: accumulators[k] = other.accumulators[k]
       }
     }
   }
@@ -74,11 +74,11 @@ struct HandshakeChain: Equatable {
                 swus.withUnsafeMutableBufferPointer { swus in
                   maxPools.withUnsafeMutableBufferPointer { maxPools in
                     labelSelects.withUnsafeMutableBufferPointer { labelSelects in
-                      globalAccPools.withUnsafeMutableBufferPointer { globalAccPools in
+                      accumulators.withUnsafeMutableBufferPointer { accumulators in
                         body(
                           Units(
                             kinds: kinds, slots: slots, fifos: fifos, dwcs: dwcs, thresholdings: thresholdings, mvaus: mvaus, swus: swus,
-                            maxPools: maxPools, labelSelects: labelSelects, globalAccPools: globalAccPools))
+                            maxPools: maxPools, labelSelects: labelSelects, accumulators: accumulators))
                       }
                     }
                   }
@@ -101,13 +101,13 @@ struct HandshakeChain: Equatable {
     let swus: UnsafeMutableBufferPointer<SWUHandshake>
     let maxPools: UnsafeMutableBufferPointer<MaxPoolHandshake>
     let labelSelects: UnsafeMutableBufferPointer<LabelSelectHandshake>
-    let globalAccPools: UnsafeMutableBufferPointer<GlobalAccPoolHandshake>
+    let accumulators: UnsafeMutableBufferPointer<AccumulatorHandshake>
 
     /// A copy of the chain as it is now (a checkpoint).
     func snapshot(_ chain: HandshakeChain) -> HandshakeChain {
       var copy = chain
       (copy.fifos, copy.dwcs, copy.thresholdings, copy.mvaus) = (Array(fifos), Array(dwcs), Array(thresholdings), Array(mvaus))
-      (copy.swus, copy.maxPools, copy.labelSelects, copy.globalAccPools) = (Array(swus), Array(maxPools), Array(labelSelects), Array(globalAccPools))
+      (copy.swus, copy.maxPools, copy.labelSelects, copy.accumulators) = (Array(swus), Array(maxPools), Array(labelSelects), Array(accumulators))
       return copy
     }
 
@@ -123,7 +123,7 @@ struct HandshakeChain: Equatable {
         case .swu: return swus[k] == chain.swus[k]
         case .maxPool: return maxPools[k] == chain.maxPools[k]
         case .labelSelect: return labelSelects[k] == chain.labelSelects[k]
-        case .globalAccPool: return globalAccPools[k] == chain.globalAccPools[k]
+        case .accumulator: return accumulators[k] == chain.accumulators[k]
         }
       }
     }
@@ -150,7 +150,7 @@ struct HandshakeChain: Equatable {
       case .swu: return swus[k].held == 0 && unchanged(swus[k]) { $0.step(accept: false, pop: false) }
       case .maxPool: return maxPools[k].held == 0 && unchanged(maxPools[k]) { $0.step(accept: false, pop: false) }
       case .labelSelect: return !labelSelects[k].emitting
-      case .globalAccPool: return !globalAccPools[k].valid
+      case .accumulator: return !accumulators[k].valid
       }
     }
 
@@ -163,7 +163,7 @@ struct HandshakeChain: Equatable {
       _ = swus.update(fromContentsOf: chain.swus)
       _ = maxPools.update(fromContentsOf: chain.maxPools)
       _ = labelSelects.update(fromContentsOf: chain.labelSelects)
-      _ = globalAccPools.update(fromContentsOf: chain.globalAccPools)
+      _ = accumulators.update(fromContentsOf: chain.accumulators)
     }
 
     /// Words in FIFO `f` (stream order).
@@ -180,7 +180,7 @@ struct HandshakeChain: Equatable {
       case .swu: return swus[k].held != 0
       case .maxPool: return maxPools[k].held != 0
       case .labelSelect: return labelSelects[k].emitting
-      case .globalAccPool: return globalAccPools[k].valid
+      case .accumulator: return accumulators[k].valid
       }
     }
 
@@ -195,7 +195,7 @@ struct HandshakeChain: Equatable {
       case .swu: return swus[k].inputReady
       case .maxPool: return maxPools[k].inputReady
       case .labelSelect: return !labelSelects[k].emitting
-      case .globalAccPool: return globalAccPools[k].inputReady(outputReady: outputReady)
+      case .accumulator: return accumulators[k].inputReady(outputReady: outputReady)
       }
     }
 
@@ -227,9 +227,9 @@ struct HandshakeChain: Equatable {
       case .labelSelect:
         labelSelects[k].step(inputValid: inputValid, outputReady: outputReady)
         return labelSelects[k].emitting
-      case .globalAccPool:
-        globalAccPools[k].step(push: push, pop: pop)
-        return globalAccPools[k].valid
+      case .accumulator:
+        accumulators[k].step(push: push, pop: pop)
+        return accumulators[k].valid
       }
     }
   }

@@ -64,10 +64,12 @@ struct ThresholdingHandshake: Equatable {
   var valid = false
 }
 
-/// finch_global_acc_pool: takes a word whenever it is not the last pixel's
-/// (those need the output register free, or freed this cycle); each of the
-/// last pixel's words fills the output register.
-struct GlobalAccPoolHandshake: Equatable {
+/// finch_global_acc_pool and finch_vvau: words come in `pixels` passes (a
+/// pool's pixels, a VVAU's window positions) of `groups` words; a word is
+/// taken whenever it is not of the last pass (those need the output register
+/// free, or freed this cycle), and each of the last pass's words fills the
+/// output register.
+struct AccumulatorHandshake: Equatable {
   private let pixels: Int, groups: Int
   private var pixel = 0, group = 0
   private(set) var valid = false

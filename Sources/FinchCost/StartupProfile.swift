@@ -119,10 +119,10 @@ public struct StartupProfile: Sendable, Equatable {
     case .vvau:
       // Words arrive window position by position, channel groups inside; a group's
       // result follows its word of the last position.
-      let cf = l.channels / pe, perVector = l.mw * cf, delay = 2
+      let cf = l.channels / pe, perVector = l.mw * cf
       self.init(
-        wordsBeforeFirstOutput: perVector - cf + 1, firstOutputDelay: delay, wordsBeforeLastOutput: l.vectors * perVector,
-        lastOutputDelay: delay, ownSpan: (l.vectors - 1) * perVector + cf - 1)
+        wordsBeforeFirstOutput: perVector - cf + 1, firstOutputDelay: 1, wordsBeforeLastOutput: l.vectors * perVector,
+        lastOutputDelay: 1, ownSpan: (l.vectors - 1) * perVector + cf - 1)
     case .globalAccPool:
       // Channel group g's sum is complete with its word of the last pixel.
       let cf = l.channels / pe

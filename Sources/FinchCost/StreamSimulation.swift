@@ -285,8 +285,9 @@ public struct StreamSimulation: Sendable {
         chain.append(MaxPoolHandshake(layer, pe: pe))
       }
     case .labelSelect: chain.append(LabelSelectHandshake(words: layer.channels / pe, k: layer.k))
-    case .globalAccPool: chain.append(GlobalAccPoolHandshake(pixels: layer.vectors, groups: layer.channels / pe))
-    case .vvau, .addStreams: preconditionFailure("DataflowPipeline admits no \(layer.kind.rawValue) yet")
+    case .globalAccPool: chain.append(AccumulatorHandshake(pixels: layer.vectors, groups: layer.channels / pe))
+    case .vvau: chain.append(AccumulatorHandshake(pixels: layer.mw, groups: layer.channels / pe))
+    case .addStreams: preconditionFailure("DataflowPipeline admits no \(layer.kind.rawValue) yet")
     }
   }
 }

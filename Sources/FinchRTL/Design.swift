@@ -66,7 +66,8 @@ public struct Design: Sendable {
       case .thresholding: return try ThresholdingEmitter.instance(l, f, e)
       case .labelSelect: return try LabelSelectEmitter.instance(l, f, e)
       case .globalAccPool: return GlobalAccPoolEmitter.instance(l, f, e)
-      case .vvau, .addStreams: throw .unsupported(layer: e.name, reason: "no dataflow module for \(l.kind.rawValue) yet")
+      case .vvau: return try VVAUEmitter.instance(l, f, e)
+      case .addStreams: throw .unsupported(layer: e.name, reason: "no dataflow module for \(l.kind.rawValue) yet")
       }
     }
   }
