@@ -19,7 +19,10 @@ public enum VerilogLibrary {
   }
 
   /// Library modules that instantiate other library modules, with those.
-  public static let submodules = ["finch_window_maxpool": ["finch_swu", "finch_maxpool"]]
+  public static let submodules = [
+    "finch_window_maxpool": ["finch_swu", "finch_maxpool"], "finch_global_acc_pool": ["finch_accumulator"],
+    "finch_vvau": ["finch_accumulator"],
+  ]
 
   /// The testbench file name.
   public static let testbench = "finch_tb.v"

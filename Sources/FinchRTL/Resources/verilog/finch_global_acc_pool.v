@@ -2,7 +2,7 @@
 // stream of PE-lane words, pixel by pixel, C/PE channel groups per pixel.
 // Partial sums wait in a C/PE-word memory; the last pixel's word of a group
 // completes that group's sums, which leave through the output register (the
-// input stalls only there, while the register is full). Lanes are sign- or
+// input stalls only there, while the register is full: finch_accumulator). Lanes are sign- or
 // zero-extended to OUT_BITS, wide enough for every sum.
 module finch_global_acc_pool #(
   parameter integer PIXELS = 64,
@@ -17,24 +17,26 @@ module finch_global_acc_pool #(
   input wire [PE*IN_BITS-1:0] s_tdata,
   input wire s_tvalid,
   output wire s_tready,
-  output reg [PE*OUT_BITS-1:0] m_tdata,
-  output reg m_tvalid,
+  output wire [PE*OUT_BITS-1:0] m_tdata,
+  output wire m_tvalid,
   input wire m_tready
 );
   localparam integer CF = C / PE;
   localparam integer GW = CF > 1 ? $clog2(CF) : 1;
   localparam integer PW = PIXELS > 1 ? $clog2(PIXELS) : 1;
 
-  reg [PE*OUT_BITS-1:0] partial [0:CF-1];
-  reg [GW-1:0] group;
-  reg [PW-1:0] pixel;
-  wire first = pixel == 0;
-  wire last = pixel == PIXELS - 1;
-  wire take = s_tvalid && s_tready;
-  wire [PE*OUT_BITS-1:0] base = partial[group];
+  wire [GW-1:0] group;
+  wire [PW-1:0] pixel;
+  wire first;
+  wire [PE*OUT_BITS-1:0] base;
   wire [PE*OUT_BITS-1:0] sums;
 
-  assign s_tready = !last || !m_tvalid || m_tready;
+  finch_accumulator #(
+    .PASSES(PIXELS), .GROUPS(CF), .WIDTH(PE * OUT_BITS), .OUT_WIDTH(PE * OUT_BITS), .GW(GW), .PW(PW)
+  ) u_acc (
+    .clk(clk), .rst_n(rst_n), .s_tvalid(s_tvalid), .s_tready(s_tready), .m_tdata(m_tdata), .m_tvalid(m_tvalid),
+    .m_tready(m_tready), .group(group), .pass(pixel), .first(first), .base(base), .sums(sums), .result(sums)
+  );
 
   genvar i;
   generate
@@ -45,27 +47,4 @@ module finch_global_acc_pool #(
       assign sums[i*OUT_BITS +: OUT_BITS] = (first ? {OUT_BITS{1'b0}} : base[i*OUT_BITS +: OUT_BITS]) + wide;
     end
   endgenerate
-
-  always @(posedge clk) begin
-    if (take && !last) partial[group] <= sums;
-    if (take && last) m_tdata <= sums;
-  end
-
-  always @(posedge clk) begin
-    if (!rst_n) begin
-      m_tvalid <= 1'b0;
-      group <= 0;
-      pixel <= 0;
-    end else begin
-      m_tvalid <= (take && last) || (m_tvalid && !m_tready);
-      if (take) begin
-        if (group == CF - 1) begin
-          group <= 0;
-          pixel <= last ? 0 : pixel + 1;
-        end else begin
-          group <= group + 1;
-        end
-      end
-    end
-  end
 endmodule

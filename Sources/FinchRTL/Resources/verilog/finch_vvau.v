@@ -4,7 +4,7 @@
 // weight W[k][g*PE + p]. Each channel's partial sum waits in a C/PE-word
 // memory; the last position's word of a group completes its sums, which are
 // thresholded (or passed on) into the output register. The input stalls only
-// on the last position's words while that register is full.
+// on the last position's words while that register is full (finch_accumulator).
 //
 // Memories ($readmemh, hex, one line per address):
 //   WEIGHT_FILE: depth CF*K, width PE*W_BITS; entry g*K + k holds lane p at
@@ -37,8 +37,8 @@ module finch_vvau #(
   input wire [PE*A_BITS-1:0] s_tdata,
   input wire s_tvalid,
   output wire s_tready,
-  output reg [PE*O_BITS-1:0] m_tdata,
-  output reg m_tvalid,
+  output wire [PE*O_BITS-1:0] m_tdata,
+  output wire m_tvalid,
   input wire m_tready
 );
   localparam integer CF = C / PE;
@@ -56,20 +56,22 @@ module finch_vvau #(
     end
   endgenerate
 
-  reg [PE*ACC_BITS-1:0] partial [0:CF-1];
-  reg [GW-1:0] group;
-  reg [KW-1:0] position;
-  wire first = position == 0;
-  wire last = position == K - 1;
-  wire take = s_tvalid && s_tready;
+  wire [GW-1:0] group;
+  wire [KW-1:0] position;
+  wire first;
   wire [AW-1:0] address = group * K + position;
   wire [PE*W_BITS-1:0] wword = wmem[address];
   wire [TM_W-1:0] tword = tmem[group];
-  wire [PE*ACC_BITS-1:0] base = partial[group];
+  wire [PE*ACC_BITS-1:0] base;
   wire [PE*ACC_BITS-1:0] sums;
   wire [PE*O_BITS-1:0] levels;
 
-  assign s_tready = !last || !m_tvalid || m_tready;
+  finch_accumulator #(
+    .PASSES(K), .GROUPS(CF), .WIDTH(PE * ACC_BITS), .OUT_WIDTH(PE * O_BITS), .GW(GW), .PW(KW)
+  ) u_acc (
+    .clk(clk), .rst_n(rst_n), .s_tvalid(s_tvalid), .s_tready(s_tready), .m_tdata(m_tdata), .m_tvalid(m_tvalid),
+    .m_tready(m_tready), .group(group), .pass(position), .first(first), .base(base), .sums(sums), .result(levels)
+  );
 
   genvar i, j;
   generate
@@ -107,26 +109,4 @@ module finch_vvau #(
     end
   endgenerate
 
-  always @(posedge clk) begin
-    if (take && !last) partial[group] <= sums;
-    if (take && last) m_tdata <= levels;
-  end
-
-  always @(posedge clk) begin
-    if (!rst_n) begin
-      m_tvalid <= 1'b0;
-      group <= 0;
-      position <= 0;
-    end else begin
-      m_tvalid <= (take && last) || (m_tvalid && !m_tready);
-      if (take) begin
-        if (group == CF - 1) begin
-          group <= 0;
-          position <= last ? 0 : position + 1;
-        end else begin
-          group <= group + 1;
-        end
-      end
-    end
-  end
 endmodule
