@@ -2,9 +2,10 @@ import FinchIR
 
 /// Moves a multiplication by a scalar constant (or a division by one) past the
 /// op that consumes it — MatMul/Conv with constant weights, MaxPool (positive
-/// scalars), GlobalAveragePool, and layout ops — so that linear layers see integer inputs and the scale joins the
-/// activation chain after them. Exact when the scalar is a power of two;
-/// otherwise the product is rounded once after the dot product instead of per element.
+/// scalars), GlobalAveragePool, and layout ops — so that linear layers see
+/// integer inputs and the scale joins the activation chain after them. Exact
+/// when the scalar is a power of two; otherwise the product is rounded once
+/// after the dot product (or the average) instead of per element.
 public struct MoveScalarMulPastLinear: Pass {
   public let name = "move-mul-past-linear"
   public init() {}
