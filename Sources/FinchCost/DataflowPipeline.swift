@@ -18,17 +18,32 @@ public struct DataflowPipeline: Sendable {
       case fifo(depth: Int)
       /// A data-width converter.
       case dwc
+      /// A fan-out: every word leaves on both outputs (ports 0 and 1).
+      case dup
     }
-    /// The layer's name, or `fifo_<consumer>` / `dwc_<consumer>` for the glue feeding a layer.
+    /// One output of an element: `port` 1 is a fan-out's second.
+    public struct Source: Sendable, Equatable, Hashable {
+      public var element: Int
+      public var port: Int
+      public init(element: Int, port: Int = 0) { (self.element, self.port) = (element, port) }
+    }
+    /// The layer's name, `fifo_<consumer>` / `dwc_<consumer>` for the glue
+    /// feeding a layer's first input (`…_1` its second), or `dup_<producer>`
+    /// for a fan-out.
     public var name: String
     /// A Verilog identifier unique in the design, derived from ``name``.
     public var instance: String
     public var kind: Kind
+    /// The (first) input stream and the output stream.
     public var input: StreamFormat
     public var output: StreamFormat
-    /// Words per frame entering and leaving the element.
+    /// AddStreams: the second input stream.
+    public var secondInput: StreamFormat?
+    /// Words per frame entering (each input) and leaving the element.
     public var inputWords: Int
     public var outputWords: Int
+    /// The outputs it reads, one per input (none: the accelerator's input).
+    public var sources: [Source] = []
 
     public init(
       name: String, instance: String, kind: Kind, input: StreamFormat, output: StreamFormat, inputWords: Int, outputWords: Int
@@ -37,12 +52,13 @@ public struct DataflowPipeline: Sendable {
       (self.inputWords, self.outputWords) = (inputWords, outputWords)
     }
 
-    /// The op column of reports: the layer kind, `FIFO` or `DWC`.
+    /// The op column of reports: the layer kind, `FIFO`, `DWC` or `Dup`.
     public func op(in pipeline: DataflowPipeline) -> String {
       switch kind {
       case .layer(let i): return pipeline.layers[i].kind.rawValue
       case .fifo: return "FIFO"
       case .dwc: return "DWC"
+      case .dup: return "Dup"
       }
     }
   }
@@ -84,10 +100,9 @@ public struct DataflowPipeline: Sendable {
       throw .invalidFolding(
         layer: missing.first ?? layers.first?.name ?? "", reason: "the folding is for layers \(folding.names), not \(layers.map(\.name))")
     }
-    try Self.checkChain(layers)
     self.layers = layers
     self.folding = folding
-    elements = Self.elements(layers, folding.foldings, fifoDepth: fifoDepth ?? { _, _ in StreamGlue.minimumFIFODepth })
+    elements = try Self.elements(layers, folding.foldings, fifoDepth: fifoDepth ?? { _, _ in StreamGlue.minimumFIFODepth })
     fifoSizing = .given
     guard fifoDepth == nil else { return }
     for (i, depth) in FIFOSizing.depths(of: self, latency: LatencyEstimate(self)) { elements[i].kind = .fifo(depth: depth) }
@@ -107,6 +122,14 @@ public struct DataflowPipeline: Sendable {
     return copy
   }
 
+  /// This pipeline with each FIFO named in `depths` (element name to words) that deep.
+  public func withFIFODepths(_ depths: [String: Int]) -> DataflowPipeline {
+    var copy = self
+    for (i, e) in copy.elements.enumerated() { if case .fifo = e.kind, let depth = depths[e.name] { copy.elements[i].kind = .fifo(depth: depth) } }
+    copy.fifoSizing = .given
+    return copy
+  }
+
   /// Every FIFO's depth, by element index.
   public var fifoDepths: [Int: Int] {
     var result: [Int: Int] = [:]
@@ -120,11 +143,16 @@ public struct DataflowPipeline: Sendable {
     return depth
   }
 
-  /// The elements of `layers` at `foldings` (one per layer, already checked).
-  static func elements(_ layers: [HardwareLayer], _ foldings: [LayerFolding], fifoDepth: (HardwareLayer, LayerFolding) -> Int) -> [Element] {
+  /// The elements of `layers` at `foldings` (one per layer, already
+  /// checked), each layer reading the streams its ``HardwareLayer/streamInputs``
+  /// name (a layer naming none reads the layer before it).
+  static func elements(
+    _ layers: [HardwareLayer], _ foldings: [LayerFolding], fifoDepth: (HardwareLayer, LayerFolding) -> Int
+  ) throws(FinchCostError) -> [Element] {
     var result: [Element] = []
     var used = Set<String>()
-    func add(_ name: String, _ kind: Element.Kind, _ input: StreamFormat, _ output: StreamFormat, _ inWords: Int, _ outWords: Int) {
+    @discardableResult
+    func add(_ name: String, _ kind: Element.Kind, _ input: StreamFormat, _ output: StreamFormat, _ inWords: Int, _ outWords: Int, _ sources: [Element.Source]) -> Element.Source {
       var instance = verilogIdentifier(name)
       if !used.insert(instance).inserted {
         var n = 1
@@ -132,20 +160,67 @@ public struct DataflowPipeline: Sendable {
         instance = "\(instance)_\(n)"
         used.insert(instance)
       }
-      result.append(Element(name: name, instance: instance, kind: kind, input: input, output: output, inputWords: inWords, outputWords: outWords))
+      var e = Element(name: name, instance: instance, kind: kind, input: input, output: output, inputWords: inWords, outputWords: outWords)
+      e.sources = sources
+      result.append(e)
+      return Element.Source(element: result.count - 1)
     }
+    // The streams layers read, by name, and how many read each: every reader takes one output carrying it.
+    var readers: [String: Int] = [:]
+    for l in layers.dropFirst() { for s in l.streamInputs { readers[s, default: 0] += 1 } }
+    var outputs: [String: [Element.Source]] = [:]
+    var previous: Element.Source?
     for (i, (l, f)) in zip(layers, foldings).enumerated() {
       let (input, output) = (l.inputStream(f), l.outputStream(f))
       let inWords = l.inputElements / max(input.elementsPerWord, 1)
       let outWords = l.kind == .labelSelect ? l.vectors * l.k : l.outputElements / max(output.elementsPerWord, 1)
-      if let previous = result.last {
-        if previous.output.wordBits != input.wordBits {
-          add("dwc_\(l.name)", .dwc, previous.output, input, previous.outputWords, inWords)
+      var sources: [Element.Source] = []
+      if i > 0 {
+        let streams = l.streamInputs.isEmpty ? [""] : l.streamInputs
+        for (port, stream) in streams.enumerated() {
+          let format = port == 0 ? input : StreamFormat(dataType: l.addendType, elementsPerWord: input.elementsPerWord)
+          guard var from = stream.isEmpty ? previous : outputs[stream]?.popLast() else {
+            throw .unsupportedDesign(layer: l.name, reason: "it reads '\(stream)', which no hardware layer before it writes")
+          }
+          let suffix = port == 0 ? "" : "_\(port)"
+          let producer = result[from.element]
+          if producer.output.wordBits != format.wordBits {
+            from = add("dwc_\(l.name)\(suffix)", .dwc, producer.output, format, producer.outputWords, inWords, [from])
+          }
+          sources.append(add("fifo_\(l.name)\(suffix)", .fifo(depth: fifoDepth(l, f)), format, format, inWords, inWords, [from]))
         }
-        add("fifo_\(l.name)", .fifo(depth: fifoDepth(l, f)), input, input, inWords, inWords)
       }
-      add(l.name, .layer(index: i), input, output, inWords, outWords)
+      var placed = add(l.name, .layer(index: i), input, output, inWords, outWords, sources)
+      if sources.count > 1 { result[placed.element].secondInput = result[sources[1].element].input }
+      previous = placed
+      // A fan-out per extra reader: the first keeps port 0 of each, the last both ports of the last.
+      let count = readers[l.streamOutput] ?? 0
+      guard !l.streamOutput.isEmpty, count > 0 else { continue }
+      var taps: [Element.Source] = []
+      for k in 0..<(count - 1) {
+        placed = add("dup_\(l.name)\(k == 0 ? "" : "_\(k)")", .dup, output, output, outWords, outWords, [placed])
+        taps.append(placed)
+        placed.port = 1
+      }
+      taps.append(placed)
+      outputs[l.streamOutput] = taps.reversed()
     }
+    // Every layer's output but the last one's is read (the accelerator has one output stream).
+    for l in layers.dropLast() where !l.streamOutput.isEmpty && readers[l.streamOutput] == nil {
+      throw .unsupportedDesign(layer: l.name, reason: "its output '\(l.streamOutput)' leaves the accelerator, which has one output stream, the last layer's")
+    }
+    return result
+  }
+
+  /// Whether every element reads only the one before it (no fan-out, no sum of streams).
+  public var isChain: Bool {
+    elements.indices.dropFirst().allSatisfy { elements[$0].sources == [Element.Source(element: $0 - 1)] }
+  }
+
+  /// The elements reading each element's outputs: `(reader, its input)` by source.
+  public var readers: [Element.Source: (element: Int, input: Int)] {
+    var result: [Element.Source: (element: Int, input: Int)] = [:]
+    for (i, e) in elements.enumerated() { for (k, s) in e.sources.enumerated() { result[s] = (i, k) } }
     return result
   }
 
@@ -172,20 +247,3 @@ private let verilogKeywords = Set(
     + "scalared showcancelled signed small specify specparam strong0 strong1 supply0 supply1 table task time tran tranif0 "
     + "tranif1 tri tri0 tri1 triand trior trireg unsigned use uwire vectored wait wand weak0 weak1 while wire wor xnor xor")
     .split(separator: " ").map(String.init))
-
-extension DataflowPipeline {
-  /// Layers a dataflow design cannot hold yet: those of a graph that branches
-  /// (a stream two layers read, a layer reading two streams: AddStreams).
-  static func checkChain(_ layers: [HardwareLayer]) throws(FinchCostError) {
-    for (i, l) in layers.enumerated() {
-      if l.kind == .addStreams {
-        throw .unsupportedDesign(layer: l.name, reason: "a sum of two streams needs a design that branches, which is not built yet")
-      }
-      guard i > 0, !l.streamInputs.isEmpty, !layers[i - 1].streamOutput.isEmpty, l.streamInputs != [layers[i - 1].streamOutput] else { continue }
-      throw .unsupportedDesign(
-        layer: l.name,
-        reason: "it reads \(l.streamInputs.joined(separator: " and ")), not just the output of the layer before it ('\(layers[i - 1].name)'): "
-          + "designs of graphs that branch are not built yet")
-    }
-  }
-}

@@ -48,9 +48,9 @@ public struct Estimate: Sendable, Codable {
   public var capacity: Resources
   /// Frames per second at the clock: clock / the slowest layer's cycles.
   public var fps: Double
-  /// Sum of the elements' cycles per frame: FINN's critical path, which
-  /// assumes no overlap between layers (a loose upper bound; see
-  /// ``firstFrameLatencyCycles``).
+  /// The longest path's sum of elements' cycles per frame (in a chain, all
+  /// of them): FINN's critical path, which assumes no overlap between layers
+  /// (a loose upper bound; see ``firstFrameLatencyCycles``).
   public var latencyCycles: Int
   /// Cycles from the first frame's first input word to its last output word,
   /// the layers overlapping (``LatencyEstimate/firstFrameCycles``).
@@ -101,8 +101,8 @@ public struct Estimate: Sendable, Codable {
         return Layer(
           name: e.name, op: l.kind.rawValue, pe: f.pe, simd: f.simd, cycles: CycleModel.cycles(l, f), ResourceModel.resources(l, f, on: family),
           timing: timing)
-      case .fifo, .dwc:
-        // One word per cycle through either.
+      case .fifo, .dwc, .dup:
+        // One word per cycle through each.
         var glue = Layer(
           name: e.name, op: e.op(in: pipeline), pe: 1, simd: 1, cycles: e.outputWords, StreamGlue.resources(e, on: family) ?? Resources(),
           timing: timing)
@@ -116,7 +116,9 @@ public struct Estimate: Sendable, Codable {
     bottleneck = slowest?.name ?? ""
     let rate = clockMHz * 1e6 / Double(max(slowest?.cycles ?? 1, 1))
     fps = rate
-    latencyCycles = self.layers.reduce(0) { $0 + $1.cycles }
+    var path: [Int] = []  // per element, the longest path's cycles up to and including it
+    for (e, entry) in zip(pipeline.elements, entries) { path.append((e.sources.map { path[$0.element] }.max() ?? 0) + entry.cycles) }
+    latencyCycles = path.max() ?? 0
     firstFrameLatencyCycles = latency.firstFrameCycles
     steadyStateLatencyCycles = latency.steadyStateCycles
     targetMet = totals.fits(capacity) && (targetFPS.map { rate >= $0 * (1 - 1e-9) } ?? true)

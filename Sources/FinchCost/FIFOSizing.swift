@@ -42,12 +42,14 @@ public enum FIFOSizing {
   public static func depths(of pipeline: DataflowPipeline, latency: LatencyEstimate) -> [Int: Int] {
     var result: [Int: Int] = [:]
     let timings = latency.steadyStateElements
+    let readers = pipeline.readers
     for (i, e) in pipeline.elements.enumerated() {
-      guard case .fifo = e.kind, i > 0, i + 1 < pipeline.elements.count else { continue }
-      let consumer = pipeline.elements[i + 1]
+      guard case .fifo = e.kind, let producer = e.sources.first, let reader = readers[.init(element: i)]?.element else { continue }
+      let consumer = pipeline.elements[reader]
       let profile = StartupProfile(consumer, in: pipeline)
       let gap = occupancy(
-        producer: timings[i - 1], consumer: timings[i + 1], profile: profile, words: e.inputWords, period: Double(latency.periodCycles))
+        producer: timings[producer.element], consumer: timings[reader], profile: profile, words: e.inputWords,
+        period: Double(latency.periodCycles))
       result[i] = Int(gap.rounded(.up)) + intakeLag(consumer, in: pipeline) + handshakeWords
     }
     return result
@@ -83,6 +85,15 @@ public enum FIFOSizing {
     let expected = Double(latency.firstFrameCycles) + Double(frames - 1) * Double(latency.periodCycles)
     guard expected * Double(pipeline.elements.count + pipeline.layers.count) <= Double(workLimit) else { return nil }
     let simulation = StreamSimulation(pipeline, frames: frames)
+    guard pipeline.isChain else {
+      // A graph's FIFOs: the depths a run with FIFOs that never fill used (the same schedule), or the schedule's
+      // bound where it is shallower and a run at those depths keeps the schedule; searched no further.
+      let unbounded = simulation.run(depths: Dictionary(uniqueKeysWithValues: fifos.map { ($0, Int.max) }))
+      guard unbounded.completed else { return nil }
+      let used = unbounded.fifoDepthsUsed.mapValues { max($0, 1) }
+      let bound = depths(of: pipeline, latency: latency).merging(used) { min($0, $1) }
+      return simulation.run(depths: bound).frameEnds == unbounded.frameEnds ? bound : used
+    }
     let every = max(Int(expected) / 128, 256)
     let unbounded = simulation.traced(
       depths: Dictionary(uniqueKeysWithValues: fifos.map { ($0, Int.max) }), deadlines: nil, checkpointEvery: every,

@@ -1,7 +1,9 @@
 /// When each element of a dataflow pipeline offers its first and last output
 /// word of a frame, and so the pipeline's latency: each element's
 /// ``StartupProfile`` applied to its input's ``StreamTiming``, element after
-/// element, the first element fed by the stream into the accelerator.
+/// element, the first element fed by the stream into the accelerator (an
+/// element reading two streams, a sum, gets each word once both have arrived:
+/// the later of the two timings).
 ///
 /// Layers overlap: a layer starts once its start-up input has arrived (an SWU
 /// after its window's rows, an MVAU after one vector), not after its
@@ -12,7 +14,7 @@
 /// latency from reset, whose first input word enters in cycle 2 (one more).
 public struct LatencyEstimate: Sendable, Equatable {
   /// The first and last output word of each element of the pipeline, in its
-  /// order, for a frame whose input streams in at one word per cycle.
+  /// order (for a fan-out, of both outputs), for a frame whose input streams in at one word per cycle.
   public let elements: [StreamTiming]
   /// Cycles from a frame's first input word to its last output word when the
   /// frame streams in at one word per cycle into an empty pipeline (the first frame).
@@ -34,11 +36,16 @@ public struct LatencyEstimate: Sendable, Equatable {
     let inputWords = pipeline.elements.first?.inputWords ?? 1
     let period = zip(pipeline.layers, pipeline.folding.foldings).map { CycleModel.cycles($0, $1) }.max() ?? 1
     func timings(spreadOver cycles: Int) -> [StreamTiming] {
-      var input = StreamTiming(first: 1, last: Double(max(cycles, inputWords)), words: inputWords)
-      return zip(profiles, pipeline.elements).map { profile, element in
-        input = profile.output(for: input, words: element.outputWords)
-        return input
+      let input = StreamTiming(first: 1, last: Double(max(cycles, inputWords)), words: inputWords)
+      var result: [StreamTiming] = []
+      for (profile, element) in zip(profiles, pipeline.elements) {
+        // A sum of two streams takes a word once both have one: its input is the later of the two.
+        let inputs = element.sources.map { result[$0.element] }
+        let arriving = inputs.isEmpty ? input : StreamTiming(
+          first: inputs.map(\.first).max()!, last: inputs.map(\.last).max()!, words: inputs[0].words)
+        result.append(profile.output(for: arriving, words: element.outputWords))
       }
+      return result
     }
     elements = timings(spreadOver: inputWords)
     firstFrameCycles = Int((elements.last?.last ?? 0).rounded(.up))

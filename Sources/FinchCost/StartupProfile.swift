@@ -22,7 +22,7 @@
 /// - StreamingMaxPool: a window's result leaves 2 cycles after its last word;
 ///   one input word per cycle. With overlapping or padded windows, its window
 ///   unit's profile followed by the max-pool over each window's positions.
-/// - Thresholding, FIFO, width converter: 1 cycle from input to output (a
+/// - Thresholding, AddStreams, FIFO, fan-out, width converter: 1 cycle from input to output (a
 ///   widening converter first gathers one output word), one word per cycle.
 /// - LabelSelect: the labels' indices follow 1 cycle after a vector's last word.
 public struct StartupProfile: Sendable, Equatable {
@@ -57,7 +57,7 @@ public struct StartupProfile: Sendable, Equatable {
   /// The profile of `element` of `pipeline`.
   public init(_ element: DataflowPipeline.Element, in pipeline: DataflowPipeline) {
     switch element.kind {
-    case .fifo:
+    case .fifo, .dup:
       self = .oneWordPerCycle(element.inputWords, outputWords: element.outputWords)
     case .dwc:
       let (inBits, outBits) = (element.input.wordBits, element.output.wordBits)

@@ -21,7 +21,17 @@ public enum StreamGlue {
     case .layer: return nil
     case .fifo(let depth): return fifoResources(width: e.input.wordBits, depth: depth, on: family)
     case .dwc: return dwcResources(inputBits: e.input.wordBits, outputBits: e.output.wordBits, on: family)
+    case .dup: return ResourceCoefficients.bundled.resources(dupTerms(width: e.input.wordBits), on: family)
     }
+  }
+
+  /// Fan-out terms (finch_dup.v): the word register and a valid flag per
+  /// output; the input's ready is one LUT of the two outputs' flags and readies.
+  public static func dupTerms(width: Int) -> ResourceTerms {
+    var t = ResourceTerms(.fifo)
+    t.ff["pointers"] = Double(width + 2)
+    t.lut["pointers"] = 3
+    return t
   }
 
   /// A FIFO of `depth` words of `width` bits (finch_fifo.v).

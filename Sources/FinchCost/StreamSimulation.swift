@@ -20,6 +20,30 @@ public struct StreamSimulation: Sendable {
     /// Whether every frame completed (else the run hit its cycle limit: a
     /// deadlock, or a frame later than the run allowed).
     public var completed: Bool
+    /// Per FIFO that refused a word its producer offered (it was full), by
+    /// element index: the first cycle it did. Recorded for pipelines that
+    /// branch, where a FIFO too shallow on a path that reconverges starves
+    /// the other path (``blockingFIFO(_:reference:)`` names it).
+    public var firstRefusals: [Int: Int] = [:]
+  }
+
+  /// The FIFO that made `run` slower than `reference` (a run of the same
+  /// pipeline with deeper FIFOs) and how, for a person to read: the FIFO
+  /// that refused a word first where the reference's did not (yet), with the
+  /// edge it sits on and whether `run` deadlocked or ended a frame late; nil
+  /// when `run` kept the reference's schedule (or recorded no refusals).
+  public func blockingFIFO(_ run: Result, reference: Result) -> String? {
+    guard run.frameEnds != reference.frameEnds else { return nil }
+    let culprits = run.firstRefusals.filter { f, cycle in reference.firstRefusals[f].map { cycle < $0 } ?? true }
+    guard let (f, cycle) = culprits.min(by: { ($0.value, $0.key) < ($1.value, $1.key) }) else { return nil }
+    let e = pipeline.elements[f], readers = pipeline.readers
+    let from = e.sources.first.map { pipeline.elements[$0.element].name } ?? "the input"
+    let to = readers[.init(element: f)].map { "'\(pipeline.elements[$0.element].name)' (input \($0.input))" } ?? "the output"
+    let late = run.frameEnds.indices.first { $0 >= reference.frameEnds.count || run.frameEnds[$0] != reference.frameEnds[$0] } ?? run.frameEnds.count
+    let how =
+      late < run.frameEnds.count && late < reference.frameEnds.count
+      ? "frame \(late) ends in cycle \(run.frameEnds[late]), not \(reference.frameEnds[late])" : "deadlock: frame \(late) never ends"
+    return "\(how); FIFO '\(e.name)' on the edge '\(from)' -> \(to) was full in cycle \(cycle), first among the FIFOs that filled where the reference's did not"
   }
 
   /// The simulated pipeline.
@@ -37,11 +61,16 @@ public struct StreamSimulation: Sendable {
   }
 
   /// Runs the simulation with the FIFOs as deep as `depths` says (by
-  /// element index; the pipeline's depths elsewhere), stopping once frame
+  /// element index; the pipeline's depths elsewhere; a pipeline that
+  /// branches in ``GraphStreamSimulation``), stopping once frame
   /// `f` has not ended by `deadlines[f]` (when given; else after
   /// ``defaultCycleLimit`` cycles, which only a deadlock reaches).
   public func run(depths: [Int: Int] = [:], deadlines: [Int]? = nil) -> Result {
-    traced(depths: depths, deadlines: deadlines).result
+    guard pipeline.isChain else {
+      var graph = GraphStreamSimulation(pipeline, depths: depths)
+      return graph.run(frames: frames, stall: stall, seed: seed, deadlines: deadlines, limit: defaultCycleLimit)
+    }
+    return traced(depths: depths, deadlines: deadlines).result
   }
 
   /// ``run(depths:deadlines:)`` from `start` (a checkpoint and the
@@ -82,6 +111,8 @@ public struct StreamSimulation: Sendable {
         chain.append(DWCHandshake(inputBits: e.input.wordBits, outputBits: e.output.wordBits))
       case .layer(let l):
         Self.append(pipeline.layers[l], pipeline.folding.foldings[l], to: &chain)
+      case .dup:
+        preconditionFailure("a chain has no fan-out: GraphStreamSimulation runs pipelines that branch")
       }
     }
     let fifoCount = fifoUnits.count, n = chain.count
@@ -287,7 +318,7 @@ public struct StreamSimulation: Sendable {
     case .labelSelect: chain.append(LabelSelectHandshake(words: layer.channels / pe, k: layer.k))
     case .globalAccPool: chain.append(AccumulatorHandshake(pixels: layer.vectors, groups: layer.channels / pe))
     case .vvau: chain.append(AccumulatorHandshake(pixels: layer.mw, groups: layer.channels / pe))
-    case .addStreams: preconditionFailure("DataflowPipeline admits no \(layer.kind.rawValue) yet")
+    case .addStreams: preconditionFailure("a sum of two streams is a node of GraphStreamSimulation")
     }
   }
 }

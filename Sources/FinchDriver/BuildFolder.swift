@@ -82,8 +82,8 @@ public struct BuildFolder: Sendable {
   public func pipeline(of layers: [HardwareLayer]) throws -> DataflowPipeline {
     let recorded = try writtenDesign().manifest.layers.filter { $0.module == "finch_fifo" }
     let depths = Dictionary(recorded.compactMap { e in e.parameters["DEPTH"].flatMap { Int($0) }.map { (e.name, $0) } }, uniquingKeysWith: { a, _ in a })
-    return try DataflowPipeline(
-      layers: layers, folding: try folding(of: layers), fifoDepth: { l, _ in depths["fifo_\(l.name)"] ?? StreamGlue.minimumFIFODepth })
+    return try DataflowPipeline(layers: layers, folding: try folding(of: layers), fifoDepth: { _, _ in StreamGlue.minimumFIFODepth })
+      .withFIFODepths(depths)
   }
 
   /// The estimate written at build time.

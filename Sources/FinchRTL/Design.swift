@@ -3,13 +3,13 @@ import FinchIR
 import Foundation
 
 /// A folded hardware graph placed as library modules: every element of its
-/// ``DataflowPipeline`` (layers, width converters, FIFOs) as one instance, in
-/// stream order, between the host prologue and epilogue.
+/// ``DataflowPipeline`` (layers, width converters, FIFOs, fan-outs) as one
+/// instance, in stream order, between the host prologue and epilogue.
 public struct Design: Sendable {
   /// The layers and glue it places.
   public var pipeline: DataflowPipeline
-  /// Every element as a module instance, in stream order.
-  public var chain: [ModuleInstance]
+  /// Every element as a module instance, in the pipeline's order (same indices).
+  public var instances: [ModuleInstance]
   /// The graph value the accelerator consumes (the prologue's output) and the one it produces.
   public var inputValue: String
   public var outputValue: String
@@ -39,7 +39,7 @@ public struct Design: Sendable {
       throw .unsupported(layer: graph.name, reason: "the graph's hardware layers are not the pipeline's")
     }
     self.pipeline = pipeline
-    chain = try pipeline.elements.map { (e: DataflowPipeline.Element) throws(RTLError) in try Self.instance(e, pipeline) }
+    instances = try pipeline.elements.map { (e: DataflowPipeline.Element) throws(RTLError) in try Self.instance(e, pipeline) }
     inputValue = first.inputs[0]
     outputValue = last.outputs.last ?? last.outputs[0]
     guard let inShape = graph.type(of: inputValue)?.shape, let outShape = graph.type(of: outputValue)?.shape else {
@@ -55,7 +55,7 @@ public struct Design: Sendable {
       throw .unsupported(layer: e.name, reason: "its \(stream) stream is \(format.dataType); hardware streams carry integers")
     }
     switch e.kind {
-    case .fifo, .dwc:
+    case .fifo, .dwc, .dup:
       return glue(e)
     case .layer(let i):
       let (l, f) = (pipeline.layers[i], pipeline.folding.foldings[i])
@@ -67,14 +67,16 @@ public struct Design: Sendable {
       case .labelSelect: return try LabelSelectEmitter.instance(l, f, e)
       case .globalAccPool: return GlobalAccPoolEmitter.instance(l, f, e)
       case .vvau: return try VVAUEmitter.instance(l, f, e)
-      case .addStreams: throw .unsupported(layer: e.name, reason: "no dataflow module for \(l.kind.rawValue) yet")
+      case .addStreams: return try AddStreamsEmitter.instance(l, f, e)
       }
     }
   }
 
-  /// The module instance of a FIFO or width converter (one with no layer behind it).
+  /// The module instance of a FIFO, width converter or fan-out (one with no layer behind it).
   static func glue(_ e: DataflowPipeline.Element) -> ModuleInstance {
     switch e.kind {
+    case .dup:
+      return ModuleInstance(module: "finch_dup", element: e, parameters: [("WIDTH", "\(e.input.wordBits)")])
     case .fifo(let depth):
       return ModuleInstance(module: "finch_fifo", element: e, parameters: [("WIDTH", "\(e.input.wordBits)"), ("DEPTH", "\(depth)")])
     case .dwc, .layer:
@@ -135,9 +137,9 @@ public struct Design: Sendable {
         wordBits: f.wordBits, wordsPerFrame: words)
     }
     return Manifest(
-      top: "finch_top", input: stream(inputValue, inputShape, chain[0].input, chain[0].inputWords),
-      output: stream(outputValue, outputShape, chain[chain.count - 1].output, chain[chain.count - 1].outputWords),
-      layers: chain.map { m in
+      top: "finch_top", input: stream(inputValue, inputShape, instances[0].input, instances[0].inputWords),
+      output: stream(outputValue, outputShape, instances[instances.count - 1].output, instances[instances.count - 1].outputWords),
+      layers: instances.map { m in
         Manifest.Layer(
           name: m.elementName, instance: m.name, module: m.module,
           parameters: Dictionary(m.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }))
@@ -148,7 +150,7 @@ public struct Design: Sendable {
   /// hash) into `directory`, which must hold nothing else; returns the design sources.
   @discardableResult
   public func write(to directory: URL) throws(RTLError) -> [String] {
-    let sources = try VerilogLibrary.writeDesign(chain, to: directory)
+    let sources = try VerilogLibrary.writeDesign(instances, to: directory)
     var manifest = manifest
     manifest.files = WrittenDesign.hashes(in: directory)
     try WrittenDesign.write(manifest: manifest, to: directory)

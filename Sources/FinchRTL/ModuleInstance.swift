@@ -2,7 +2,8 @@ import FinchCost
 import FinchIR
 
 /// One element of a ``DataflowPipeline`` placed as a library module: which
-/// module, its parameter values, the memory files it reads, and its streams.
+/// module, its parameter values, the memory files it reads, its streams and
+/// the instances it reads.
 public struct ModuleInstance: Sendable {
   /// The library module, e.g. `finch_mvau`.
   public var module: String
@@ -14,8 +15,13 @@ public struct ModuleInstance: Sendable {
   public var parameters: [(name: String, value: String)]
   /// Memory files it reads: file name to contents (`$readmemh` lines).
   public var memoryFiles: [String: String]
-  /// The input stream.
+  /// The (first) input stream.
   public var input: StreamFormat
+  /// A sum's second input stream.
+  public var secondInput: StreamFormat?
+  /// The instances (by index in the design) and their outputs it reads, one
+  /// per input (none: the accelerator's input).
+  public var sources: [DataflowPipeline.Element.Source]
   /// The output stream.
   public var output: StreamFormat
   /// Input and output words per frame.
@@ -32,6 +38,8 @@ public struct ModuleInstance: Sendable {
     self.parameters = parameters
     self.memoryFiles = memoryFiles
     input = element.input
+    secondInput = element.secondInput
+    sources = element.sources
     output = element.output
     inputWords = element.inputWords
     outputWords = element.outputWords

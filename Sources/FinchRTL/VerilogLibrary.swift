@@ -41,14 +41,14 @@ public enum VerilogLibrary {
     return s
   }
 
-  /// Writes the library modules `chain` uses, `finch_top.v` for `chain` and every memory file into
+  /// Writes the library modules `instances` use, `finch_top.v` for them and every memory file into
   /// `directory`; returns the design's source files. The testbench is not
   /// among them: ``Simulation`` writes it where it simulates.
   @discardableResult
-  public static func writeDesign(_ chain: [ModuleInstance], to directory: URL) throws(RTLError) -> [String] {
-    let memoryFiles = chain.reduce(into: [String: String]()) { $0.merge($1.memoryFiles) { first, _ in first } }
-    let files = try writeModules(chain.map(\.module), memoryFiles: memoryFiles, to: directory)
-    try Data(try Stitcher.top(chain).utf8).writeOrThrow(to: directory.appendingPathComponent("finch_top.v"))
+  public static func writeDesign(_ instances: [ModuleInstance], to directory: URL) throws(RTLError) -> [String] {
+    let memoryFiles = instances.reduce(into: [String: String]()) { $0.merge($1.memoryFiles) { first, _ in first } }
+    let files = try writeModules(instances.map(\.module), memoryFiles: memoryFiles, to: directory)
+    try Data(try Stitcher.top(instances).utf8).writeOrThrow(to: directory.appendingPathComponent("finch_top.v"))
     return files + ["finch_top.v"]
   }
 

@@ -11,7 +11,7 @@ public enum RTLHarness {
   public static func instances(_ graph: Graph, _ foldings: [LayerFolding], fifoDepth: Int? = nil) throws -> [ModuleInstance] {
     let layers = try HardwareLayer.layers(of: graph)
     let depth = fifoDepth.map { d in { @Sendable (_: HardwareLayer, _: LayerFolding) in d } }
-    return try Design(graph: graph, folding: NetworkFolding(layers, foldings), fifoDepth: depth).chain
+    return try Design(graph: graph, folding: NetworkFolding(layers, foldings), fifoDepth: depth).instances
   }
 
   /// The module instance of a one-layer `graph` at `folding`.

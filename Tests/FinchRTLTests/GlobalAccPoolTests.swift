@@ -32,7 +32,7 @@ final class GlobalAccPoolTests: XCTestCase {
       try g.verify()
       let layers = try HardwareLayer.layers(of: g)
       let design = try Design(graph: g, folding: NetworkFolding(layers, [LayerFolding(pe: thresholdPE), LayerFolding(pe: pe)]))
-      XCTAssertTrue(design.chain.contains { $0.module == "finch_global_acc_pool" })
+      XCTAssertTrue(design.instances.contains { $0.module == "finch_global_acc_pool" })
       let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finch-gap-\(UUID().uuidString)")
       defer { try? FileManager.default.removeItem(at: dir) }
       let samples = RandomQNN.inputs(for: g, samples: 3, seed: UInt64(k))

@@ -1,0 +1,131 @@
+/// ``StreamSimulation`` of a pipeline that branches (fan-outs, sums of two
+/// streams): the same handshake units, connected as the pipeline's sources
+/// say, plus finch_dup's and finch_add's handshakes, cycle by cycle with no
+/// shortcuts. Every `m_tvalid` comes from registers, so a cycle reads every
+/// unit's output valid, then each unit's input ready from the last unit back
+/// to the first (a fan-out's from both its readers', a sum's from both its
+/// inputs' valids and its reader's ready), then clocks every unit.
+struct GraphStreamSimulation {
+  /// One unit: a library module's handshake (``HandshakeChain`` unit), a fan-out or a sum.
+  private enum Node {
+    case unit(Int)
+    case dup
+    case add
+  }
+  /// finch_dup: a valid flag per output.
+  private struct Dup { var valid = [false, false] }
+
+  private var chain = HandshakeChain()
+  private var nodes: [Node] = []
+  /// Per node, the outputs it reads (node and port); none: the testbench's input.
+  private var inputs: [[(node: Int, port: Int)]] = []
+  /// Per node, the node and input reading each output port (nil: the testbench's output).
+  private var readers: [[(node: Int, input: Int)?]] = []
+  /// Per FIFO element of the pipeline, its node.
+  private var fifoNodes: [(element: Int, node: Int)] = []
+  private let inputWords: Int, wordsPerFrame: Int
+
+  /// The units of `pipeline`, FIFOs as deep as `depths` says (by element index; the pipeline's depths elsewhere).
+  init(_ pipeline: DataflowPipeline, depths: [Int: Int]) {
+    inputWords = pipeline.elements.first?.inputWords ?? 1
+    wordsPerFrame = pipeline.elements.last?.outputWords ?? 1
+    var last: [Int] = []  // per element, its output node
+    for (i, e) in pipeline.elements.enumerated() {
+      var from = e.sources.map { (node: last[$0.element], port: $0.port) }
+      // Places a node reading `from`; the next reads it.
+      func place(_ node: Node) {
+        nodes.append(node)
+        inputs.append(from)
+        from = [(nodes.count - 1, 0)]
+      }
+      switch e.kind {
+      case .fifo(let depth):
+        fifoNodes.append((i, nodes.count))
+        chain.append(FIFOHandshake(depth: depths[i] ?? depth))
+        place(.unit(chain.count - 1))
+      case .dwc:
+        chain.append(DWCHandshake(inputBits: e.input.wordBits, outputBits: e.output.wordBits))
+        place(.unit(chain.count - 1))
+      case .dup: place(.dup)
+      case .layer(let l) where pipeline.layers[l].kind == .addStreams: place(.add)
+      case .layer(let l):
+        let before = chain.count
+        StreamSimulation.append(pipeline.layers[l], pipeline.folding.foldings[l], to: &chain)
+        for k in before..<chain.count { place(.unit(k)) }
+      }
+      last.append(nodes.count - 1)
+    }
+    readers = nodes.map { if case .dup = $0 { return [nil, nil] } else { return [nil] } }
+    for (n, from) in inputs.enumerated() { for (k, s) in from.enumerated() { readers[s.node][s.port] = (n, k) } }
+  }
+
+  /// Runs `frames` frames as ``StreamSimulation/run(depths:deadlines:)`` does.
+  mutating func run(frames: Int, stall: Int, seed: Int, deadlines: [Int]?, limit: Int) -> StreamSimulation.Result {
+    let n = nodes.count
+    var driver = TestbenchDriver(stall: stall, seed: seed)
+    var dups = [Int: Dup](), addValid = [Int: Bool]()
+    for (i, node) in nodes.enumerated() {
+      if case .dup = node { dups[i] = Dup() }
+      if case .add = node { addValid[i] = false }
+    }
+    var valid = [[Bool]](repeating: [false, false], count: n), next = valid
+    var inReady = [[Bool]](repeating: [false, false], count: n)
+    var (sent, received, cycle) = (0, 0, 0)
+    var frameEnds: [Int] = [], used = [Int](repeating: 0, count: fifoNodes.count), refused = [Int?](repeating: nil, count: fifoNodes.count)
+    let fifoIndex = Dictionary(uniqueKeysWithValues: fifoNodes.enumerated().map { ($1.node, $0) })
+    let limit = deadlines?.prefix(frames).last.map { $0 + 1 } ?? limit
+    chain.withUnits { units in
+      while frameEnds.count < frames && cycle < limit {
+        func sourceValid(_ i: Int, _ k: Int) -> Bool {
+          inputs[i].isEmpty ? driver.inputValid : valid[inputs[i][k].node][inputs[i][k].port]
+        }
+        func outputReady(_ i: Int, _ port: Int) -> Bool {
+          guard let r = readers[i][port] else { return driver.outputReady }
+          return inReady[r.node][r.input]
+        }
+        for i in stride(from: n - 1, through: 0, by: -1) {
+          switch nodes[i] {
+          case .unit(let k): inReady[i][0] = units.inputReady(k, outputReady: outputReady(i, 0))
+          case .dup:
+            let v = dups[i]!.valid
+            inReady[i][0] = (!v[0] || outputReady(i, 0)) && (!v[1] || outputReady(i, 1))
+          case .add:
+            let take = sourceValid(i, 0) && sourceValid(i, 1) && (!addValid[i]! || outputReady(i, 0))
+            inReady[i] = [take, take]
+          }
+        }
+        cycle += 1
+        for (i, node) in nodes.enumerated() {
+          switch node {
+          case .unit(let k):
+            if let f = fifoIndex[i], sourceValid(i, 0) {
+              if inReady[i][0] { used[f] = max(used[f], units.fifoCount(f) + 1) } else if refused[f] == nil { refused[f] = cycle }
+            }
+            next[i][0] = units.step(
+              k, inputValid: sourceValid(i, 0), inputReady: inReady[i][0], outputValid: valid[i][0], outputReady: outputReady(i, 0))
+          case .dup:
+            let push = sourceValid(i, 0) && inReady[i][0]
+            for p in 0..<2 { dups[i]!.valid[p] = push || (dups[i]!.valid[p] && !outputReady(i, p)) }
+            next[i] = dups[i]!.valid
+          case .add:
+            addValid[i] = inReady[i][0] || (addValid[i]! && !outputReady(i, 0))
+            next[i][0] = addValid[i]!
+          }
+        }
+        let inputTaken = driver.inputValid && inReady[0][0]
+        if valid[n - 1][0] && driver.outputReady {
+          received += 1
+          if received % wordsPerFrame == 0 { frameEnds.append(cycle) }
+        }
+        if inputTaken { sent += 1 }
+        driver.clock(inputAccepted: inputTaken, moreInput: sent < frames * inputWords)
+        swap(&valid, &next)
+        if let deadlines, frameEnds.count < deadlines.count, cycle >= deadlines[frameEnds.count] { break }
+      }
+    }
+    let depthsUsed = Dictionary(uniqueKeysWithValues: zip(fifoNodes.map(\.element), used))
+    var result = StreamSimulation.Result(frameEnds: frameEnds, fifoDepthsUsed: depthsUsed, completed: frameEnds.count == frames)
+    for (f, cycle) in refused.enumerated() { if let cycle { result.firstRefusals[fifoNodes[f].element] = cycle } }
+    return result
+  }
+}
