@@ -80,6 +80,10 @@ public struct DataflowPipeline: Sendable {
     /// model's steady-state schedule: never shallower than the minimum, and
     /// microseconds to compute, so the folding solver prices candidates with it.
     case scheduleBound = "schedule_bound"
+    /// Depths at which a simulated run keeps the schedule of FIFOs that never
+    /// fill, not searched lower: a design that branches
+    /// (``FIFOSizing/minimalDepths(of:frames:workLimit:)``).
+    case simulated
     /// Depths the caller gave (a build's recorded depths, tests).
     case given
   }
@@ -109,7 +113,7 @@ public struct DataflowPipeline: Sendable {
     fifoSizing = .scheduleBound
     if sizing == .minimal, let minimal = FIFOSizing.minimalDepths(of: self) {
       for (i, depth) in minimal { elements[i].kind = .fifo(depth: depth) }
-      fifoSizing = .minimal
+      fifoSizing = isChain ? .minimal : .simulated
     }
   }
 

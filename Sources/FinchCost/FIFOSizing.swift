@@ -74,6 +74,10 @@ public enum FIFOSizing {
   /// that full there) and stops at its first late frame, or once others'
   /// outcomes decide its own.
   ///
+  /// A design that branches (``GraphStreamSimulation``, no checkpoints) is
+  /// not searched: its FIFOs take the latency model's bound where a run at
+  /// those depths keeps the schedule, else the depths the unbounded run used.
+  ///
   /// Nil when one run would simulate more than `workLimit` unit-cycles
   /// (cycles the latency model expects times modules; the full-size CNV at
   /// 3,000 frames/s is about 9 million, its search some 70 probes, most of

@@ -12,9 +12,6 @@ struct GraphStreamSimulation {
     case dup
     case add
   }
-  /// finch_dup: a valid flag per output.
-  private struct Dup { var valid = [false, false] }
-
   private var chain = HandshakeChain()
   private var nodes: [Node] = []
   /// Per node, the outputs it reads (node and port); none: the testbench's input.
@@ -63,57 +60,54 @@ struct GraphStreamSimulation {
   mutating func run(frames: Int, stall: Int, seed: Int, deadlines: [Int]?, limit: Int) -> StreamSimulation.Result {
     let n = nodes.count
     var driver = TestbenchDriver(stall: stall, seed: seed)
-    var dups = [Int: Dup](), addValid = [Int: Bool]()
-    for (i, node) in nodes.enumerated() {
-      if case .dup = node { dups[i] = Dup() }
-      if case .add = node { addValid[i] = false }
-    }
-    var valid = [[Bool]](repeating: [false, false], count: n), next = valid
-    var inReady = [[Bool]](repeating: [false, false], count: n)
+    // Flat per node and port (2·node + port): output valids (registers) now and after the clock edge, input readies.
+    var valid = [Bool](repeating: false, count: 2 * n), next = valid, inReady = valid
     var (sent, received, cycle) = (0, 0, 0)
     var frameEnds: [Int] = [], used = [Int](repeating: 0, count: fifoNodes.count), refused = [Int?](repeating: nil, count: fifoNodes.count)
-    let fifoIndex = Dictionary(uniqueKeysWithValues: fifoNodes.enumerated().map { ($1.node, $0) })
+    var fifoOf = [Int](repeating: -1, count: n)
+    for (f, node) in fifoNodes.enumerated() { fifoOf[node.node] = f }
+    // Where each input reads (2·node + port; -1: the testbench) and each output is read (2·node + input; -1: the testbench).
+    let source = inputs.flatMap { from in (0..<2).map { k in k < from.count ? 2 * from[k].node + from[k].port : -1 } }
+    let reader = readers.flatMap { ports in (0..<2).map { p in p < ports.count ? ports[p].map { 2 * $0.node + $0.input } ?? -1 : -1 } }
     let limit = deadlines?.prefix(frames).last.map { $0 + 1 } ?? limit
     chain.withUnits { units in
       while frameEnds.count < frames && cycle < limit {
         func sourceValid(_ i: Int, _ k: Int) -> Bool {
-          inputs[i].isEmpty ? driver.inputValid : valid[inputs[i][k].node][inputs[i][k].port]
+          let s = source[2 * i + k]
+          return s < 0 ? driver.inputValid : valid[s]
         }
         func outputReady(_ i: Int, _ port: Int) -> Bool {
-          guard let r = readers[i][port] else { return driver.outputReady }
-          return inReady[r.node][r.input]
+          let r = reader[2 * i + port]
+          return r < 0 ? driver.outputReady : inReady[r]
         }
         for i in stride(from: n - 1, through: 0, by: -1) {
           switch nodes[i] {
-          case .unit(let k): inReady[i][0] = units.inputReady(k, outputReady: outputReady(i, 0))
-          case .dup:
-            let v = dups[i]!.valid
-            inReady[i][0] = (!v[0] || outputReady(i, 0)) && (!v[1] || outputReady(i, 1))
+          case .unit(let k): inReady[2 * i] = units.inputReady(k, outputReady: outputReady(i, 0))
+          case .dup: inReady[2 * i] = (!valid[2 * i] || outputReady(i, 0)) && (!valid[2 * i + 1] || outputReady(i, 1))
           case .add:
-            let take = sourceValid(i, 0) && sourceValid(i, 1) && (!addValid[i]! || outputReady(i, 0))
-            inReady[i] = [take, take]
+            let take = sourceValid(i, 0) && sourceValid(i, 1) && (!valid[2 * i] || outputReady(i, 0))
+            (inReady[2 * i], inReady[2 * i + 1]) = (take, take)
           }
         }
         cycle += 1
-        for (i, node) in nodes.enumerated() {
-          switch node {
+        for i in 0..<n {
+          switch nodes[i] {
           case .unit(let k):
-            if let f = fifoIndex[i], sourceValid(i, 0) {
-              if inReady[i][0] { used[f] = max(used[f], units.fifoCount(f) + 1) } else if refused[f] == nil { refused[f] = cycle }
+            if fifoOf[i] >= 0, sourceValid(i, 0) {
+              let f = fifoOf[i]
+              if inReady[2 * i] { used[f] = max(used[f], units.fifoCount(f) + 1) } else if refused[f] == nil { refused[f] = cycle }
             }
-            next[i][0] = units.step(
-              k, inputValid: sourceValid(i, 0), inputReady: inReady[i][0], outputValid: valid[i][0], outputReady: outputReady(i, 0))
+            next[2 * i] = units.step(
+              k, inputValid: sourceValid(i, 0), inputReady: inReady[2 * i], outputValid: valid[2 * i], outputReady: outputReady(i, 0))
           case .dup:
-            let push = sourceValid(i, 0) && inReady[i][0]
-            for p in 0..<2 { dups[i]!.valid[p] = push || (dups[i]!.valid[p] && !outputReady(i, p)) }
-            next[i] = dups[i]!.valid
+            let push = sourceValid(i, 0) && inReady[2 * i]
+            for p in 0..<2 { next[2 * i + p] = push || (valid[2 * i + p] && !outputReady(i, p)) }
           case .add:
-            addValid[i] = inReady[i][0] || (addValid[i]! && !outputReady(i, 0))
-            next[i][0] = addValid[i]!
+            next[2 * i] = inReady[2 * i] || (valid[2 * i] && !outputReady(i, 0))
           }
         }
-        let inputTaken = driver.inputValid && inReady[0][0]
-        if valid[n - 1][0] && driver.outputReady {
+        let inputTaken = driver.inputValid && inReady[0]
+        if valid[2 * (n - 1)] && driver.outputReady {
           received += 1
           if received % wordsPerFrame == 0 { frameEnds.append(cycle) }
         }

@@ -54,6 +54,7 @@ extension TextReport {
     switch e.fifoSizing {
     case .minimal: how = "the least that keep the simulated schedule"
     case .scheduleBound: how = "the latency model's bound; too long a design to simulate"
+    case .simulated: how = "depths that keep the simulated schedule (a design that branches: not searched lower)"
     case .given: how = "as given"
     case nil: how = "sizing not recorded"
     }
