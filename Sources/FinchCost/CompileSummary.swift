@@ -80,6 +80,8 @@ extension CompileSummary.Layer {
       accumulatorType = l.accumulatorType.finnName
     case .addStreams:
       attributes = ["channels": [l.channels], "input_vectors": [l.vectors]]
+    case .streamingConcat:
+      attributes = ["channels": l.concatChannels, "input_vectors": [l.vectors]]
     case .globalAccPool:
       attributes = ["dims": l.inputDims, "channels": [l.channels]]
     }

@@ -31,7 +31,7 @@ public enum CycleModel {
       let write = ow * layer.kernel[0] * layer.kernel[1] * cf
       let read = layer.stride[1] * w * cf
       return fill + oh * max(write, read)
-    case .thresholding, .addStreams, .globalAccPool:
+    case .thresholding, .addStreams, .streamingConcat, .globalAccPool:
       return layer.vectors * layer.channels / pe
     case .streamingMaxPool:
       if let (windows, reduce) = layer.windowedPoolParts {

@@ -176,7 +176,11 @@ public struct DataflowPipeline: Sendable {
     var previous: Element.Source?
     for (i, (l, f)) in zip(layers, foldings).enumerated() {
       let (input, output) = (l.inputStream(f), l.outputStream(f))
-      let inWords = l.inputElements / max(input.elementsPerWord, 1)
+      // Words per frame into each input (a concatenation's inputs carry their own channels).
+      func words(_ port: Int) -> Int {
+        l.kind == .streamingConcat ? l.vectors * l.concatChannels[port] / max(input.elementsPerWord, 1) : l.inputElements / max(input.elementsPerWord, 1)
+      }
+      let inWords = words(0)
       let outWords = l.kind == .labelSelect ? l.vectors * l.k : l.outputElements / max(output.elementsPerWord, 1)
       var sources: [Element.Source] = []
       if i > 0 {
@@ -189,9 +193,9 @@ public struct DataflowPipeline: Sendable {
           let suffix = port == 0 ? "" : "_\(port)"
           let producer = result[from.element]
           if producer.output.wordBits != format.wordBits {
-            from = add("dwc_\(l.name)\(suffix)", .dwc, producer.output, format, producer.outputWords, inWords, [from])
+            from = add("dwc_\(l.name)\(suffix)", .dwc, producer.output, format, producer.outputWords, words(port), [from])
           }
-          sources.append(add("fifo_\(l.name)\(suffix)", .fifo(depth: fifoDepth(l, f)), format, format, inWords, inWords, [from]))
+          sources.append(add("fifo_\(l.name)\(suffix)", .fifo(depth: fifoDepth(l, f)), format, format, words(port), words(port), [from]))
         }
       }
       var placed = add(l.name, .layer(index: i), input, output, inWords, outWords, sources)

@@ -1,16 +1,18 @@
-/// ``StreamSimulation`` of a pipeline that branches (fan-outs, sums of two
-/// streams): the same handshake units, connected as the pipeline's sources
-/// say, plus finch_dup's and finch_add's handshakes, cycle by cycle with no
-/// shortcuts. Every `m_tvalid` comes from registers, so a cycle reads every
+/// ``StreamSimulation`` of a pipeline that branches (fan-outs, sums and
+/// concatenations of two streams): the same handshake units, connected as
+/// the pipeline's sources say, plus finch_dup's, finch_add's and
+/// finch_concat's handshakes, cycle by cycle with no shortcuts. Every `m_tvalid` comes from registers, so a cycle reads every
 /// unit's output valid, then each unit's input ready from the last unit back
 /// to the first (a fan-out's from both its readers', a sum's from both its
 /// inputs' valids and its reader's ready), then clocks every unit.
 struct GraphStreamSimulation {
-  /// One unit: a library module's handshake (``HandshakeChain`` unit), a fan-out or a sum.
+  /// One unit: a library module's handshake (``HandshakeChain`` unit), a
+  /// fan-out, a sum, or a concatenation of `words` per pixel from each input.
   private enum Node {
     case unit(Int)
     case dup
     case add
+    case concat(words: [Int])
   }
   private var chain = HandshakeChain()
   private var nodes: [Node] = []
@@ -45,6 +47,9 @@ struct GraphStreamSimulation {
         place(.unit(chain.count - 1))
       case .dup: place(.dup)
       case .layer(let l) where pipeline.layers[l].kind == .addStreams: place(.add)
+      case .layer(let l) where pipeline.layers[l].kind == .streamingConcat:
+        let pe = max(pipeline.folding.foldings[l].pe, 1)
+        place(.concat(words: pipeline.layers[l].concatChannels.map { $0 / pe }))
       case .layer(let l):
         let before = chain.count
         StreamSimulation.append(pipeline.layers[l], pipeline.folding.foldings[l], to: &chain)
@@ -62,6 +67,8 @@ struct GraphStreamSimulation {
     var driver = TestbenchDriver(stall: stall, seed: seed)
     // Flat per node and port (2·node + port): output valids (registers) now and after the clock edge, input readies.
     var valid = [Bool](repeating: false, count: 2 * n), next = valid, inReady = valid
+    // A concatenation's input whose turn it is, and the words it has passed of the pixel's part.
+    var turn = [Int](repeating: 0, count: n), passed = turn
     var (sent, received, cycle) = (0, 0, 0)
     var frameEnds: [Int] = [], used = [Int](repeating: 0, count: fifoNodes.count), refused = [Int?](repeating: nil, count: fifoNodes.count)
     var fifoOf = [Int](repeating: -1, count: n)
@@ -87,6 +94,9 @@ struct GraphStreamSimulation {
           case .add:
             let take = sourceValid(i, 0) && sourceValid(i, 1) && (!valid[2 * i] || outputReady(i, 0))
             (inReady[2 * i], inReady[2 * i + 1]) = (take, take)
+          case .concat:
+            let free = !valid[2 * i] || outputReady(i, 0)
+            (inReady[2 * i], inReady[2 * i + 1]) = (free && turn[i] == 0, free && turn[i] == 1)
           }
         }
         cycle += 1
@@ -104,6 +114,13 @@ struct GraphStreamSimulation {
             for p in 0..<2 { next[2 * i + p] = push || (valid[2 * i + p] && !outputReady(i, p)) }
           case .add:
             next[2 * i] = inReady[2 * i] || (valid[2 * i] && !outputReady(i, 0))
+          case .concat(let words):
+            let take = sourceValid(i, turn[i]) && inReady[2 * i + turn[i]]
+            next[2 * i] = take || (valid[2 * i] && !outputReady(i, 0))
+            if take {
+              passed[i] += 1
+              if passed[i] == words[turn[i]] { (passed[i], turn[i]) = (0, 1 - turn[i]) }
+            }
           }
         }
         let inputTaken = driver.inputValid && inReady[0]

@@ -82,6 +82,13 @@ extension HardwareLayer {
       l.vectors = inShape.dropLast().reduce(1, *)
       guard let b = graph.type(of: node.inputs[1]) else { throw fail("its second input has no type") }
       l.addendType = b.dataType
+    case .streamingConcat:
+      l = HardwareLayer(name: node.name, kind: .streamingConcat)
+      l.channels = output.shape.dims.last ?? 1
+      l.vectors = inShape.dropLast().reduce(1, *)
+      guard let b = graph.type(of: node.inputs[1]) else { throw fail("its second input has no type") }
+      l.addendType = b.dataType
+      l.concatChannels = [inShape.last ?? 1, b.shape.dims.last ?? 1]
     case .globalAccPool:
       l = HardwareLayer(name: node.name, kind: .globalAccPool)
       l.channels = inShape[3]
@@ -95,7 +102,7 @@ extension HardwareLayer {
       guard let p = graph.producer(of: value), case .reshape = p.op else { return value }
       return source(p.inputs[0])
     }
-    l.streamInputs = (node.op == .addStreams ? Array(node.inputs.prefix(2)) : [node.inputs[0]]).map(source)
+    l.streamInputs = (node.op == .addStreams || node.op == .streamingConcat ? Array(node.inputs.prefix(2)) : [node.inputs[0]]).map(source)
     l.streamOutput = node.outputs[0]
     l.inputType = input.dataType
     l.inputBits = input.dataType.bitWidth

@@ -10,7 +10,7 @@ public struct HardwareLayer: Sendable, Equatable {
   public enum Kind: String, Sendable {
     case mvau = "MVAU", swu = "SWU", thresholding = "Thresholding", streamingMaxPool = "StreamingMaxPool"
     case labelSelect = "LabelSelect"
-    case vvau = "VVAU", addStreams = "AddStreams", globalAccPool = "GlobalAccPool"
+    case vvau = "VVAU", addStreams = "AddStreams", streamingConcat = "StreamingConcat", globalAccPool = "GlobalAccPool"
   }
 
   public var name: String
@@ -47,8 +47,10 @@ public struct HardwareLayer: Sendable, Equatable {
 
   /// Datatypes of the elements streaming in and out (a label select's output: its index type).
   public var inputType: DataType = .binary, outputType: DataType = .binary
-  /// AddStreams: the datatype of the second stream (``inputType`` is the first's).
+  /// AddStreams, StreamingConcat: the datatype of the second stream (``inputType`` is the first's).
   public var addendType: DataType = .binary
+  /// StreamingConcat: the channels of each input (their sum is ``channels``).
+  public var concatChannels: [Int] = []
   /// Elements per frame entering and leaving the layer.
   public var inputElements = 0, outputElements = 0
   /// MVAU, VVAU: the weights' datatype (the graph's when it holds every weight, else the
@@ -81,6 +83,7 @@ public struct HardwareLayer: Sendable, Equatable {
     switch kind {
     case .mvau: return divisors(mh)
     case .thresholding, .streamingMaxPool, .labelSelect, .vvau, .addStreams, .globalAccPool: return divisors(channels)
+    case .streamingConcat: return divisors(concatChannels.reduce(0, gcd))
     case .swu: return [1]
     }
   }
@@ -109,7 +112,7 @@ public struct HardwareLayer: Sendable, Equatable {
   /// Elements per stream word leaving the layer at `folding`.
   public func outputFold(_ folding: LayerFolding) -> Int {
     switch kind {
-    case .mvau, .thresholding, .streamingMaxPool, .vvau, .addStreams, .globalAccPool: return folding.pe
+    case .mvau, .thresholding, .streamingMaxPool, .vvau, .addStreams, .streamingConcat, .globalAccPool: return folding.pe
     case .swu: return folding.simd
     case .labelSelect: return 1
     }

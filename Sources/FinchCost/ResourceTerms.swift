@@ -76,7 +76,7 @@ extension ResourceModel {
     case .streamingMaxPool: return maxPoolTerms(layer, p, family)
     case .labelSelect: return labelSelectTerms(layer, p)
     case .vvau: return vvauTerms(layer, p, family)
-    case .addStreams, .globalAccPool: return streamSumTerms(layer, p, family)
+    case .addStreams, .streamingConcat, .globalAccPool: return streamSumTerms(layer, p, family)
     }
   }
 
@@ -90,7 +90,7 @@ extension ResourceModel {
     return t
   }
 
-  /// AddStreams and GlobalAccPool, until their modules are characterized:
+  /// AddStreams, StreamingConcat and GlobalAccPool, until their modules are characterized:
   /// `PE` adders of the output's width and an output register (a global pool
   /// also keeps `C/PE` words of partial sums), weighed as a max-pool's
   /// comparators and row buffer.

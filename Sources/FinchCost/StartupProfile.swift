@@ -22,6 +22,9 @@
 /// - StreamingMaxPool: a window's result leaves 2 cycles after its last word;
 ///   one input word per cycle. With overlapping or padded windows, its window
 ///   unit's profile followed by the max-pool over each window's positions.
+/// - StreamingConcat: one word per cycle, each pixel's words of the first
+///   input then of the second (its last output follows the first input's
+///   last word by the second's words of a pixel).
 /// - Thresholding, AddStreams, FIFO, fan-out, width converter: 1 cycle from input to output (a
 ///   widening converter first gathers one output word), one word per cycle.
 /// - LabelSelect: the labels' indices follow 1 cycle after a vector's last word.
@@ -116,6 +119,10 @@ public struct StartupProfile: Sendable, Equatable {
         ownSpan: lastWindowEnd - firstWindowEnd)
     case .thresholding, .addStreams:
       self = .oneWordPerCycle(inputWords, outputWords: outputWords)
+    case .streamingConcat:
+      // A pixel's words of the first input, then of the second: the last output follows the second's last word.
+      let second = (l.concatChannels.last ?? 0) / pe
+      self.init(wordsBeforeFirstOutput: 1, firstOutputDelay: 1, wordsBeforeLastOutput: inputWords, lastOutputDelay: 1 + second, ownSpan: outputWords - 1)
     case .vvau:
       // Words arrive window position by position, channel groups inside; a group's
       // result follows its word of the last position.

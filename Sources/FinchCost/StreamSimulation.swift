@@ -318,7 +318,7 @@ public struct StreamSimulation: Sendable {
     case .labelSelect: chain.append(LabelSelectHandshake(words: layer.channels / pe, k: layer.k))
     case .globalAccPool: chain.append(AccumulatorHandshake(pixels: layer.vectors, groups: layer.channels / pe))
     case .vvau: chain.append(AccumulatorHandshake(pixels: layer.mw, groups: layer.channels / pe))
-    case .addStreams: preconditionFailure("a sum of two streams is a node of GraphStreamSimulation")
+    case .addStreams, .streamingConcat: preconditionFailure("a layer reading two streams is a node of GraphStreamSimulation")
     }
   }
 }

@@ -133,7 +133,7 @@ extension Op {
     case .streamingMaxPool(let k, let s, let p):
       return [Attribute("kernel_shape", .ints(k)), Attribute("strides", .ints(s))] + (p.allSatisfy { $0 == 0 } ? [] : [Attribute("pads", .ints(p))])
     case .labelSelect(let k): return [Attribute("k", .int(k))]
-    case .bipolarQuant, .xnorPopcountMatMul, .matMul, .binary, .unary, .clip, .globalAveragePool, .identity, .shape, .addStreams, .globalAccPool:
+    case .bipolarQuant, .xnorPopcountMatMul, .matMul, .binary, .unary, .clip, .globalAveragePool, .identity, .shape, .addStreams, .streamingConcat, .globalAccPool:
       return []
     }
   }
@@ -226,6 +226,7 @@ extension Op {
       self = .streamingMaxPool(kernel: kernel, strides: try a.ints("strides", kernel), pads: try a.ints("pads", [0, 0, 0, 0]))
     case "LabelSelect": self = .labelSelect(k: try a.int("k", nil))
     case "AddStreams": self = .addStreams
+    case "StreamingConcat": self = .streamingConcat
     case "GlobalAccPool": self = .globalAccPool
     default:
       if let b = BinaryOp(rawValue: typeName) {

@@ -42,6 +42,7 @@ extension Op {
     case .labelSelect: return "LabelSelect"
     case .vvau: return "VVAU"
     case .addStreams: return "AddStreams"
+    case .streamingConcat: return "StreamingConcat"
     case .globalAccPool: return "GlobalAccPool"
     }
   }
@@ -58,7 +59,7 @@ extension Op {
   /// Whether the op is one of Finch's hardware layers.
   public var isHardwareLayer: Bool {
     switch self {
-    case .mvau, .swu, .thresholding, .streamingMaxPool, .labelSelect, .vvau, .addStreams, .globalAccPool: return true
+    case .mvau, .swu, .thresholding, .streamingMaxPool, .labelSelect, .vvau, .addStreams, .streamingConcat, .globalAccPool: return true
     default: return false
     }
   }

@@ -354,6 +354,18 @@ extension Op {
         throw fail("\(x.type.dataType) inputs times these weights need accumulators wider than 53 bits")
       }
       return [float(Shape(dims), try thresholdedType(m, channels: channels, accumulator: accumulator))]
+    case .streamingConcat:
+      let y = try input(1, "b").type
+      let (s, o) = (x.type.shape, y.shape)
+      guard s.rank >= 2, o.rank == s.rank, s.dims.dropLast() == o.dims.dropLast() else {
+        throw fail("both streams must have the same shape but for the last axis, got \(s) and \(o)")
+      }
+      guard x.type.dataType.isInteger, x.type.dataType == y.dataType else {
+        throw fail("needs two integer streams of one datatype, got \(x.type.dataType) and \(y.dataType)")
+      }
+      var dims = s.dims
+      dims[s.rank - 1] += o[s.rank - 1]
+      return [ValueType(shape: try checked(dims), elementType: x.type.elementType, dataType: x.type.dataType)]
     case .addStreams:
       let y = try input(1, "b").type
       guard x.type.shape == y.shape else { throw fail("both streams must have the same shape, got \(x.type.shape) and \(y.shape)") }

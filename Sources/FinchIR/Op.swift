@@ -115,6 +115,9 @@ public enum Op: Hashable, Sendable {
   case vvau(MVAU)
   /// Elementwise sum of two integer streams of the same shape: inputs a, b.
   case addStreams
+  /// Concatenation of two integer streams of one datatype along the last
+  /// axis (channels): per pixel, a's channels then b's.
+  case streamingConcat
   /// Global accumulation pool on NHWC input `[N, H, W, C]`: the sum over
   /// every pixel per channel, `[N, 1, 1, C]` (an average pool's integer part).
   case globalAccPool

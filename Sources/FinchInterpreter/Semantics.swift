@@ -57,6 +57,7 @@ public enum Semantics {
     case .labelSelect(let k): return [try labelSelect(x, k: k)]
     case .vvau(let m): return [try vvau(x, weights: arg(1), thresholds: optional(2), m)]
     case .addStreams: return [try addStreams(x, arg(1))]
+    case .streamingConcat: return [try concat([x, arg(1)], axis: -1)]
     case .globalAccPool: return [try globalAccPool(x)]
     }
   }

@@ -28,7 +28,7 @@ struct OpMapper {
   static let hardwareDomain = "finch"
   /// Finch's hardware layer op types.
   static let hardwareOps: Set<String> = [
-    "MVAU", "SWU", "Thresholding", "StreamingMaxPool", "LabelSelect", "VVAU", "AddStreams", "GlobalAccPool",
+    "MVAU", "SWU", "Thresholding", "StreamingMaxPool", "LabelSelect", "VVAU", "AddStreams", "StreamingConcat", "GlobalAccPool",
   ]
 
   /// Whether Finch imports `opType` in `domain`.

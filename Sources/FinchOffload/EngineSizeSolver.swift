@@ -79,7 +79,7 @@ public struct EngineSizeSolver: Sendable {
       case .swu: mvau = i + 1 < layers.count && layers[i + 1].kind == .mvau ? layers[i + 1] : nil
       case .streamingMaxPool:
         mvau = layers[..<i].last { $0.kind == .mvau }
-      case .thresholding, .labelSelect, .vvau, .addStreams, .globalAccPool: mvau = nil
+      case .thresholding, .labelSelect, .vvau, .addStreams, .streamingConcat, .globalAccPool: mvau = nil
       }
       guard let mvau, mvau.weightLaneBits <= w, mvau.inputBits <= a,
         placement[l.name] != .cpu, placement[mvau.name] != .cpu

@@ -113,6 +113,7 @@ public struct ScheduleCompiler: Sendable {
     case .mvau: return "an MVAU"
     case .vvau: return "a depthwise convolution: the engine computes full matrix products only"
     case .addStreams: return "a sum of two streams is not an engine operation"
+    case .streamingConcat: return "a concatenation of two streams is not an engine operation"
     case .globalAccPool: return "a global pool is not an engine operation"
     }
   }
@@ -142,6 +143,8 @@ public struct ScheduleCompiler: Sendable {
     case .mvau: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.mw, elementBits: bits)
     case .vvau: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.mw * l.mh, elementBits: bits)
     case .thresholding, .labelSelect, .addStreams: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.channels, elementBits: bits)
+    case .streamingConcat:
+      return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.concatChannels.first ?? l.channels, elementBits: bits)
     case .globalAccPool: return makeLayout(buffer: buffer, height: l.inputDims[0], width: l.inputDims[1], channels: l.channels, elementBits: bits)
     }
   }
@@ -156,7 +159,8 @@ public struct ScheduleCompiler: Sendable {
     case .streamingMaxPool:
       return makeLayout(buffer: buffer, height: l.outputDims[0], width: l.outputDims[1], channels: l.channels, elementBits: bits)
     case .mvau: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.mh, elementBits: bits)
-    case .thresholding, .addStreams, .vvau: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.channels, elementBits: bits)
+    case .thresholding, .addStreams, .streamingConcat, .vvau:
+      return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.channels, elementBits: bits)
     case .globalAccPool: return makeLayout(buffer: buffer, height: 1, width: 1, channels: l.channels, elementBits: bits)
     case .labelSelect: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.k, elementBits: bits)
     }

@@ -20,17 +20,9 @@ public struct LowerAddToStreams: Pass {
         changed = true
         continue
       }
-      var lowered: [Node] = []
-      var streams: [String] = []
-      for (k, input) in node.inputs.enumerated() {
-        let nhwc = graph.freshName("\(node.name)_in\(k)_nhwc")
-        lowered.append(Node(name: graph.freshName("\(node.name)_in\(k)_to_nhwc"), op: .transpose(perm: [0, 2, 3, 1]), inputs: [input], outputs: [nhwc]))
-        streams.append(nhwc)
+      graph.replaceInNHWC(i, streams: node.inputs, result: "sum") { _, streams, sum in
+        [Node(name: node.name, op: .addStreams, inputs: streams, outputs: [sum])]
       }
-      let sum = graph.freshName("\(node.name)_sum")
-      lowered.append(Node(name: node.name, op: .addStreams, inputs: streams, outputs: [sum]))
-      lowered.append(Node(name: graph.freshName("\(node.name)_to_nchw"), op: .transpose(perm: [0, 3, 1, 2]), inputs: [sum], outputs: node.outputs))
-      graph.nodes.replaceSubrange(i...i, with: lowered)
       changed = true
     }
     if changed { try graph.refreshTypes(after: name) }

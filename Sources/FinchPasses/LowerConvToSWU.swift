@@ -35,15 +35,14 @@ public struct LowerConvToSWU: Pass {
       }
       let weights = graph.freshName("\(node.name)_matrix")
       graph.addConstant(weights, Tensor(shape: [kh * kw * ch, m], floats: matrix), dataType: graph.type(of: node.inputs[1])?.dataType)
-      let nhwc = graph.freshName("\(node.name)_nhwc"), windows = graph.freshName("\(node.name)_windows")
-      let product = graph.freshName("\(node.name)_product")
       let swu = SWU(kernel: c.kernel, strides: c.strides, pads: c.pads, dilations: c.dilations)
-      graph.nodes.replaceSubrange(i...i, with: [
-        Node(name: graph.freshName("\(node.name)_to_nhwc"), op: .transpose(perm: [0, 2, 3, 1]), inputs: [node.inputs[0]], outputs: [nhwc]),
-        Node(name: graph.freshName("\(node.name)_swu"), op: .swu(swu), inputs: [nhwc], outputs: [windows]),
-        Node(name: node.name, op: depthwise ? .vvau(MVAU(xnor: false)) : .matMul, inputs: [windows, weights], outputs: [product]),
-        Node(name: graph.freshName("\(node.name)_to_nchw"), op: .transpose(perm: [0, 3, 1, 2]), inputs: [product], outputs: node.outputs),
-      ])
+      graph.replaceInNHWC(i, streams: [node.inputs[0]], result: "product") { graph, nhwc, product in
+        let windows = graph.freshName("\(node.name)_windows")
+        return [
+          Node(name: graph.freshName("\(node.name)_swu"), op: .swu(swu), inputs: nhwc, outputs: [windows]),
+          Node(name: node.name, op: depthwise ? .vvau(MVAU(xnor: false)) : .matMul, inputs: [windows, weights], outputs: [product]),
+        ]
+      }
       changed = true
     }
     if changed { try graph.refreshTypes(after: name) }

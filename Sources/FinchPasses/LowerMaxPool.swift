@@ -14,12 +14,9 @@ public struct LowerMaxPool: Pass {
       guard case .maxPool(let p) = node.op, Pool.windowsHoldInput(kernel: p.kernel, pads: p.pads), p.dilations.allSatisfy({ $0 == 1 }), !p.ceilMode,
         let i = graph.index(of: node.name)
       else { continue }
-      let nhwc = graph.freshName("\(node.name)_nhwc"), pooled = graph.freshName("\(node.name)_pooled")
-      graph.nodes.replaceSubrange(i...i, with: [
-        Node(name: graph.freshName("\(node.name)_to_nhwc"), op: .transpose(perm: [0, 2, 3, 1]), inputs: [node.inputs[0]], outputs: [nhwc]),
-        Node(name: node.name, op: .streamingMaxPool(kernel: p.kernel, strides: p.strides, pads: p.pads), inputs: [nhwc], outputs: [pooled]),
-        Node(name: graph.freshName("\(node.name)_to_nchw"), op: .transpose(perm: [0, 3, 1, 2]), inputs: [pooled], outputs: node.outputs),
-      ])
+      graph.replaceInNHWC(i, streams: [node.inputs[0]], result: "pooled") { _, nhwc, pooled in
+        [Node(name: node.name, op: .streamingMaxPool(kernel: p.kernel, strides: p.strides, pads: p.pads), inputs: nhwc, outputs: [pooled])]
+      }
       changed = true
     }
     if changed { try graph.refreshTypes(after: name) }

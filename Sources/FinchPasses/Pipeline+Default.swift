@@ -6,16 +6,17 @@ extension Pipeline {
     .fixedPoint(
       [
         RemoveIdentities(), FoldConstants(), FoldWeightQuantizers(), CopyScalesAtForks(), MoveScalarMulPastLinear(),
-        SplitIntegerAveragePool(), ConvertQuantizersToThresholds(), FactorScaleOutOfAdd(),
+        SplitIntegerAveragePool(), ConvertQuantizersToThresholds(), FactorScaleOutOfAdd(), FactorScaleOutOfConcat(),
       ],
       maxRounds: 16)
   ])
 
   /// Lowering to NHWC hardware layers: SWU + MVAU (or VVAU), streaming max-pool,
-  /// stream adders, thresholding, label select.
+  /// stream adders and concatenations, thresholding, label select.
   public static let lower = Pipeline([
     .pass(LowerConvToSWU()),
     .pass(LowerAddToStreams()),
+    .pass(LowerConcatToStreams()),
     .pass(LowerMaxPool()),
     .pass(RemoveTransposes()),
     .pass(SpecializeLayers()),

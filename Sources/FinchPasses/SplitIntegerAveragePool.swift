@@ -18,15 +18,14 @@ public struct SplitIntegerAveragePool: Pass {
         x.dataType != .bipolar, Double(x.shape[2] * x.shape[3]) * max(abs(x.dataType.min), abs(x.dataType.max)) <= 0x1p24,
         let i = graph.index(of: node.name)
       else { continue }
-      let nhwc = graph.freshName("\(node.name)_nhwc"), sum = graph.freshName("\(node.name)_sum")
       let sumNCHW = graph.freshName("\(node.name)_sum_nchw"), count = graph.freshName("\(node.name)_pixels")
       graph.addConstant(count, Tensor(shape: [], floats: [Float(x.shape[2] * x.shape[3])]))
-      graph.nodes.replaceSubrange(i...i, with: [
-        Node(name: graph.freshName("\(node.name)_to_nhwc"), op: .transpose(perm: [0, 2, 3, 1]), inputs: [node.inputs[0]], outputs: [nhwc]),
-        Node(name: graph.freshName("\(node.name)_acc"), op: .globalAccPool, inputs: [nhwc], outputs: [sum]),
-        Node(name: graph.freshName("\(node.name)_to_nchw"), op: .transpose(perm: [0, 3, 1, 2]), inputs: [sum], outputs: [sumNCHW]),
-        Node(name: node.name, op: .binary(.div), inputs: [sumNCHW, count], outputs: node.outputs),
-      ])
+      let pixels = Node(name: node.name, op: .binary(.div), inputs: [sumNCHW, count], outputs: node.outputs)
+      graph.nodes[i].outputs = [sumNCHW]
+      graph.replaceInNHWC(i, streams: [node.inputs[0]], result: "sum") { graph, nhwc, sum in
+        [Node(name: graph.freshName("\(node.name)_acc"), op: .globalAccPool, inputs: nhwc, outputs: [sum])]
+      }
+      graph.nodes.insert(pixels, at: graph.index(of: graph.producer(of: sumNCHW)!.name)! + 1)
       changed = true
     }
     if changed { try graph.refreshTypes(after: name) }

@@ -68,6 +68,7 @@ public struct Design: Sendable {
       case .globalAccPool: return GlobalAccPoolEmitter.instance(l, f, e)
       case .vvau: return try VVAUEmitter.instance(l, f, e)
       case .addStreams: return try AddStreamsEmitter.instance(l, f, e)
+      case .streamingConcat: return StreamingConcatEmitter.instance(l, f, e)
       }
     }
   }

@@ -19,7 +19,9 @@ import FinchInterpreter
 /// exports a ResNet block): a padded convolution — full 1x1 or 3x3, or
 /// depthwise 3x3 — whose quantized output is added to the block's input
 /// requantized by the same quantizer (same type and scale on both `Add`
-/// inputs), then an activation quantizer on the sum.
+/// inputs), then an activation quantizer on the sum; or by a concatenation
+/// block: the block's input and a padded convolution of it, both quantized
+/// by one quantizer, joined along channels (`Concat`, either order).
 ///
 /// BatchNorm statistics and activation scales are calibrated by running the
 /// partial network on random inputs, so activations spread over the
@@ -54,7 +56,7 @@ public enum RandomQNN {
   public static let outputName = "global_out"
 
   /// A random network, the same for the same seed. The graph is typed and
-  /// verified. `branching` admits residual blocks (the networks of a seed
+  /// verified. `branching` admits residual and concatenation blocks (the networks of a seed
   /// differ with and without it).
   public static func make(seed: UInt64, branching: Bool = false) -> Graph {
     var generator = Generator(seed: seed, branching: branching)
@@ -240,7 +242,7 @@ private struct Generator {
     for i in 0..<hidden {
       if i < convs {
         x = convLayer(x)
-        if branching && !isBipolar(x) && rng.chance(0.4) { x = residualBlock(x) }
+        if branching && !isBipolar(x) && rng.chance(0.4) { x = rng.chance(0.35) ? concatBlock(x) : residualBlock(x) }
       } else {
         if cnn && i == convs { x = add(.reshape(allowZero: false), x, [Tensor(shape: [2], int64s: [1, -1])]) }
         x = denseLayer(x)
@@ -336,6 +338,23 @@ private struct Generator {
     let branch = activation(y, biasShape: [1, c, 1, 1], shared: (q, s))
     let sum = add(.binary(.add), branch, extraInputs: [apply(q, x, scale: s)])
     return activation(sum, biasShape: [1, c, 1, 1], mirrored: false)
+  }
+
+  /// `Concat(x, branch(x))` along channels (either order), both quantized
+  /// alike: the branch a padded convolution keeping the height and width.
+  mutating func concatBlock(_ x: String) -> String {
+    let c = shape(x)[1], cout = rng.int(1...5)
+    let k = rng.chance(0.6) ? 3 : 1, p = k / 2
+    let y = add(.conv(Conv(kernel: [k, k], pads: [p, p, p, p])), x, extraInputs: [weights([cout, c, k, k])])
+    var q = quantizer(allowBipolar: false, signed: 0.5)
+    while q.bits < 2 { q = quantizer(allowBipolar: false, signed: 0.5) }
+    let spread = statistics(x)
+    let reach = spread.centre.magnitude + 2 * spread.pooled
+    let s = scale(near: Swift.max(reach, 1e-3) / Swift.max(q.hi, 1) * rng.uniform(0.5, 1.5), powerOfTwo: rng.chance(0.4))
+    let branch = activation(y, biasShape: [1, cout, 1, 1], shared: (q, s))
+    let skip = apply(q, x, scale: s)
+    let parts = rng.chance(0.5) ? [skip, branch] : [branch, skip]
+    return add(.concat(axis: 1), parts[0], extraInputs: [parts[1]])
   }
 
   mutating func denseLayer(_ x: String) -> String {

@@ -32,7 +32,7 @@ final class CPUBranchingTests: XCTestCase {
     for seed in UInt64(1)...40 {
       var graph = RandomQNN.make(seed: seed, branching: true)
       try Pipeline.compile.run(on: &graph)
-      let joins = graph.nodes.filter { $0.op == .addStreams || { if case .vvau = $0.op { true } else { false } }($0) }
+      let joins = graph.nodes.filter { $0.op == .addStreams || $0.op == .streamingConcat || { if case .vvau = $0.op { true } else { false } }($0) }
       guard !joins.isEmpty else { continue }
       branched += 1
       let plan = try CPUPlan(graph: graph, maxBatch: 4, threads: 2)

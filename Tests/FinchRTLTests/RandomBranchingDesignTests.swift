@@ -7,9 +7,9 @@ import FinchTestSupport
 import Foundation
 import XCTest
 
-/// Random networks with residual blocks and depthwise convolutions
-/// (``RandomQNN/make(seed:branching:)``: fan-outs, sums of streams, mixed
-/// precisions), compiled to hardware layers, folded for a random frame rate and
+/// Random networks with residual and concatenation blocks and depthwise
+/// convolutions (``RandomQNN/make(seed:branching:)``: fan-outs, sums and
+/// concatenations of streams, mixed precisions), compiled to hardware layers, folded for a random frame rate and
 /// simulated in Verilator with random stalls: every output equals the
 /// interpreter's and every frame ends in the cycle the handshake model says.
 ///
@@ -24,11 +24,14 @@ final class RandomBranchingDesignTests: XCTestCase {
       seed += 1
       var graph = RandomQNN.make(seed: seed, branching: true)
       try Pipeline.compile.run(on: &graph)
-      guard graph.nodes.contains(where: { $0.op == .addStreams }), HardwarePartition(graph).unlowered.isEmpty else { continue }
+      guard graph.nodes.contains(where: { $0.op == .addStreams || $0.op == .streamingConcat }), HardwarePartition(graph).unlowered.isEmpty else {
+        continue
+      }
       var rng = SplitMix64(seed: seed)
       let fps = [1_000.0, 5_000, 20_000, 100_000][rng.int(0...3)]
       let choice = try FoldingChoice(layers: try HardwareLayer.layers(of: graph), board: "pynq-z1", target: .framesPerSecond(fps))
-      let label = "seed \(seed) at \(Int(fps)) frames/s"
+      let joins = Set(graph.nodes.filter { $0.op == .addStreams || $0.op == .streamingConcat }.map(\.op.typeName)).sorted()
+      let label = "seed \(seed) at \(Int(fps)) frames/s (\(joins.joined(separator: ", ")))"
       XCTAssertFalse(choice.pipeline.isChain, label)
       let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finch-random-dag-\(UUID().uuidString)")
       defer { try? FileManager.default.removeItem(at: dir) }

@@ -138,6 +138,8 @@ struct PlanBuilder {
           thresholds: try optionalConstant(2)))
     case .addStreams:
       steps.append(try AddStreamsStep(node: node.name, a: try value(0).0, b: try value(1).0, output: out))
+    case .streamingConcat:
+      steps.append(try StreamingConcatStep(node: node.name, a: try value(0).0, b: try value(1).0, output: out))
     case .globalAccPool:
       steps.append(try GlobalAccPoolStep(node: node.name, input: try value(0).0, output: out))
     case .binary(let op):
