@@ -141,6 +141,89 @@ activation=linear
 """
 
 
+# A quantized network that branches (issue 17): a [shortcut] of two layers
+# quantized alike (a residual sum) feeding a strided layer, then a [route] of
+# two 3-bit layers of one scale (a concatenation along channels).
+BRANCH_NET = """[net]
+width=12
+height=12
+channels=3
+input_bits=8
+input_scale=0.00392156862745098
+
+[convolutional]
+filters=8
+size=3
+stride=1
+pad=1
+batch_normalize=1
+activation=relu
+weight_bits=4
+activation_bits=3
+activation_scale=0.5
+
+[convolutional]
+filters=8
+size=3
+stride=1
+pad=1
+batch_normalize=1
+activation=relu
+weight_bits=4
+activation_bits=3
+activation_scale=0.5
+
+[shortcut]
+from=-2
+activation=linear
+
+[convolutional]
+filters=8
+size=3
+stride=2
+pad=1
+batch_normalize=1
+activation=relu
+weight_bits=4
+activation_bits=3
+activation_scale=0.5
+
+[convolutional]
+filters=4
+size=3
+stride=1
+pad=1
+batch_normalize=1
+activation=relu
+weight_bits=4
+activation_bits=3
+activation_scale=0.5
+
+[route]
+layers=-2
+
+[convolutional]
+filters=4
+size=1
+stride=1
+batch_normalize=1
+activation=relu
+weight_bits=4
+activation_bits=3
+activation_scale=0.5
+
+[route]
+layers=-1,-3
+
+[convolutional]
+filters=6
+size=1
+stride=1
+activation=linear
+weight_bits=4
+"""
+
+
 # YOLO heads: a YOLOv2 [region] (softmax classes) and, from a routed earlier
 # layer upsampled 2x, a YOLOv3 [yolo] (logistic classes, masked anchors); both
 # are outputs.
@@ -647,6 +730,23 @@ def main():
     write_npy(os.path.join(out, "tiny_xnor.in.npy"), xs)
     write_npy(os.path.join(out, "tiny_xnor.out.npy"), np.stack(ys))
     print(f"tiny_xnor: {len(sections) - 1} layers, {params.size} parameters, output {ys[0].shape}")
+    # Appended after tiny_xnor for the same reason.
+    sections = parse(BRANCH_NET)
+    params = parameters(sections, rng)
+    blob = params.tobytes()
+    with open(os.path.join(out, "tiny_branch.cfg"), "w") as f:
+        f.write(BRANCH_NET)
+    with open(os.path.join(out, "tiny_branch.weights"), "wb") as f:
+        f.write(struct.pack("<iiiQ", 0, 2, 5, 32013312) + blob)
+    xs = rng.integers(0, 256, (3, 3, 12, 12)).astype(np.float32)
+    ys = []
+    for x in xs:
+        y, used = forward(sections, blob, x)
+        assert used == len(blob), (used, len(blob))
+        ys.append(y)
+    write_npy(os.path.join(out, "tiny_branch.in.npy"), xs)
+    write_npy(os.path.join(out, "tiny_branch.out.npy"), np.stack(ys))
+    print(f"tiny_branch: {len(sections) - 1} layers, {params.size} parameters, output {ys[0].shape}")
 
 
 if __name__ == "__main__":

@@ -76,6 +76,19 @@ final class DarknetCLITests: XCTestCase {
     XCTAssertEqual(try simulate.jsonObject()["mismatches"] as? Int, 0)
   }
 
+  /// A quantized network with a `[shortcut]` and a `[route]` as a design that
+  /// branches: built, and simulated bit-exactly under random stalls.
+  func testShortcutAndRouteBuildIntoADesignThatBranches() throws {
+    let out = work.appendingPathComponent("branch").path
+    let build = try FinchCLI.run(["build", Fixture.path("darknet/tiny_branch.cfg"), "--board", "pynq-z1", "--fps", "20000", "-o", out])
+    XCTAssertEqual(build.status, 0, build.stderr)
+    let simulate = try FinchCLI.run(["simulate", out, "--frames", "2", "--stall", "0.3", "--json"])
+    XCTAssertEqual(simulate.status, 0, simulate.stderr)
+    let report = try simulate.jsonObject()
+    XCTAssertEqual(report["mismatches"] as? Int, 0)
+    XCTAssertEqual(report["frame_end_cycles"] as? [Int], report["modelled_frame_end_cycles"] as? [Int])
+  }
+
   /// Tinier-YOLO's layer kinds (tinier_small) as a dataflow accelerator:
   /// Darknet's padded 2/1 max-pool is a window unit and a max-pool over window
   /// positions; Verilator runs frames bit-exactly under random stalls.

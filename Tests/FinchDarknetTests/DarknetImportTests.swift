@@ -64,6 +64,20 @@ final class DarknetImportTests: XCTestCase {
     try checkAgainstReference(graph, "tiny_quant", tolerance: 1e-5)
   }
 
+  /// A quantized network that branches: a `[shortcut]` of two layers
+  /// quantized alike and a `[route]` of two 3-bit layers of one scale compile
+  /// to a stream adder and a stream concatenation (hardware layers only, with
+  /// the graph's layout and scales on the host); imported and compiled, both
+  /// give the reference's outputs.
+  func testShortcutAndRouteCompileToStreamJoins() throws {
+    var graph = try DarknetImporter.load(cfg: fixture("tiny_branch.cfg"), weights: fixture("tiny_branch.weights"))
+    try checkAgainstReference(graph, "tiny_branch", tolerance: 1e-5)
+    try Pipeline.compile.run(on: &graph)
+    XCTAssertFalse(graph.nodes.contains { if case .concat = $0.op { true } else if case .conv = $0.op { true } else { $0.op == .binary(.add) && $0.inputs.allSatisfy { graph.initializers[$0] == nil } } })
+    XCTAssertEqual(graph.nodes.filter { $0.op == .addStreams || $0.op == .streamingConcat }.map(\.name), ["shortcut_2", "route_7"])
+    try checkAgainstReference(graph, "tiny_branch", tolerance: 1e-5)
+  }
+
   /// `xnor=1` (binary inputs `x > 0 ? 1 : −1` and binary weights) after an
   /// 8-bit-weight layer with signed 4-bit leaky outputs, and on a max-pooled
   /// 2-bit ReLU layer, as the reference computes it, imported and compiled.
