@@ -690,63 +690,41 @@ def write_npy(path, array):
     np.save(path, array.astype(np.float32))
 
 
-def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "Tests", "Fixtures", "darknet")
-    os.makedirs(out, exist_ok=True)
-    rng = np.random.default_rng(16)
-    for name, cfg, samples in [("tiny_float", FLOAT_NET, 3), ("tiny_quant", QUANT_NET, 3), ("tiny_yolo", YOLO_NET, 2)]:
-        sections = parse(cfg)
-        params = parameters(sections, rng)
-        blob = params.tobytes()
-        with open(os.path.join(out, name + ".cfg"), "w") as f:
-            f.write(cfg)
-        with open(os.path.join(out, name + ".weights"), "wb") as f:
-            f.write(struct.pack("<iiiQ", 0, 2, 5, 32013312) + blob)
-        net = sections[0][1]
-        shape = (int(net["channels"]), int(net["height"]), int(net["width"]))
-        if "input_bits" in net:
-            xs = rng.integers(0, 2 ** int(net["input_bits"]), (samples,) + shape).astype(np.float32)
-        else:
-            xs = rng.uniform(0, 1, (samples,) + shape).astype(np.float32)
-        ys = []
-        for x in xs:
-            y, used = forward(sections, blob, x)
-            assert used == len(blob), (used, len(blob))
-            ys.append(y)
-        write_npy(os.path.join(out, name + ".in.npy"), xs)
-        write_npy(os.path.join(out, name + ".out.npy"), np.stack(ys))
-        print(f"{name}: {len(sections) - 1} layers, {params.size} parameters, output {ys[0].shape}")
-    write_detect_fixture(out, rng)
-    # Appended last so that the fixtures above keep their random draws.
-    sections = parse(XNOR_NET)
+def write_network(out, name, cfg, samples, rng):
+    """Writes NAME.cfg, random .weights, inputs and the reference's outputs."""
+    sections = parse(cfg)
     params = parameters(sections, rng)
     blob = params.tobytes()
-    with open(os.path.join(out, "tiny_xnor.cfg"), "w") as f:
-        f.write(XNOR_NET)
-    with open(os.path.join(out, "tiny_xnor.weights"), "wb") as f:
+    with open(os.path.join(out, name + ".cfg"), "w") as f:
+        f.write(cfg)
+    with open(os.path.join(out, name + ".weights"), "wb") as f:
         f.write(struct.pack("<iiiQ", 0, 2, 5, 32013312) + blob)
-    xs = rng.integers(0, 256, (3, 3, 12, 12)).astype(np.float32)
-    ys = [forward(sections, blob, x)[0] for x in xs]
-    write_npy(os.path.join(out, "tiny_xnor.in.npy"), xs)
-    write_npy(os.path.join(out, "tiny_xnor.out.npy"), np.stack(ys))
-    print(f"tiny_xnor: {len(sections) - 1} layers, {params.size} parameters, output {ys[0].shape}")
-    # Appended after tiny_xnor for the same reason.
-    sections = parse(BRANCH_NET)
-    params = parameters(sections, rng)
-    blob = params.tobytes()
-    with open(os.path.join(out, "tiny_branch.cfg"), "w") as f:
-        f.write(BRANCH_NET)
-    with open(os.path.join(out, "tiny_branch.weights"), "wb") as f:
-        f.write(struct.pack("<iiiQ", 0, 2, 5, 32013312) + blob)
-    xs = rng.integers(0, 256, (3, 3, 12, 12)).astype(np.float32)
+    net = sections[0][1]
+    shape = (int(net["channels"]), int(net["height"]), int(net["width"]))
+    if "input_bits" in net:
+        xs = rng.integers(0, 2 ** int(net["input_bits"]), (samples,) + shape).astype(np.float32)
+    else:
+        xs = rng.uniform(0, 1, (samples,) + shape).astype(np.float32)
     ys = []
     for x in xs:
         y, used = forward(sections, blob, x)
         assert used == len(blob), (used, len(blob))
         ys.append(y)
-    write_npy(os.path.join(out, "tiny_branch.in.npy"), xs)
-    write_npy(os.path.join(out, "tiny_branch.out.npy"), np.stack(ys))
-    print(f"tiny_branch: {len(sections) - 1} layers, {params.size} parameters, output {ys[0].shape}")
+    write_npy(os.path.join(out, name + ".in.npy"), xs)
+    write_npy(os.path.join(out, name + ".out.npy"), np.stack(ys))
+    print(f"{name}: {len(sections) - 1} layers, {params.size} parameters, output {ys[0].shape}")
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "Tests", "Fixtures", "darknet")
+    os.makedirs(out, exist_ok=True)
+    rng = np.random.default_rng(16)
+    for name, cfg, samples in [("tiny_float", FLOAT_NET, 3), ("tiny_quant", QUANT_NET, 3), ("tiny_yolo", YOLO_NET, 2)]:
+        write_network(out, name, cfg, samples, rng)
+    write_detect_fixture(out, rng)
+    # Appended last, in this order, so that the fixtures above keep their random draws.
+    write_network(out, "tiny_xnor", XNOR_NET, 3, rng)
+    write_network(out, "tiny_branch", BRANCH_NET, 3, rng)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,12 @@
 /// SetFolding raises SIMD then PE greedily and ignores resources and glue). A sliding
 /// window unit follows the MVAU it feeds: its SIMD is `gcd(C, SIMD of the MVAU)`,
 /// as in FINN's BNN-PYNQ foldings. Deterministic: ties go to fewer lanes.
+///
+/// In a design that branches the stages still follow the layers' stream
+/// order, so the converter priced between two consecutive stages is exact on
+/// a chain and an approximation where the second does not read the first;
+/// ``DataflowPipeline`` places converters on the real edges either way, and
+/// ``total(_:)`` counts those.
 public struct FoldingSolver: Sendable {
   /// One way to fold a layer, with what it costs.
   public struct Option: Sendable, Equatable {

@@ -1,10 +1,12 @@
 /// ``StreamSimulation`` of a pipeline that branches (fan-outs, sums and
 /// concatenations of two streams): the same handshake units, connected as
 /// the pipeline's sources say, plus finch_dup's, finch_add's and
-/// finch_concat's handshakes, cycle by cycle with no shortcuts. Every `m_tvalid` comes from registers, so a cycle reads every
-/// unit's output valid, then each unit's input ready from the last unit back
-/// to the first (a fan-out's from both its readers', a sum's from both its
-/// inputs' valids and its reader's ready), then clocks every unit.
+/// finch_concat's handshakes, cycle by cycle with no shortcuts. Every
+/// `m_tvalid` comes from registers, so a cycle reads every unit's output
+/// valid, then each unit's input ready from the last unit back to the first
+/// (a fan-out's from both its readers', a sum's from both its inputs' valids
+/// and its reader's ready, a concatenation's for the input whose turn it is),
+/// then clocks every unit.
 struct GraphStreamSimulation {
   /// One unit: a library module's handshake (``HandshakeChain`` unit), a
   /// fan-out, a sum, or a concatenation of `words` per pixel from each input.

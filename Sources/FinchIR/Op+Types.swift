@@ -183,7 +183,7 @@ extension Op {
     case .binary(let b):
       let y = try input(1, "b").type
       let shape = try broadcast(x.type.shape, y.shape)
-      if b == .add || b == .sub, let sum = integerSum(x.type.dataType, y.dataType, subtract: b == .sub) { return [float(shape, sum)] }
+      if b == .add || b == .sub, let sum = DataType.integerSum(x.type.dataType, y.dataType, subtract: b == .sub) { return [float(shape, sum)] }
       return [float(shape)]
     case .unary(let u):
       return [float(x.type.shape, u == .relu && x.type.dataType.isInteger ? x.type.dataType : .float32)]
@@ -369,7 +369,7 @@ extension Op {
     case .addStreams:
       let y = try input(1, "b").type
       guard x.type.shape == y.shape else { throw fail("both streams must have the same shape, got \(x.type.shape) and \(y.shape)") }
-      guard let sum = integerSum(x.type.dataType, y.dataType, subtract: false) else {
+      guard let sum = DataType.integerSum(x.type.dataType, y.dataType, subtract: false) else {
         throw fail("needs integer inputs whose sums stay within ±2^24, got \(x.type.dataType) and \(y.dataType)")
       }
       return [float(x.type.shape, sum)]
@@ -415,13 +415,15 @@ extension Op {
   }
 }
 
-/// The integer type of `a + b` (or `a − b`) when both are integer types (not
-/// BIPOLAR) and every result is exact in float32 (within ±2^24); else nil.
-private func integerSum(_ a: DataType, _ b: DataType, subtract: Bool) -> DataType? {
-  guard a.isInteger, b.isInteger, a != .bipolar, b != .bipolar else { return nil }
-  let (lo, hi) = subtract ? (a.min - b.max, a.max - b.min) : (a.min + b.min, a.max + b.max)
-  guard lo >= -0x1p24, hi <= 0x1p24 else { return nil }
-  return .smallestInteger(min: lo, max: hi)
+extension DataType {
+  /// The integer type of `a + b` (or `a − b`) when both are integer types (not
+  /// BIPOLAR) and every result is exact in float32 (within ±2^24); else nil.
+  public static func integerSum(_ a: DataType, _ b: DataType, subtract: Bool) -> DataType? {
+    guard a.isInteger, b.isInteger, a != .bipolar, b != .bipolar else { return nil }
+    let (lo, hi) = subtract ? (a.min - b.max, a.max - b.min) : (a.min + b.min, a.max + b.max)
+    guard lo >= -0x1p24, hi <= 0x1p24 else { return nil }
+    return .smallestInteger(min: lo, max: hi)
+  }
 }
 
 /// The integer type of a dot product's results when both operands are integers:

@@ -52,10 +52,9 @@ public struct FactorScaleOutOfAdd: Pass {
 
   /// Whether scaling each operand and adding gives the same float32 values as adding and scaling.
   private func exact(_ a: DataType, _ b: DataType, scales: Set<Float>) -> Bool {
-    guard a.isInteger, b.isInteger, a != .bipolar, b != .bipolar, a.max - a.min + 1 <= Double(Self.maxPairs),
-      (a.max - a.min + 1) * (b.max - b.min + 1) <= Double(Self.maxPairs), abs(a.min) + abs(b.min) <= 0x1p24,
-      a.max + b.max <= 0x1p24
-    else { return false }
+    guard DataType.integerSum(a, b, subtract: false) != nil, (a.max - a.min + 1) * (b.max - b.min + 1) <= Double(Self.maxPairs) else {
+      return false
+    }
     for s in scales where s.isFinite {
       for x in Int(a.min)...Int(a.max) {
         for y in Int(b.min)...Int(b.max) where Float(x) * s + Float(y) * s != Float(x + y) * s { return false }

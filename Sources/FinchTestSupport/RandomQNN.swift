@@ -329,12 +329,7 @@ private struct Generator {
     let wq = weights([c, depthwise ? 1 : c, k, k])
     let conv = Conv(kernel: [k, k], pads: [p, p, p, p], group: depthwise ? c : 1)
     let y = add(.conv(conv), x, extraInputs: [wq])
-    // The shared quantizer: signed, 2 bits at least, its scale covering the block's input.
-    var q = quantizer(allowBipolar: false, signed: 1)
-    while q.bits < 2 { q = quantizer(allowBipolar: false, signed: 1) }
-    let spread = statistics(x)
-    let reach = spread.centre.magnitude + 2 * spread.pooled
-    let s = scale(near: Swift.max(reach, 1e-3) / Swift.max(q.hi, 1) * rng.uniform(0.5, 1.5), powerOfTwo: rng.chance(0.4))
+    let (q, s) = sharedQuantizer(covering: x, signed: 1)
     let branch = activation(y, biasShape: [1, c, 1, 1], shared: (q, s))
     let sum = add(.binary(.add), branch, extraInputs: [apply(q, x, scale: s)])
     return activation(sum, biasShape: [1, c, 1, 1], mirrored: false)
@@ -346,15 +341,21 @@ private struct Generator {
     let c = shape(x)[1], cout = rng.int(1...5)
     let k = rng.chance(0.6) ? 3 : 1, p = k / 2
     let y = add(.conv(Conv(kernel: [k, k], pads: [p, p, p, p])), x, extraInputs: [weights([cout, c, k, k])])
-    var q = quantizer(allowBipolar: false, signed: 0.5)
-    while q.bits < 2 { q = quantizer(allowBipolar: false, signed: 0.5) }
-    let spread = statistics(x)
-    let reach = spread.centre.magnitude + 2 * spread.pooled
-    let s = scale(near: Swift.max(reach, 1e-3) / Swift.max(q.hi, 1) * rng.uniform(0.5, 1.5), powerOfTwo: rng.chance(0.4))
+    let (q, s) = sharedQuantizer(covering: x, signed: 0.5)
     let branch = activation(y, biasShape: [1, cout, 1, 1], shared: (q, s))
     let skip = apply(q, x, scale: s)
     let parts = rng.chance(0.5) ? [skip, branch] : [branch, skip]
     return add(.concat(axis: 1), parts[0], extraInputs: [parts[1]])
+  }
+
+  /// The quantizer a block's two branches share: 2 bits at least, signed
+  /// with probability `signed`, its scale covering the block's input `x`.
+  mutating func sharedQuantizer(covering x: String, signed: Double) -> (Quantizer, Float) {
+    var q = quantizer(allowBipolar: false, signed: signed)
+    while q.bits < 2 { q = quantizer(allowBipolar: false, signed: signed) }
+    let spread = statistics(x)
+    let reach = spread.centre.magnitude + 2 * spread.pooled
+    return (q, scale(near: Swift.max(reach, 1e-3) / Swift.max(q.hi, 1) * rng.uniform(0.5, 1.5), powerOfTwo: rng.chance(0.4)))
   }
 
   mutating func denseLayer(_ x: String) -> String {

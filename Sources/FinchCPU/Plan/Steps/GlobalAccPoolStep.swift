@@ -27,9 +27,11 @@ final class GlobalAccPoolStep: PlanStep, @unchecked Sendable {
         let row = src + p * channels
         for c in 0..<channels { sums[c] &+= Int32(row[c]) }
       }
-      for c in 0..<channels {
-        if output.kind == .int16 { output.int16[sample * channels + c] = Int16(truncatingIfNeeded: sums[c]) }
-        else { output.int32[sample * channels + c] = sums[c] }
+      if output.kind == .int16 {
+        let dst = output.int16 + sample * channels
+        for c in 0..<channels { dst[c] = Int16(truncatingIfNeeded: sums[c]) }
+      } else {
+        (output.int32 + sample * channels).update(from: sums, count: channels)
       }
     }
   }
