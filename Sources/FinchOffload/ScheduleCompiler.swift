@@ -36,6 +36,15 @@ public struct ScheduleCompiler: Sendable {
     _ layers: [HardwareLayer], prologue: [HardwarePartition.HostNode] = [], epilogue: [HardwarePartition.HostNode] = []
   ) throws(FinchOffloadError) -> Schedule {
     guard let first = layers.first else { throw .layerFacts(.noHardwareLayers) }
+    // Steps pass their activations on through two ping-pong buffers: each layer must read the one before it.
+    for (l, previous) in zip(layers.dropFirst(), layers) where !l.streamInputs.isEmpty && !previous.streamOutput.isEmpty {
+      guard l.streamInputs != [previous.streamOutput] else { continue }
+      throw .unsupportedLayer(
+        layer: l.name, op: l.kind.rawValue,
+        reason: "it reads \(l.streamInputs.map { "'\($0)'" }.joined(separator: " and ")), not just the output of '\(previous.name)': "
+          + "an offload schedule runs its layers one after another through two buffers, so a network that branches has none yet "
+          + "(build it with --arch dataflow)")
+    }
     let names = Set(layers.map(\.name))
     if let unknown = placement.keys.sorted().first(where: { !names.contains($0) }) {
       throw .invalidSchedule("placement names '\(unknown)', which is not a hardware layer (they are: \(layers.map(\.name).joined(separator: ", ")))")

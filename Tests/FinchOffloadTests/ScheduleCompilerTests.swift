@@ -21,6 +21,26 @@ func binaryEngine(weightDepth: Int = 4096, thresholdDepth: Int = 256, maxChannel
 }
 
 final class ScheduleCompilerTests: XCTestCase {
+  /// A network that branches has no offload schedule yet: a clear error
+  /// naming the first layer that reads another stream than the layer before
+  /// it's (the residual fixture's skip path); the depthwise-separable one, a
+  /// chain, schedules.
+  func testANetworkThatBranchesIsRefusedByName() throws {
+    let engine = try binaryEngine()
+    for fixture in Fixture.branching {
+      let graph = try compiled(try fixture.model())
+      guard fixture.name.hasPrefix("resnet") else {
+        XCTAssertNoThrow(try ScheduleCompiler(engine: engine).schedule(graph), "\(fixture)")
+        continue
+      }
+      XCTAssertThrowsError(try ScheduleCompiler(engine: engine).schedule(graph)) { error in
+        guard case .unsupportedLayer(let layer, _, let reason) = error as? FinchOffloadError else { return XCTFail("\(error)") }
+        XCTAssertEqual(layer, "Quant_9")
+        XCTAssertTrue(reason.contains("--arch dataflow"), reason)
+      }
+    }
+  }
+
   /// Every fixture and the full-size CNV: each call's registers restate the
   /// facts of its layers, tiles cover every output channel once, and every
   /// hardware layer is on the engine or on the CPU list, once, in order.
