@@ -117,15 +117,6 @@ public struct DataflowPipeline: Sendable {
     }
   }
 
-  /// This pipeline with the FIFO feeding layer `consumer` `depth` words deep
-  /// (unchanged when it has no such FIFO).
-  public func resizingFIFO(feeding consumer: String, to depth: Int) -> DataflowPipeline {
-    var copy = self
-    for (i, e) in copy.elements.enumerated() where e.name == "fifo_\(consumer)" { copy.elements[i].kind = .fifo(depth: depth) }
-    copy.fifoSizing = .given
-    return copy
-  }
-
   /// This pipeline with each FIFO named in `depths` (element name to words) that deep.
   public func withFIFODepths(_ depths: [String: Int]) -> DataflowPipeline {
     var copy = self
@@ -178,7 +169,7 @@ public struct DataflowPipeline: Sendable {
       let (input, output) = (l.inputStream(f), l.outputStream(f))
       // Words per frame into each input (a concatenation's inputs carry their own channels).
       func words(_ port: Int) -> Int {
-        l.kind == .streamingConcat ? l.vectors * l.concatChannels[port] / max(input.elementsPerWord, 1) : l.inputElements / max(input.elementsPerWord, 1)
+        l.kind == .streamingConcat ? l.vectors * l.concatWords(f)[port] : l.inputElements / max(input.elementsPerWord, 1)
       }
       let inWords = words(0)
       let outWords = l.kind == .labelSelect ? l.vectors * l.k : l.outputElements / max(output.elementsPerWord, 1)

@@ -18,12 +18,11 @@ struct GraphStreamSimulation {
   }
   private var chain = HandshakeChain()
   private var nodes: [Node] = []
-  /// Per node, the outputs it reads (node and port); none: the testbench's input.
-  private var inputs: [[(node: Int, port: Int)]] = []
-  /// Per node, the node and input reading each output port (nil: the testbench's output).
-  private var readers: [[(node: Int, input: Int)?]] = []
-  /// Per FIFO element of the pipeline, its node.
-  private var fifoNodes: [(element: Int, node: Int)] = []
+  /// Flat per node and port (`2·node + port`): the output each input reads,
+  /// and the input each output feeds (`2·node + input`); -1: the testbench.
+  private var source: [Int] = [], reader: [Int] = []
+  /// Per FIFO element of the pipeline, its node; per node, its FIFO (in that order) or -1.
+  private var fifoNodes: [(element: Int, node: Int)] = [], fifoOf: [Int] = []
   private let inputWords: Int, wordsPerFrame: Int
 
   /// The units of `pipeline`, FIFOs as deep as `depths` says (by element index; the pipeline's depths elsewhere).
@@ -36,7 +35,7 @@ struct GraphStreamSimulation {
       // Places a node reading `from`; the next reads it.
       func place(_ node: Node) {
         nodes.append(node)
-        inputs.append(from)
+        source += (0..<2).map { k in k < from.count ? 2 * from[k].node + from[k].port : -1 }
         from = [(nodes.count - 1, 0)]
       }
       switch e.kind {
@@ -50,8 +49,7 @@ struct GraphStreamSimulation {
       case .dup: place(.dup)
       case .layer(let l) where pipeline.layers[l].kind == .addStreams: place(.add)
       case .layer(let l) where pipeline.layers[l].kind == .streamingConcat:
-        let pe = max(pipeline.folding.foldings[l].pe, 1)
-        place(.concat(words: pipeline.layers[l].concatChannels.map { $0 / pe }))
+        place(.concat(words: pipeline.layers[l].concatWords(pipeline.folding.foldings[l])))
       case .layer(let l):
         let before = chain.count
         StreamSimulation.append(pipeline.layers[l], pipeline.folding.foldings[l], to: &chain)
@@ -59,8 +57,10 @@ struct GraphStreamSimulation {
       }
       last.append(nodes.count - 1)
     }
-    readers = nodes.map { if case .dup = $0 { return [nil, nil] } else { return [nil] } }
-    for (n, from) in inputs.enumerated() { for (k, s) in from.enumerated() { readers[s.node][s.port] = (n, k) } }
+    reader = source.map { _ in -1 }
+    for (input, output) in source.enumerated() where output >= 0 { reader[output] = input }
+    fifoOf = nodes.map { _ in -1 }
+    for (f, node) in fifoNodes.enumerated() { fifoOf[node.node] = f }
   }
 
   /// Runs `frames` frames as ``StreamSimulation/run(depths:deadlines:)`` does.
@@ -73,11 +73,6 @@ struct GraphStreamSimulation {
     var turn = [Int](repeating: 0, count: n), passed = turn
     var (sent, received, cycle) = (0, 0, 0)
     var frameEnds: [Int] = [], used = [Int](repeating: 0, count: fifoNodes.count), refused = [Int?](repeating: nil, count: fifoNodes.count)
-    var fifoOf = [Int](repeating: -1, count: n)
-    for (f, node) in fifoNodes.enumerated() { fifoOf[node.node] = f }
-    // Where each input reads (2·node + port; -1: the testbench) and each output is read (2·node + input; -1: the testbench).
-    let source = inputs.flatMap { from in (0..<2).map { k in k < from.count ? 2 * from[k].node + from[k].port : -1 } }
-    let reader = readers.flatMap { ports in (0..<2).map { p in p < ports.count ? ports[p].map { 2 * $0.node + $0.input } ?? -1 : -1 } }
     let limit = deadlines?.prefix(frames).last.map { $0 + 1 } ?? limit
     chain.withUnits { units in
       while frameEnds.count < frames && cycle < limit {

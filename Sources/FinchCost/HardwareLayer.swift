@@ -51,6 +51,9 @@ public struct HardwareLayer: Sendable, Equatable {
   public var addendType: DataType = .binary
   /// StreamingConcat: the channels of each input (their sum is ``channels``).
   public var concatChannels: [Int] = []
+
+  /// StreamingConcat at `folding`: the words of each input per pixel (`C_k/PE`).
+  public func concatWords(_ folding: LayerFolding) -> [Int] { concatChannels.map { $0 / max(folding.pe, 1) } }
   /// Elements per frame entering and leaving the layer.
   public var inputElements = 0, outputElements = 0
   /// MVAU, VVAU: the weights' datatype (the graph's when it holds every weight, else the

@@ -121,7 +121,7 @@ public struct StartupProfile: Sendable, Equatable {
       self = .oneWordPerCycle(inputWords, outputWords: outputWords)
     case .streamingConcat:
       // A pixel's words of the first input, then of the second: the last output follows the second's last word.
-      let second = (l.concatChannels.last ?? 0) / pe
+      let second = l.concatWords(folding).last ?? 0
       self.init(wordsBeforeFirstOutput: 1, firstOutputDelay: 1, wordsBeforeLastOutput: inputWords, lastOutputDelay: 1 + second, ownSpan: outputWords - 1)
     case .vvau:
       // Words arrive window position by position, channel groups inside; a group's

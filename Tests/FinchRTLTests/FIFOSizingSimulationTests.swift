@@ -53,8 +53,7 @@ final class FIFOSizingSimulationTests: XCTestCase {
     table.append("\(graph.name) minimal depths: frames end at \(minimal.frameEndCycles)")
     for e in pipeline.elements {
       guard case .fifo(let depth) = e.kind, depth > 1 else { continue }
-      let consumer = String(e.name.dropFirst("fifo_".count))
-      let shallower = try simulate(graph, pipeline.resizingFIFO(feeding: consumer, to: depth - 1), samples: samples, stall: 0)
+      let shallower = try simulate(graph, pipeline.withFIFODepths([e.name: depth - 1]), samples: samples, stall: 0)
       XCTAssertTrue(
         zip(shallower.frameEndCycles, minimal.frameEndCycles).contains { $0 > $1 }, "\(e.name) at \(depth - 1) words kept every frame's end")
       table.append("\(e.name) \(depth) → \(depth - 1) words: frames end at \(shallower.frameEndCycles)")

@@ -1,5 +1,5 @@
 // Concatenation of two streams along channels: per pixel, W0 words from s0
-// then W1 words from s1 (PE lanes of BITS bits each), through an output
+// then W1 words from s1 (WIDTH bits each: PE lanes), through an output
 // register. Only the input whose turn it is is ready, when the register is
 // free or leaving.
 module finch_concat #(
