@@ -29,7 +29,7 @@ import Foundation
 /// An offload build adds (Docs/offload.md §6):
 /// ```
 ///     engine.json           the engine (EngineConfiguration; `--engine` reads it back)
-///     schedule.json         the schedule (Schedule, schema_version 1)
+///     schedule.json         the schedule (Schedule, schema_version 2)
 ///     memory.bin            the memory image: weights and thresholds (MemoryImage)
 ///     offload_estimate.json the engine's resources and the cycles per call (OffloadDesign.Report)
 ///     rtl/                  the engine's Verilog: library modules, finch_top.v, manifest.json (EngineDesign)

@@ -22,12 +22,12 @@ final class CPUStepPlans: Sendable {
     self.plans = Mutex(plans)
   }
 
-  /// Runs the step that starts at layer `first` on `x`; returns what it leaves.
-  func run(_ first: String, _ x: Tensor) throws(FinchOffloadError) -> Tensor {
+  /// Runs the step that starts at layer `first` on `feed` (each value its graph reads); returns what it leaves.
+  func run(_ first: String, _ feed: [String: Tensor]) throws(FinchOffloadError) -> Tensor {
     let result: Result<Tensor, FinchOffloadError> = plans.withLock { plans in
       guard let step = plans[first] else { return .failure(.run("no CPU step starts at '\(first)'")) }
       do {
-        guard let y = try step.plan.run(x)[step.output] else { return .failure(.run("CPU step from '\(first)' did not compute \(step.output)")) }
+        guard let y = try step.plan.run(feed)[step.output] else { return .failure(.run("CPU step from '\(first)' did not compute \(step.output)")) }
         return .success(y)
       } catch { return .failure(.run("CPU step from '\(first)': \(error)")) }
     }

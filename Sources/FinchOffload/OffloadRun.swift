@@ -26,6 +26,8 @@ public struct OffloadRun: Sendable {
   private let firstLayer: String, lastLayer: String
   /// The CPU steps, compiled for the CPU backend.
   private let cpuPlans: CPUStepPlans
+  /// The graph values each CPU step reads (as its schedule step's `inputs`), keyed by the step's first layer.
+  private let cpuReads: [String: [String]]
 
   /// What one run produced: the model outputs and each call's activity, in call order.
   public struct Trace: Sendable {
@@ -44,17 +46,32 @@ public struct OffloadRun: Sendable {
     (self.graph, self.schedule, self.image) = (graph, schedule, image)
     engine = EngineModel(engine: schedule.engine)
     nodes = Dictionary(hardware.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-    do { facts = Dictionary(try HardwareLayer.layers(of: graph).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }) } catch { throw .layerFacts(error) }
+    let layers: [HardwareLayer]
+    do { layers = try HardwareLayer.layers(of: graph) } catch { throw .layerFacts(error) }
+    facts = Dictionary(layers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     (firstLayer, lastLayer) = (graph.nodes[first].name, graph.nodes[last].name)
     let (input, output) = (graph.nodes[first].inputs[0], graph.nodes[last].outputs.last ?? graph.nodes[last].outputs[0])
     prologue = Self.subgraph(graph, Array(graph.nodes[..<first]), inputs: graph.inputs, outputs: [input])
     epilogue = Self.subgraph(graph, Array(graph.nodes[(last + 1)...]), inputs: [output], outputs: graph.outputs)
-    var cpuSteps: [(first: String, graph: Graph)] = []
-    for step in schedule.steps where step.kind == .cpu {
+    let streams = LayerStreams(layers)
+    var cpuSteps: [(first: String, graph: Graph)] = [], cpuReads: [String: [String]] = [:]
+    var start = 0
+    for step in schedule.steps {
+      defer { start += step.layers.count }
+      guard step.kind == .cpu else { continue }
       let (first, last, run) = try Self.nodes(of: step, in: nodes)
-      cpuSteps.append((first.name, Self.subgraph(graph, run, inputs: [first.inputs[0]], outputs: [last.outputs.last ?? last.outputs[0]])))
+      // What the step reads, as the node inputs that read it (a Reshape between layers stays outside the step's graph).
+      let reads = streams.reads(start..<(start + step.layers.count)).map { run[$0.layer - start].inputs[$0.port] }
+      guard reads.count == step.inputs.count else {
+        throw .run("CPU step from '\(first.name)' reads \(reads.count) values; the schedule gives it \(step.inputs.count) inputs")
+      }
+      var inputs: [String] = []
+      for value in reads where !inputs.contains(value) { inputs.append(value) }
+      cpuSteps.append((first.name, Self.subgraph(graph, run, inputs: inputs, outputs: [last.outputs.last ?? last.outputs[0]])))
+      cpuReads[first.name] = reads
     }
     cpuPlans = try CPUStepPlans(cpuSteps)
+    self.cpuReads = cpuReads
   }
 
   /// Runs one sample of a single-input graph through the reference model; returns the model outputs by name.
@@ -103,16 +120,28 @@ public struct OffloadRun: Sendable {
     return (first, last, run)
   }
 
-  /// What a CPU step reads from its input buffer.
-  func cpuInput(_ step: Step) throws(FinchOffloadError) -> HostValue {
-    let first = try Self.nodes(of: step, in: nodes).first
-    return HostValue(type: try type(of: first.inputs[0]), element: try layer(first.name).inputType)
+  /// What a CPU step reads from its input buffers, in the order of its `inputs`.
+  func cpuInputs(_ step: Step) throws(FinchOffloadError) -> [HostValue] {
+    var values: [HostValue] = []
+    for value in try reads(of: step) {
+      let t = try type(of: value)
+      values.append(HostValue(type: t, element: t.dataType))
+    }
+    return values
   }
 
-  /// A CPU step on the CPU backend: its output and the element type its buffer records hold.
-  func cpuRun(_ step: Step, _ x: Tensor) throws(FinchOffloadError) -> (Tensor, DataType) {
+  /// A CPU step on the CPU backend, given what it reads (in the order of its
+  /// `inputs`): its output and the element type its buffer records hold.
+  func cpuRun(_ step: Step, _ inputs: [Tensor]) throws(FinchOffloadError) -> (Tensor, DataType) {
     let (first, last, _) = try Self.nodes(of: step, in: nodes)
-    return (try cpuPlans.run(first.name, x), try layer(last.name).outputType)
+    let feed = Dictionary(zip(try reads(of: step), inputs).map { $0 }, uniquingKeysWith: { a, _ in a })
+    return (try cpuPlans.run(first.name, feed), try layer(last.name).outputType)
+  }
+
+  /// The graph values a CPU step reads.
+  private func reads(of step: Step) throws(FinchOffloadError) -> [String] {
+    guard let first = step.layers.first, let reads = cpuReads[first] else { throw .run("no CPU step starts at '\(step.layers.first ?? "")'") }
+    return reads
   }
 
   private func layer(_ name: String) throws(FinchOffloadError) -> HardwareLayer {

@@ -13,8 +13,8 @@ import Foundation
 /// memory image once at the driver's base. A frame: the host prologue, the
 /// network input written into activation buffer 0, each step in order (an
 /// engine call as its register writes, address registers offset by the base,
-/// then start and wait; a CPU step read from its buffer, run in the reference
-/// interpreter, written to the next), the last output read back, the epilogue.
+/// then start and wait; a CPU step read from its buffers, run on the CPU
+/// backend, written to its own), the last output read back, the epilogue.
 public struct OffloadSession<Driver: OffloadDriver> {
   public let run: OffloadRun
   public var driver: Driver
@@ -80,9 +80,10 @@ public struct OffloadSession<Driver: OffloadDriver> {
       case .engine:
         for c in step.calls { cycles.append(try call(c)) }
       case .cpu:
-        let input = try load(step.input, try run.cpuInput(step))
+        var inputs: [Tensor] = []
+        for (layout, value) in zip(step.inputs, try run.cpuInputs(step)) { inputs.append(try load(layout, value)) }
         start = clock.now
-        let (y, type) = try run.cpuRun(step, input)
+        let (y, type) = try run.cpuRun(step, inputs)
         cpu.append((clock.now - start).seconds)
         try store(y, type, step.output)
       }

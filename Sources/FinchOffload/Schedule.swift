@@ -7,7 +7,7 @@ import Foundation
 /// layer is not on the engine.
 public struct Schedule: Sendable, Codable, Equatable {
   /// The `schema_version` this code writes and reads.
-  public static let schemaVersion = 1
+  public static let schemaVersion = 2
 
   public var schemaVersion = Schedule.schemaVersion
   public var engine: EngineConfiguration
@@ -101,7 +101,9 @@ public struct Step: Sendable, Codable, Equatable {
   public var layers: [String]
   /// Engine steps: indices into ``Schedule/calls`` (one per output-channel tile).
   public var calls: [Int]
-  public var input: ActivationLayout
+  /// What the step reads: one tensor, or two for a sum or concatenation of
+  /// two streams (in the layer's input order); an engine step reads one.
+  public var inputs: [ActivationLayout]
   public var output: ActivationLayout
 }
 

@@ -36,35 +36,40 @@ public struct ScheduleCompiler: Sendable {
     _ layers: [HardwareLayer], prologue: [HardwarePartition.HostNode] = [], epilogue: [HardwarePartition.HostNode] = []
   ) throws(FinchOffloadError) -> Schedule {
     guard let first = layers.first else { throw .layerFacts(.noHardwareLayers) }
-    // Steps pass their activations on through two ping-pong buffers: each layer must read the one before it.
-    for (l, previous) in zip(layers.dropFirst(), layers) where !l.streamInputs.isEmpty && !previous.streamOutput.isEmpty {
-      guard l.streamInputs != [previous.streamOutput] else { continue }
-      throw .unsupportedLayer(
-        layer: l.name, op: l.kind.rawValue,
-        reason: "it reads \(l.streamInputs.map { "'\($0)'" }.joined(separator: " and ")), not just the output of '\(previous.name)': "
-          + "an offload schedule runs its layers one after another through two buffers, so a network that branches has none yet "
-          + "(build it with --arch dataflow)")
-    }
     let names = Set(layers.map(\.name))
     if let unknown = placement.keys.sorted().first(where: { !names.contains($0) }) {
       throw .invalidSchedule("placement names '\(unknown)', which is not a hardware layer (they are: \(layers.map(\.name).joined(separator: ", ")))")
     }
-    let input = layout(inputOf: first, buffer: 0)
-    var current = input
+    let streams = LayerStreams(layers)
+    // Each value's layout as its producer writes it; buffers are assigned once every step is known.
+    var layouts = [streams.networkInput: layout(inputOf: first, buffer: 0)]
     var steps: [Step] = [], calls: [EngineCall] = [], cpu: [CPULayer] = []
+    var ranges: [Range<Int>] = []  // each step's layers
     var i = 0
-    func addCPU(_ group: [HardwareLayer], _ reason: String) {
-      let last = group[group.count - 1]
-      let out = layout(outputOf: last, buffer: (steps.count + 1) % 2)
-      steps.append(Step(kind: .cpu, layers: group.map(\.name), calls: [], input: current, output: out))
-      cpu += group.map { CPULayer(name: $0.name, op: $0.kind.rawValue, reason: reason) }
-      current = out
+    func reads(_ group: Range<Int>) throws(FinchOffloadError) -> [ActivationLayout] {
+      var result: [ActivationLayout] = []
+      for read in streams.reads(group) {
+        guard let layout = layouts[read.value] else {
+          throw .invalidSchedule("layer '\(layers[read.layer].name)' reads '\(read.value)', which no layer before it writes")
+        }
+        result.append(layout)
+      }
+      return result
+    }
+    func addCPU(_ group: Range<Int>, _ reason: String) throws(FinchOffloadError) {
+      let last = layers[group.upperBound - 1]
+      let out = layout(outputOf: last, buffer: 0)
+      steps.append(Step(kind: .cpu, layers: layers[group].map(\.name), calls: [], inputs: try reads(group), output: out))
+      ranges.append(group)
+      cpu += layers[group].map { CPULayer(name: $0.name, op: $0.kind.rawValue, reason: reason) }
+      layouts[streams.outputs[group.upperBound - 1]] = out
     }
     while i < layers.count {
       let l = layers[i]
       var swu: HardwareLayer?, mvau: HardwareLayer
+      let start = i
       switch l.kind {
-      case .swu where i + 1 < layers.count && layers[i + 1].kind == .mvau:
+      case .swu where i + 1 < layers.count && layers[i + 1].kind == .mvau && streams.onlyReaderOfPrevious(i + 1):
         (swu, mvau) = (l, layers[i + 1])
         i += 2
       case .mvau:
@@ -76,14 +81,14 @@ public struct ScheduleCompiler: Sendable {
         guard placed == .cpu || (cpuFallback && placed != .accelerator) else {
           throw .unsupportedLayer(layer: l.name, op: l.kind.rawValue, reason: reason)
         }
-        addCPU([l], reason)
+        try addCPU(i..<(i + 1), reason)
         i += 1
         continue
       }
       var pool: HardwareLayer?
-      // The engine pools thresholded codes, without padding; any other max-pool runs on the CPU.
+      // The engine pools thresholded codes, without padding, when nothing else reads the unpooled ones; any other max-pool runs on the CPU.
       if swu != nil, mvau.thresholds > 0, i < layers.count, layers[i].kind == .streamingMaxPool, layers[i].pads.allSatisfy({ $0 == 0 }),
-        placement[layers[i].name] != .cpu
+        streams.onlyReaderOfPrevious(i), placement[layers[i].name] != .cpu
       {
         pool = layers[i]
         i += 1
@@ -91,19 +96,23 @@ public struct ScheduleCompiler: Sendable {
       let group = [swu, mvau, pool].compactMap { $0 }
       let placed = Set(group.compactMap { placement[$0.name] })
       if placed.contains(.cpu) {
-        addCPU(group, Self.placedOnCPU)
+        try addCPU(start..<i, Self.placedOnCPU)
         continue
       }
+      let input = try reads(start..<i)
       do {
-        let planned = try plan(swu: swu, mvau: mvau, pool: pool, input: current, firstCall: calls.count, buffer: (steps.count + 1) % 2)
-        steps.append(Step(kind: .engine, layers: group.map(\.name), calls: planned.calls.map(\.index), input: current, output: planned.output))
+        let planned = try plan(swu: swu, mvau: mvau, pool: pool, input: input[0], firstCall: calls.count, buffer: 0)
+        steps.append(Step(kind: .engine, layers: group.map(\.name), calls: planned.calls.map(\.index), inputs: input, output: planned.output))
+        ranges.append(start..<i)
         calls += planned.calls
-        current = planned.output
+        layouts[streams.outputs[i - 1]] = planned.output
       } catch {
         guard cpuFallback && !placed.contains(.accelerator) else { throw error }
-        addCPU(group, error.description)
+        try addCPU(start..<i, error.description)
       }
     }
+    var input = layouts[streams.networkInput] ?? layout(inputOf: first, buffer: 0)
+    assignBuffers(&steps, layers: ranges, input: &input, streams: streams)
     let memory = allocate(&calls, steps: steps, input: input)
     return Schedule(engine: engine, memory: memory, input: input, steps: steps, calls: calls, cpuLayers: cpu, prologue: prologue, epilogue: epilogue)
   }

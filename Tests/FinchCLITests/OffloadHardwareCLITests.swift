@@ -6,7 +6,8 @@ import XCTest
 /// offload build as a user runs them, with real Verilator and Yosys: TFC-W1A1
 /// on a small engine (PE 8, SIMD 8) writes the engine's Verilog, which lints,
 /// runs every frame bit-exact with the interpreter on an ideal and on a slow,
-/// stalling DRAM, and synthesizes for the build's part beside the estimate.
+/// stalling DRAM, and synthesizes for the build's part beside the estimate;
+/// the residual fixture runs its sums on the CPU between engine calls.
 final class OffloadHardwareCLITests: XCTestCase {
   var work: URL!
 
@@ -98,6 +99,33 @@ final class OffloadHardwareCLITests: XCTestCase {
     for command in ["simulate", "synth"] {
       try assertError([command, dir], ["finch_offload_engine.v: edited since it was written"])
     }
+  }
+
+  /// The residual fixture for --arch offload: its convolutions on the
+  /// engine, its sums on the CPU reading two buffers, the skip value in a
+  /// third while the long branch runs; bit-exact in Verilator on a stalling
+  /// DRAM, the frame within 5% of the cost model.
+  func testAResidualNetworkSimulatesBitExactWithItsSumsOnTheCPU() throws {
+    let dir = work.appendingPathComponent("resnet").path
+    let build = try FinchCLI.run([
+      "build", Fixture(name: "resnet_w2a2_small").modelPath, "--board", "pynq-z1", "--fps", "1000", "--arch", "offload", "-o", dir,
+    ])
+    XCTAssertEqual(build.status, 0, build.stderr)
+    let schedule = try XCTUnwrap(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/schedule.json"))) as? [String: Any])
+    XCTAssertEqual(((schedule["memory"] as? [String: Any])?["activation_buffers"] as? [Any])?.count, 3)
+    let steps = try XCTUnwrap(schedule["steps"] as? [[String: Any]])
+    let sums = steps.filter { ($0["inputs"] as? [Any])?.count == 2 }
+    XCTAssertEqual(sums.compactMap { ($0["layers"] as? [String])?.first }, ["Add_0", "Add_1"])
+
+    let sim = try FinchCLI.run(["simulate", dir, "--frames", "2", "--dram-stall", "0.3", "--json"])
+    XCTAssertEqual(sim.status, 0, sim.stderr)
+    let report = try sim.jsonObject()
+    XCTAssertEqual(report["mismatches"] as? Int, 0)
+    XCTAssertTrue((report["cpu_layers"] as? [String])?.contains("Add_0") == true, "\(report["cpu_layers"] ?? "none")")
+    let perFrame = try XCTUnwrap(report["cycles_per_frame"] as? Double)
+    let estimated = try XCTUnwrap(report["estimated_cycles_per_frame"] as? Int)
+    XCTAssertEqual(perFrame, Double(estimated), accuracy: 0.05 * Double(estimated))
   }
 
   func testOffloadSynthesisReportsEveryUnitBesideTheEstimate() throws {

@@ -64,17 +64,17 @@ final class MemoryImageTests: XCTestCase {
     }
   }
 
-  /// schedule.json round-trips, uses schema_version 1 and snake_case keys;
-  /// another version is refused.
+  /// schedule.json round-trips, uses schema_version 2 and snake_case keys;
+  /// another version (1: a step had one `input`) is refused, naming it.
   func testScheduleJSONRoundTrips() throws {
     let schedule = try ScheduleCompiler(engine: try binaryEngine()).schedule(try compiled(try Fixture(name: "cnv_w1a1_small").model()))
     let data = try schedule.json()
     XCTAssertEqual(try Schedule.load(json: data), schedule)
     let text = String(decoding: data, as: UTF8.self)
-    XCTAssertTrue(text.contains("\"schema_version\" : 1"))
+    XCTAssertTrue(text.contains("\"schema_version\" : 2"))
     XCTAssertTrue(text.contains("\"out_channels_padded\""))
     XCTAssertFalse(text.range(of: "\"[a-z]+[A-Z][A-Za-z]*\" :", options: .regularExpression) != nil, "a camelCase key")
-    let other = Data(text.replacingOccurrences(of: "\"schema_version\" : 1", with: "\"schema_version\" : 2").utf8)
-    XCTAssertThrowsError(try Schedule.load(json: other)) { XCTAssertTrue("\($0)".contains("schema_version 2")) }
+    let other = Data(text.replacingOccurrences(of: "\"schema_version\" : 2", with: "\"schema_version\" : 1").utf8)
+    XCTAssertThrowsError(try Schedule.load(json: other)) { XCTAssertTrue("\($0)".contains("schema_version 1; this Finch reads 2")) }
   }
 }

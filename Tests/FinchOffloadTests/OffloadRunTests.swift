@@ -34,6 +34,22 @@ final class OffloadRunTests: XCTestCase {
     }
   }
 
+  /// The branching fixtures (a residual CNN, a depthwise-separable CNN) on
+  /// their reference samples: sums, depthwise layers and the global pool on
+  /// the CPU between engine calls, the skip value in a buffer of its own.
+  func testBranchingFixturesMatchInterpreter() throws {
+    let fourBit = try EngineConfiguration(
+      pe: 4, simd: 8, weightBits: 4, activationBits: 4, thresholdBits: 24, maxKernel: 3, maxChannels: 256, maxImageSize: 32,
+      weightDepth: 1024, thresholdDepth: 64)
+    for (fixture, engine) in zip(Fixture.branching, [try narrowEngine(), fourBit]) {
+      let graph = try compiled(try fixture.model())
+      let samples = try fixture.inputs()
+      let first = Tensor(shape: Shape([8] + samples.shape.dims.dropFirst()), floats: Array(samples.floats.prefix(8 * samples.count / samples.shape[0])))
+      let counts = try assertRunsLikeInterpreter(graph, engine, samples: first, fixture.name)
+      XCTAssertGreaterThan(counts.engineCalls, 0, "\(fixture): nothing ran on the engine")
+    }
+  }
+
   /// The full-size BNN-PYNQ CNV (64-64-128-128-256-256 conv, 512-512 FC) on random inputs, whole and tiled.
   func testFullSizeCNVMatchesInterpreter() throws {
     let graph = try compiled(try BNNPynqCNV.make())
@@ -71,6 +87,29 @@ final class OffloadRunTests: XCTestCase {
     XCTAssertGreaterThan(engineCalls, 150, "random QNNs hardly reached the engine")
     XCTAssertGreaterThan(tiled, 10, "random QNNs were hardly tiled")
     print("random QNNs: \(networks) networks, \(engineCalls) engine calls, \(tiled) of them tiles")
+  }
+
+  /// Random branching CNNs (residual and concatenation blocks over mixed
+  /// precisions) on an 8-bit engine: the sums and concatenations on the
+  /// CPU read two buffers, the engine calls around them whatever buffer
+  /// their value was left in.
+  func testRandomBranchingQNNsMatchInterpreter() throws {
+    let engine = try EngineConfiguration(
+      pe: 4, simd: 8, weightBits: 8, activationBits: 8, thresholdBits: 32, maxKernel: 5, maxChannels: 256, maxImageSize: 64,
+      weightDepth: 256, thresholdDepth: 8)
+    var (networks, joins, engineCalls) = (0, 0, 0)
+    for seed in UInt64(1)...60 {
+      let graph: Graph
+      do { graph = try compiled(RandomQNN.make(seed: seed, branching: true)) } catch { continue }
+      guard HardwarePartition(graph).unlowered.isEmpty, let layers = try? HardwareLayer.layers(of: graph),
+        layers.contains(where: { $0.streamInputs.count == 2 })
+      else { continue }
+      let counts = try assertRunsLikeInterpreter(graph, engine, samples: RandomQNN.inputs(for: graph, samples: 2, seed: seed), "seed \(seed)", printCycles: false)
+      (networks, joins, engineCalls) = (networks + 1, joins + layers.filter { $0.streamInputs.count == 2 }.count, engineCalls + counts.engineCalls)
+    }
+    XCTAssertGreaterThan(networks, 5, "few random networks branched")
+    XCTAssertGreaterThan(engineCalls, 20, "random branching networks hardly reached the engine")
+    print("random branching QNNs: \(networks) networks, \(joins) joins, \(engineCalls) engine calls")
   }
 }
 

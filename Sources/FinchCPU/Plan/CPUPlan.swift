@@ -27,9 +27,8 @@ public final class CPUPlan: @unchecked Sendable {
   /// The nodes that run through the interpreter, and why.
   public let fallbackNodes: [(node: String, reason: String)]
 
-  private let inputName: String
-  private let inputType: ValueType
-  private let input: ValueBuffer
+  /// The graph's inputs, each with its type and buffer.
+  private let inputs: [(name: String, type: ValueType, buffer: ValueBuffer)]
   private let outputs: [(name: String, buffer: ValueBuffer, elementType: ElementType)]
   private let steps: [any PlanStep]
   private let scratch: [UnsafeMutableRawPointer]
@@ -44,26 +43,25 @@ public final class CPUPlan: @unchecked Sendable {
   private let job = ExecutionJob()
   private let firstError = Mutex<CPUPlanError?>(nil)
 
-  /// Compiles `graph` (verified and typed, with one input) for batches of up to
+  /// Compiles `graph` (verified and typed, with at least one input) for batches of up to
   /// `maxBatch` samples on `threads` threads.
   public init(graph: Graph, maxBatch: Int = 64, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws(CPUPlanError) {
-    guard graph.inputs.count == 1, let inputName = graph.inputs.first, let inputType = graph.types[inputName] else {
-      throw .unsupportedGraph("it needs exactly one input with a known type; this graph has \(graph.inputs.count) inputs")
+    let typed = graph.inputs.compactMap { name in graph.types[name].map { (name, $0) } }
+    guard !graph.inputs.isEmpty, typed.count == graph.inputs.count else {
+      throw .unsupportedGraph("it needs inputs with known types; this graph has \(graph.inputs.count) inputs, \(typed.count) typed")
     }
     self.maxBatch = max(1, maxBatch)
     self.threads = max(1, threads)
     // Refuse before allocating: at most 4 bytes a value of the input and every computed value, for every sample
     // (each at most Shape.maxElementCount, so the sum cannot overflow).
-    let bytesPerSample = ([inputName] + graph.nodes.flatMap(\.outputs)).reduce(0) { $0 + 4 * (graph.types[$1]?.shape.elementCount ?? 0) }
+    let bytesPerSample = (graph.inputs + graph.nodes.flatMap(\.outputs)).reduce(0) { $0 + 4 * (graph.types[$1]?.shape.elementCount ?? 0) }
     guard Double(bytesPerSample) * Double(self.maxBatch) <= Self.maxActivationBytes else {
       throw .unsupportedGraph(
         "a batch of \(self.maxBatch) needs about \((bytesPerSample * self.maxBatch) >> 20) MiB of activations "
           + "(limit \(Int(Self.maxActivationBytes) >> 20) MiB); use a smaller batch")
     }
-    self.inputName = inputName
-    self.inputType = inputType
     var builder = PlanBuilder(graph: graph, capacity: self.maxBatch)
-    input = builder.buffer(for: inputName, type: inputType)
+    inputs = typed.map { name, type in (name, type, builder.buffer(for: name, type: type)) }
     try builder.addSteps()
     var outputs: [(String, ValueBuffer, ElementType)] = []
     for name in graph.outputs {
@@ -86,16 +84,22 @@ public final class CPUPlan: @unchecked Sendable {
 
   deinit { scratch.forEach { $0.deallocate() } }
 
-  /// Runs a batch: `batch` is either exactly the graph input's shape or, when
-  /// that has a leading 1, a stack of samples `[N, ...]`. Returns each output
-  /// with the samples stacked as ``Interpreter/runBatch(_:)`` stacks them.
+  /// Runs a batch of a one-input graph: `batch` is either exactly the graph
+  /// input's shape or, when that has a leading 1, a stack of samples `[N, ...]`.
+  /// Returns each output with the samples stacked as ``Interpreter/runBatch(_:)`` stacks them.
   public func run(_ batch: Tensor) throws(CPUPlanError) -> [String: Tensor] {
-    let count = try samples(in: batch)
+    try run(try feed(batch))
+  }
+
+  /// Runs a batch given every graph input by name, each as ``run(_:)-(Tensor)``
+  /// takes it, all with the same number of samples.
+  public func run(_ feed: [String: Tensor]) throws(CPUPlanError) -> [String: Tensor] {
+    let count = try samples(in: feed)
     var parts: [String: [Tensor]] = [:]
     var start = 0
     while start < count {
       let n = min(maxBatch, count - start)
-      try load(batch, samples: start..<(start + n))
+      try load(feed, samples: start..<(start + n))
       try execute(samples: n)
       for (name, t) in outputs(samples: n) { parts[name, default: []].append(t) }
       start += n
@@ -103,16 +107,25 @@ public final class CPUPlan: @unchecked Sendable {
     return parts.mapValues(Self.concatenate)
   }
 
-  /// Copies samples `range` of `batch` into the input buffer (samples 0 ..< range.count),
-  /// checking that they hold values of the input's datatype as the interpreter checks them.
+  /// Copies samples `range` of `batch` into the input buffer of a one-input
+  /// graph (samples 0 ..< range.count), checking that they hold values of the
+  /// input's datatype as the interpreter checks them.
   public func load(_ batch: Tensor, samples range: Range<Int>) throws(CPUPlanError) {
+    try load(try feed(batch), samples: range)
+  }
+
+  /// Copies samples `range` of every input of `feed` into its buffer, as ``load(_:samples:)-(Tensor,_)``.
+  public func load(_ feed: [String: Tensor], samples range: Range<Int>) throws(CPUPlanError) {
     precondition(range.count <= maxBatch, "at most maxBatch samples at once")
-    _ = try samples(in: batch)
-    let size = input.sampleCount
-    do {
-      try inputType.checkValues(of: batch, input: inputName, in: (range.lowerBound * size)..<(range.upperBound * size))
-    } catch { throw .badInput(error.description) }
-    input.load(batch, samples: range, at: 0)
+    _ = try samples(in: feed)
+    for (name, type, buffer) in inputs {
+      guard let batch = feed[name] else { continue }  // samples(in:) refused a feed without it
+      let size = buffer.sampleCount
+      do {
+        try type.checkValues(of: batch, input: name, in: (range.lowerBound * size)..<(range.upperBound * size))
+      } catch { throw .badInput(error.description) }
+      buffer.load(batch, samples: range, at: 0)
+    }
   }
 
   /// Runs the loaded samples `0 ..< n` through every step.
@@ -195,16 +208,38 @@ public final class CPUPlan: @unchecked Sendable {
     }
   }
 
-  /// How many samples `batch` holds.
-  private func samples(in batch: Tensor) throws(CPUPlanError) -> Int {
-    let expected = inputType.shape
-    if batch.shape == expected { return 1 }
-    guard expected.rank >= 1, expected[0] == 1, batch.shape.rank == expected.rank,
-      Array(batch.shape.dims.dropFirst()) == Array(expected.dims.dropFirst())
-    else {
-      throw .badInput("input \(inputName) must be \(expected) or a batch [N,\(expected.dims.dropFirst().map(String.init).joined(separator: ","))], got \(batch.shape)")
+  /// A one-input graph's feed of `batch`.
+  private func feed(_ batch: Tensor) throws(CPUPlanError) -> [String: Tensor] {
+    guard inputs.count == 1 else {
+      throw .badInput("this graph has \(inputs.count) inputs (\(inputs.map(\.name).joined(separator: ", "))): give each by name")
     }
-    return batch.shape[0]
+    return [inputs[0].name: batch]
+  }
+
+  /// How many samples the feed holds: every input present, each its shape or a batch of it, all the same count.
+  private func samples(in feed: [String: Tensor]) throws(CPUPlanError) -> Int {
+    if let extra = feed.keys.sorted().first(where: { name in !inputs.contains { $0.name == name } }) {
+      throw .badInput("\(extra) is not an input of this graph (its inputs: \(inputs.map(\.name).joined(separator: ", ")))")
+    }
+    var count: Int?
+    for (name, type, _) in inputs {
+      guard let batch = feed[name] else { throw .badInput("input \(name) is missing") }
+      let expected = type.shape
+      let n: Int
+      if batch.shape == expected {
+        n = 1
+      } else {
+        guard expected.rank >= 1, expected[0] == 1, batch.shape.rank == expected.rank,
+          Array(batch.shape.dims.dropFirst()) == Array(expected.dims.dropFirst())
+        else {
+          throw .badInput("input \(name) must be \(expected) or a batch [N,\(expected.dims.dropFirst().map(String.init).joined(separator: ","))], got \(batch.shape)")
+        }
+        n = batch.shape[0]
+      }
+      guard count == nil || count == n else { throw .badInput("input \(name) holds \(n) samples; the inputs before it hold \(count!)") }
+      count = n
+    }
+    return count ?? 0
   }
 
   private static func concatenate(_ parts: [Tensor]) -> Tensor {
