@@ -28,7 +28,7 @@ let package = Package(
     .target(name: "FinchIR"),
     .target(name: "FinchInterpreter", dependencies: ["FinchIR"]),
     .target(name: "FinchPasses", dependencies: ["FinchIR", "FinchInterpreter"]),
-    .target(name: "FinchCost", dependencies: ["FinchIR", "FinchInterpreter"], resources: [.copy("Resources/devices.json"), .copy("Resources/resource-model.json")]),
+    .target(name: "FinchCost", dependencies: ["FinchIR", "FinchInterpreter"], resources: [.copy("Resources/devices.json"), .copy("Resources/resource-model.json"), .copy("Resources/power-model.json")]),
     .target(name: "FinchReport", dependencies: ["FinchIR", "FinchCost", "FinchRTL", "FinchOffload"]),
     .target(name: "FinchCPU", dependencies: ["FinchIR", "FinchInterpreter", "CFinchCPUID", "CFinchCPUKernels"]),
     .target(name: "CFinchCPUID"),

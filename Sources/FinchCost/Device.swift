@@ -63,13 +63,16 @@ public struct Part: Hashable, Sendable, Codable {
   public var clockMHz: Double
   /// Where the figures come from; "recalled" marks those not checked against a source.
   public var notes: String
+  /// Static (leakage) power in watts, with where the figure comes from (Docs/power.md).
+  public var staticWatts: Double
+  public var powerNotes: String
 
   /// Block RAM capacity in bits (BRAM18 at 18 Kib, EBR at 4 Kib).
   public var blockRAMBits: Int { bram18 * 18 * 1024 + ebr4k * 4 * 1024 }
 
   public init(
     name: String, family: DeviceFamily, luts: Int, ffs: Int, dsps: Int, dspKind: DSPKind, bram18: Int, ebr4k: Int = 0,
-    uram: Int = 0, spram: Int = 0, lutramLUTs: Int, clockMHz: Double, notes: String = ""
+    uram: Int = 0, spram: Int = 0, lutramLUTs: Int, clockMHz: Double, notes: String = "", staticWatts: Double = 0, powerNotes: String = ""
   ) {
     self.name = name
     self.family = family
@@ -84,11 +87,14 @@ public struct Part: Hashable, Sendable, Codable {
     self.lutramLUTs = lutramLUTs
     self.clockMHz = clockMHz
     self.notes = notes
+    self.staticWatts = staticWatts
+    self.powerNotes = powerNotes
   }
 
   enum CodingKeys: String, CodingKey {
     case name, family, luts, ffs, dsps, bram18, ebr4k, uram, spram, notes
     case dspKind = "dsp_kind", lutramLUTs = "lutram_luts", clockMHz = "clock_mhz"
+    case staticWatts = "static_watts", powerNotes = "power_notes"
   }
 }
 

@@ -64,6 +64,10 @@ public struct Estimate: Sendable, Codable {
   public var targetMet: Bool
   /// How the FIFOs were sized (``DataflowPipeline/FIFOSizingMethod``); absent in estimates written before it was recorded.
   public var fifoSizing: DataflowPipeline.FIFOSizingMethod?
+  /// The design's power on its part at ``clockMHz`` (Docs/power.md); absent where the part is unknown.
+  public var power: PowerEstimate?
+  /// Frames per second per watt (with ``power``).
+  public var fpsPerWatt: Double?
 
   enum CodingKeys: String, CodingKey {
     case board, part, family, layers, totals, capacity, fps, bottleneck
@@ -73,6 +77,7 @@ public struct Estimate: Sendable, Codable {
     case steadyStateLatencyCycles = "steady_state_latency_cycles"
     case targetMet = "target_met"
     case fifoSizing = "fifo_sizing"
+    case power, fpsPerWatt = "fps_per_watt"
   }
 
   /// Estimates `pipeline` on `device` at `clockMHz` (see the next initializer).
@@ -80,6 +85,8 @@ public struct Estimate: Sendable, Codable {
     self.init(
       board: device.name, part: device.part.name, family: device.part.family, clockMHz: clockMHz, capacity: device.capacity,
       pipeline: pipeline, targetFPS: targetFPS)
+    let power = PowerEstimate(resources: totals, part: device.part, clockMHz: clockMHz)
+    (self.power, fpsPerWatt) = (power, power.fpsPerWatt(fps))
   }
 
   /// Estimates every element of `pipeline` (layers and glue, one entry each,

@@ -88,12 +88,17 @@ public struct OffloadDesign: Sendable {
     fits && !schedule.calls.isEmpty && (targetFPS.map { estimate.fps >= $0 * (1 - 1e-9) } ?? true)
   }
 
+  /// The engine's power at the estimate's clock (Docs/power.md), its memory traffic at the estimated frames/s included.
+  public var power: PowerEstimate {
+    PowerEstimate(resources: totals, part: part, clockMHz: estimate.clockMHz, offChipBytesPerSecond: Double(estimate.bytes) * estimate.fps)
+  }
+
   /// The design as `offload_estimate.json` holds it.
   public var report: Report {
     Report(
       board: board.name, part: part.name, family: part.family, bandwidthGBps: board.bandwidthGBps, engine: engine, engineSource: engineSource,
       units: units, totals: totals, capacity: capacity, fits: fits, targetFPS: targetFPS, targetMet: targetMet,
-      engineLayers: schedule.steps.filter { $0.kind == .engine }.flatMap(\.layers), cpuLayers: schedule.cpuLayers, estimate: estimate)
+      engineLayers: schedule.steps.filter { $0.kind == .engine }.flatMap(\.layers), cpuLayers: schedule.cpuLayers, estimate: estimate, power: power)
   }
 
   /// An offload design as JSON holds it (`offload_estimate.json`, and
@@ -124,22 +129,26 @@ public struct OffloadDesign: Sendable {
     public var engineLayers: [String]
     public var cpuLayers: [CPULayer]
     public var estimate: OffloadEstimate
+    /// The engine's power (absent in reports written before power was estimated).
+    public var power: PowerEstimate?
+    /// Frames/s per watt, with ``power``.
+    public var fpsPerWatt: Double? { power.map { $0.fpsPerWatt(estimate.fps) } }
 
     enum CodingKeys: String, CodingKey {
-      case board, part, family, engine, units, totals, capacity, fits
+      case board, part, family, engine, units, totals, capacity, fits, power
       case bandwidthGBps = "bandwidth_gbps", engineSource = "engine_source", targetFPS = "target_fps", targetMet = "target_met"
-      case engineLayers = "engine_layers", cpuLayers = "cpu_layers"
+      case engineLayers = "engine_layers", cpuLayers = "cpu_layers", fpsPerWatt = "fps_per_watt"
     }
 
     init(
       board: String, part: String, family: DeviceFamily, bandwidthGBps: Double, engine: EngineConfiguration, engineSource: String, units: [Unit],
       totals: Resources, capacity: Resources, fits: Bool, targetFPS: Double?, targetMet: Bool, engineLayers: [String], cpuLayers: [CPULayer],
-      estimate: OffloadEstimate
+      estimate: OffloadEstimate, power: PowerEstimate?
     ) {
       (self.board, self.part, self.family, self.bandwidthGBps) = (board, part, family, bandwidthGBps)
       (self.engine, self.engineSource) = (engine, engineSource)
       (self.units, self.totals, self.capacity, self.fits, self.targetFPS, self.targetMet) = (units, totals, capacity, fits, targetFPS, targetMet)
-      (self.engineLayers, self.cpuLayers, self.estimate) = (engineLayers, cpuLayers, estimate)
+      (self.engineLayers, self.cpuLayers, self.estimate, self.power) = (engineLayers, cpuLayers, estimate, power)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -159,6 +168,7 @@ public struct OffloadDesign: Sendable {
       targetMet = try c.decode(Bool.self, forKey: .targetMet)
       engineLayers = try c.decode([String].self, forKey: .engineLayers)
       cpuLayers = try c.decode([CPULayer].self, forKey: .cpuLayers)
+      power = try c.decodeIfPresent(PowerEstimate.self, forKey: .power)
     }
 
     /// The estimate's keys and this report's, in one object.
@@ -179,6 +189,8 @@ public struct OffloadDesign: Sendable {
       try c.encode(targetMet, forKey: .targetMet)
       try c.encode(engineLayers, forKey: .engineLayers)
       try c.encode(cpuLayers, forKey: .cpuLayers)
+      try c.encodeIfPresent(power, forKey: .power)
+      try c.encodeIfPresent(fpsPerWatt, forKey: .fpsPerWatt)
     }
   }
 }

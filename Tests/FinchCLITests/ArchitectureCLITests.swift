@@ -224,8 +224,18 @@ final class ArchitectureCLITests: XCTestCase {
     XCTAssertEqual(
       Set(offload.keys),
       ["board", "part", "family", "clock_mhz", "bandwidth_gbps", "engine", "engine_source", "units", "totals", "capacity", "fits", "target_met",
-       "engine_layers", "cpu_layers", "calls", "cycles", "compute_cycles", "load_cycles", "bytes", "bytes_per_cycle", "fps", "latency_ms"])
+       "engine_layers", "cpu_layers", "calls", "cycles", "compute_cycles", "load_cycles", "bytes", "bytes_per_cycle", "fps", "latency_ms",
+       "power", "fps_per_watt"])
     XCTAssertEqual(offload["board"] as? String, "ultra96")
+    // Power: the part's static figure plus dynamic classes that add up, memory traffic included.
+    let power = try XCTUnwrap(offload["power"] as? [String: Any])
+    XCTAssertEqual(power["static_watts"] as? Double, 0.3)
+    let dynamic = try XCTUnwrap(power["dynamic"] as? [String: Double])
+    XCTAssertEqual(Set(dynamic.keys), ["lut", "routing", "ff", "clock", "bram", "dsp", "io"])
+    XCTAssertGreaterThan(dynamic["io"] ?? 0, 0)
+    XCTAssertEqual(try XCTUnwrap(power["watts"] as? Double), 0.3 + dynamic.values.reduce(0, +), accuracy: 1e-9)
+    XCTAssertEqual(
+      try XCTUnwrap(offload["fps_per_watt"] as? Double), try XCTUnwrap(offload["fps"] as? Double) / (power["watts"] as? Double ?? 1), accuracy: 1e-6)
     XCTAssertEqual(offload["bandwidth_gbps"] as? Double, 7.5)
     XCTAssertEqual(offload["clock_mhz"] as? Double, 300)
     XCTAssertEqual(

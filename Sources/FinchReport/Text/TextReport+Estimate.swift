@@ -15,6 +15,7 @@ extension TextReport {
     lines.append(totals(e.totals, of: c, board: e.board, part: e.part, family: e.family))
     lines.append(String(format: "%.1f frames/s at %.0f MHz; bottleneck %@", e.fps, e.clockMHz, e.bottleneck))
     lines.append(latency(e))
+    if let power = e.power { lines.append(Self.power(power, fps: e.fps)) }
     if let fifos = fifos(e) { lines.append(fifos) }
     if let requested {
       lines.append(
@@ -46,6 +47,16 @@ extension TextReport {
       Double(e.steadyStateLatencyCycles) / e.clockMHz, e.latencyCycles)
   }
 
+  /// `power: W W (static S W, dynamic D W: class W, ...), F frames/s per W (toggle rate T, default)`.
+  public static func power(_ p: PowerEstimate, fps: Double) -> String {
+    let classes = ["lut", "routing", "ff", "clock", "bram", "dsp", "io"].compactMap { k in
+      p.dynamic[k].flatMap { $0 > 0 ? String(format: "%@ %.3f", k, $0) : nil }
+    }
+    return String(
+      format: "power: %.3f W (static %.3f W, dynamic %.3f W: %@), %.1f frames/s per W (toggle rate %.3f, %@; Docs/power.md, +-50%%)", p.watts,
+      p.staticWatts, p.dynamicWatts, classes.joined(separator: ", "), p.fpsPerWatt(fps), p.toggleRate, p.toggleSource)
+  }
+
   /// `FIFOs: N, depths d1, d2, ... words (how they were sized)`, when the design has FIFOs.
   static func fifos(_ e: Estimate) -> String? {
     let depths = e.layers.compactMap(\.depth)
@@ -66,6 +77,6 @@ extension TextReport {
     String(
       format: "built %@: %d hardware layers, %.1f frames/s estimated at %.0f MHz, %d LUT, %@, %d DSP on %@",
       folder, layers, e.fps, e.clockMHz, e.totals.lut, e.family == .ice40 ? "\(e.totals.ebr) EBR" : "\(e.totals.bram18) BRAM18",
-      e.totals.dsp, e.part) + "\n" + latency(e)
+      e.totals.dsp, e.part) + "\n" + latency(e) + (e.power.map { "\n" + power($0, fps: e.fps) } ?? "")
   }
 }

@@ -25,6 +25,7 @@ extension TextReport {
         + "(\(String(format: "%.1f", s.bytesPerCycle)) bytes/cycle): \(TextTable.grouped(s.cycles)) cycles per frame "
         + "(compute \(TextTable.grouped(s.computeCycles)), weight and threshold loads \(TextTable.grouped(s.loadCycles))), "
         + "latency \(String(format: "%.3f", s.latencyMs)) ms, \(TextTable.grouped(s.bytes)) bytes moved per frame")
+    if let power = r.power { lines.append(Self.power(power, fps: s.fps)) }
     if r.cpuLayers.isEmpty {
       lines.append("every hardware layer runs on the engine")
     } else {

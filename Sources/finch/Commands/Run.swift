@@ -140,14 +140,14 @@ struct Run: ParsableCommand {
         if let split { Self.printSplit(split, toStandardError: output == OutputFile.standardOutput) }
         return
       }
-      let predictions = Self.argmax(y)
+      let predictions = Predictions.argmax(y)
       result.predictions = predictions
       if let labels {
         let truth = try NPY.read(path: labels)
         guard truth.count == predictions.count else {
           throw RunError.failed(labels, "has \(truth.count) labels for \(predictions.count) samples")
         }
-        result.accuracy = Result.Accuracy(correct: zip(truth.floats, predictions).filter { $0 == Float($1) }.count, total: truth.count)
+        result.accuracy = Result.Accuracy(correct: Predictions.correct(predictions, truth), total: truth.count)
       }
       if json { return try JSONReport.print(result) }
       print(predictions.map(String.init).joined(separator: " "))
@@ -174,18 +174,6 @@ struct Run: ParsableCommand {
     ]
     for line in lines {
       if toStandardError { Finch.progress(line) } else { print(line) }
-    }
-  }
-
-  /// The index of the largest value of each row of a `[N, ...]` tensor (first on ties).
-  static func argmax(_ y: Tensor) -> [Int] {
-    let n = y.shape.rank == 0 ? 1 : y.shape[0]
-    let size = y.count / max(n, 1)
-    let v = y.floats
-    return (0..<n).map { i in
-      var best = 0
-      for j in 0..<size where v[i * size + j] > v[i * size + best] { best = j }
-      return best
     }
   }
 }
