@@ -2,7 +2,8 @@
 # Makes sure this machine can build and test Finch: a Swift 6 toolchain (from
 # Debian's swiftlang package where the machine has none) and the open FPGA
 # tools the RTL backend drives (Verilator, Icarus Verilog, Yosys, nextpnr-ice40,
-# IceStorm), libpng and libjpeg for finch detect, and the onnx Python package for onnx.checker. Safe to run again;
+# IceStorm), libpng and libjpeg for finch detect, headless Chromium (the HTML
+# report tests render pages with it), and the onnx Python package for onnx.checker. Safe to run again;
 # installs only what is missing.
 set -euo pipefail
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -14,6 +15,7 @@ command -v yosys >/dev/null 2>&1 || missing+=(yosys)
 command -v nextpnr-ice40 >/dev/null 2>&1 || missing+=(nextpnr-ice40)
 command -v icepack >/dev/null 2>&1 || missing+=(fpga-icestorm)
 command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-pip)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # PNG and JPEG decoding (finch detect), linked into finch.
 [[ -e /usr/include/png.h ]] || missing+=(libpng-dev)
 [[ -e /usr/include/jpeglib.h ]] || missing+=(libjpeg-dev)

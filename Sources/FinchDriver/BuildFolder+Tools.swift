@@ -47,7 +47,8 @@ extension BuildFolder {
   /// Synthesizes the design as `build` wrote it for `device` (default: the
   /// one it was built for) in `synth/`, beside the cost model's estimate for
   /// that device, joined by name (a dataflow design element by element, an
-  /// offload engine unit by unit, ``EngineResources``); writes `synth/report.json`.
+  /// offload engine unit by unit, ``EngineResources``); writes `synth/report.json`
+  /// and renews `report.html` with the synthesized figures.
   public func synthesize(on device: Device? = nil, progress: (String) -> Void = { _ in }) throws -> SynthesisReport {
     let work = path(Self.synth)
     let report: SynthesisReport
@@ -85,6 +86,7 @@ extension BuildFolder {
         pnrWrapper: EngineDesign(engine: engine).pinWrapper)
     }
     try JSONReport.encode(report).write(to: work.appendingPathComponent("report.json"))
+    try FolderReport.write(in: url)
     return report
   }
 }

@@ -11,6 +11,7 @@ import Foundation
 /// Every build:
 /// ```
 /// DIR/finch-output.json    marker (written by, version, command "build")
+///     report.html           the build as a page a person opens in a browser (FolderReport; renewed by `finch synth`)
 ///     architecture.json     the architecture built and why, with the estimates made (ArchitectureChoice.Report)
 ///     compiled.onnx         the compiled graph (hardware layers in the `finch` domain)
 ///     streamlined.onnx      the graph before lowering
@@ -134,6 +135,7 @@ public struct BuildFolder: Sendable {
           try FileManager.default.copyItem(at: source, to: dir.appendingPathComponent(name))
         }
       }
+      try Data(try FolderReport.html(of: dir).utf8).write(to: dir.appendingPathComponent(FolderReport.fileName))
     }
     return try BuildFolder(output)
   }

@@ -17,7 +17,7 @@ struct Finch: ParsableCommand {
       Exit status: 0 on success, 1 on any error, 64 on a usage mistake.
       """,
     version: version,
-    subcommands: [Inspect.self, Run.self, Compile.self, Estimate.self, Build.self, Explore.self, Simulate.self, Synth.self, Devices.self, Characterize.self, RooflineCommand.self, Export.self, Bench.self, Detect.self]
+    subcommands: [Inspect.self, Run.self, Compile.self, Estimate.self, Build.self, Explore.self, Report.self, Simulate.self, Synth.self, Devices.self, Characterize.self, RooflineCommand.self, Export.self, Bench.self, Detect.self]
   )
 
   /// The most worker threads a command accepts: four per core.

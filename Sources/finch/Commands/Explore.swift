@@ -22,8 +22,8 @@ struct Explore: ParsableCommand {
       (N targets spaced evenly on a log scale from A to B). Objectives: accuracy, fps, latency_us, \
       lut, ff, bram18, dsp, watts, fps_per_watt; --front FIRST:SECOND picks a front (default: \
       accuracy:lut, fps:lut, fps_per_watt:accuracy; without a test set fps:lut, fps_per_watt:lut). Progress and time left go to stderr. -o DIR \
-      writes explore.json (as --json prints it) and explore.csv (a front_* column per front) into a \
-      new folder.
+      writes explore.json (as --json prints it), explore.csv (a front_* column per front) and \
+      report.html: the Pareto charts and the points as a page (`finch report`).
 
       Examples:
         finch explore tfc_w1a1.onnx tfc_w2a2.onnx --board pynq-z1,ultra96 --fps 1000..100000:5
@@ -58,7 +58,7 @@ struct Explore: ParsableCommand {
   @Option(name: .customLong("front"), help: "Objective pairs FIRST:SECOND whose Pareto fronts to find.")
   var fronts: [String] = []
 
-  @Option(name: .shortAndLong, help: "Write explore.json and explore.csv into this new folder.")
+  @Option(name: .shortAndLong, help: "Write explore.json, explore.csv and report.html into this new folder.")
   var output: String?
 
   @Flag(help: "Print the exploration as one JSON object: points, skipped, fronts.")
@@ -140,11 +140,12 @@ struct Explore: ParsableCommand {
         try OutputFolder.write(to: output, command: "explore", version: Finch.version, inputs: inputs) { dir in
           try JSONReport.encode(exploration).write(to: dir.appendingPathComponent("explore.json"))
           try Data(exploration.csv().utf8).write(to: dir.appendingPathComponent("explore.csv"))
+          try Data(ExplorationPage.html(exploration).utf8).write(to: dir.appendingPathComponent(FolderReport.fileName))
         }
       }
       if json { return try JSONReport.print(exploration) }
       print(TextReport.exploration(exploration))
-      if let output { print("wrote \(output): explore.json, explore.csv") }
+      if let output { print("wrote \(output): explore.json, explore.csv, report.html") }
     }
   }
 }
