@@ -32,14 +32,14 @@ public enum FolderReport {
     if exists(BuildFolder.estimate) {
       let estimate = try read(Estimate.self, BuildFolder.estimate)
       let context = BuildPage.Context(
-        title: "Finch build: \(model) on \(estimate.board)", synthesis: synthesis, host: summary?.host,
+        title: "Finch build: \(model) on \(estimate.board)", synthesis: synthesis, summary: summary,
         roofline: roofline(dir, board: estimate.board, clockMHz: estimate.clockMHz))
       return BuildPage.dataflow(estimate, context)
     }
     if exists(BuildFolder.offloadEstimate) {
       let report = try read(OffloadDesign.Report.self, BuildFolder.offloadEstimate)
       let context = BuildPage.Context(
-        title: "Finch offload build: \(model) on \(report.board)", synthesis: synthesis, host: summary?.host,
+        title: "Finch offload build: \(model) on \(report.board)", synthesis: synthesis, summary: summary,
         roofline: roofline(dir, board: report.board, clockMHz: report.estimate.clockMHz))
       return BuildPage.offload(report, context)
     }

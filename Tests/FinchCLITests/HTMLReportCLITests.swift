@@ -7,8 +7,8 @@ import XCTest
 /// package, which the setup script installs) renders each kind of page to a
 /// PNG that must not be blank, logs no console error, and the page's DOM
 /// holds the names and totals the page is about: the CNV fixture's build
-/// (its layers, bottleneck and LUT total), the same build after `finch
-/// report` renews it, and an exploration's Pareto page.
+/// (its layers, datatypes, bottleneck and LUT total), the same build after
+/// `finch report` renews it, an offload build, and an exploration's Pareto page.
 final class HTMLReportCLITests: XCTestCase {
   var work: URL!
 
@@ -60,7 +60,8 @@ final class HTMLReportCLITests: XCTestCase {
     let bottleneck = try XCTUnwrap(estimate["bottleneck"] as? String)
     let lut = try XCTUnwrap((estimate["totals"] as? [String: Any])?["lut"] as? Int)
     let page = build.appendingPathComponent("report.html")
-    try assertRenders(page, holding: ["Conv_0", "MatMul_1", "Layers", "class=\"hot\"", bottleneck, "LUT \(lut)/53200", "Roofline", "Power", "Host work"])
+    try assertRenders(
+      page, holding: ["Conv_0", "MatMul_1", "Layers", "class=\"hot\"", bottleneck, "LUT \(lut)/53200", "BIPOLAR", "Roofline", "Power", "Host work"])
     let html = try String(contentsOf: page, encoding: .utf8)
     let fetched = html.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
     XCTAssertFalse(html.contains("<script") || fetched.contains("http://") || fetched.contains("https://"), "the page fetches or runs something")
@@ -72,6 +73,13 @@ final class HTMLReportCLITests: XCTestCase {
     let refused = try FinchCLI.run(["report", work.path])
     XCTAssertEqual(refused.status, 1)
     XCTAssertTrue(refused.stderr.contains("neither a build folder"), refused.stderr)
+
+    // An offload build's page: the engine's units and calls, the layers on the CPU.
+    let offload = work.appendingPathComponent("mo")
+    let o = try FinchCLI.run(["build", Fixture(name: "tfc_w2a2").modelPath, "--board", "pynq-z1", "--arch", "offload", "-o", offload.path])
+    XCTAssertEqual(o.status, 0, o.stderr)
+    try assertRenders(
+      offload.appendingPathComponent("report.html"), holding: ["Engine units", "weight_buffer", "Engine calls", "MatMul_0", "Layers on the CPU", "Power"])
 
     // An exploration's page: one Pareto chart per front, every point in the table.
     let (w1, w2) = (Fixture(name: "tfc_w1a1"), Fixture(name: "tfc_w2a2"))

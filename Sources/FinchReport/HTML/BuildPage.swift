@@ -15,12 +15,13 @@ public enum BuildPage {
     public var title: String
     /// `finch synth`'s report, when it has run.
     public var synthesis: SynthesisReport?
-    public var host: CompileSummary.Host?
+    /// The compilation's summary: each layer's shapes and datatypes, the host work.
+    public var summary: CompileSummary?
     /// The roofline chart's SVG, when the board is known.
     public var roofline: String?
 
-    public init(title: String, synthesis: SynthesisReport? = nil, host: CompileSummary.Host? = nil, roofline: String? = nil) {
-      (self.title, self.synthesis, self.host, self.roofline) = (title, synthesis, host, roofline)
+    public init(title: String, synthesis: SynthesisReport? = nil, summary: CompileSummary? = nil, roofline: String? = nil) {
+      (self.title, self.synthesis, self.summary, self.roofline) = (title, synthesis, summary, roofline)
     }
   }
 
@@ -36,16 +37,20 @@ public enum BuildPage {
     if let s = context.synthesis { summary.append(synthesized(s)) }
     page.section("Summary", summary.map(HTMLPage.paragraph).joined(separator: "\n"))
     let synth = Dictionary((context.synthesis?.layers ?? []).map { ($0.name, $0.synthesized) }, uniquingKeysWith: { a, _ in a })
-    var header = ["element", "op", "PE", "SIMD", "cycles", "first out", "last out", "LUT", "FF", "DSP", "BRAM18", "EBR"]
+    let facts = Dictionary((context.summary?.layers ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    var header = ["element", "op", "in", "out", "weights", "shape", "PE", "SIMD", "cycles", "first out", "last out", "LUT", "FF", "DSP", "BRAM18", "EBR"]
     if !synth.isEmpty { header += ["LUT synth", "FF synth", "DSP synth", "BRAM synth"] }
     let rows = e.layers.map { l -> [String] in
-      var row = [l.name, l.op] + [l.pe, l.simd, l.cycles, l.firstOutputCycle, l.lastOutputCycle, l.lut, l.ff, l.dsp, l.bram18, l.ebr].map(String.init)
+      let f = facts[l.name]
+      let shape = (f?.attributes ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.map(String.init).joined(separator: "×"))" }.joined(separator: ", ")
+      var row = [l.name, l.op, f?.inputType ?? "", f?.outputType ?? "", f?.weightType ?? "", shape]
+      row += [l.pe, l.simd, l.cycles, l.firstOutputCycle, l.lastOutputCycle, l.lut, l.ff, l.dsp, l.bram18, l.ebr].map(String.init)
       if !synth.isEmpty { row += synth[l.name].map { [$0.lut, $0.ff, $0.dsp, $0.bram18 + $0.ebr].map(String.init) } ?? ["-", "-", "-", "-"] }
       return row
     }
     let bottleneck = Set(e.layers.indices.filter { e.layers[$0].name == e.bottleneck })
     page.section(
-      "Layers", HTMLPage.table(header, rows, numericFrom: 2, highlight: bottleneck) + HTMLPage.paragraph("The highlighted row is the bottleneck."))
+      "Layers", HTMLPage.table(header, rows, numericFrom: 6, highlight: bottleneck) + HTMLPage.paragraph("The highlighted row is the bottleneck."))
     let layers = e.layers.filter { !["FIFO", "DWC", "Dup"].contains($0.op) }
     let cycles = BarChart(
       title: "Cycles per frame", bars: layers.map { .init(label: $0.name, value: Double($0.cycles), detail: "PE \($0.pe), SIMD \($0.simd)", highlight: $0.name == e.bottleneck) },
@@ -57,7 +62,7 @@ public enum BuildPage {
     page.section("Utilization of \(e.part)", utilization(e.totals, e.capacity, e.family))
     if let p = e.power { page.section("Power", powerChart(p)) }
     if let r = context.roofline { page.section("Roofline", r) }
-    if let host = context.host { page.section("Host work", hostWork(host)) }
+    if let host = context.summary?.host { page.section("Host work", hostWork(host)) }
     return page.html
   }
 
@@ -100,7 +105,7 @@ public enum BuildPage {
       page.section("Layers on the CPU", HTMLPage.table(["layer", "op", "why"], r.cpuLayers.map { [$0.name, $0.op, $0.reason] }, numericFrom: 9))
     }
     if let roofline = context.roofline { page.section("Roofline", roofline) }
-    if let host = context.host { page.section("Host work", hostWork(host)) }
+    if let host = context.summary?.host { page.section("Host work", hostWork(host)) }
     return page.html
   }
 
