@@ -28,9 +28,14 @@ public struct ExplorationPoint: Sendable, Codable, Equatable {
   /// Whether the design fits the part, and whether it also meets the target.
   public var fits: Bool
   public var targetMet: Bool
+  /// What Yosys made of the design (`finch explore --synth`; nil otherwise, or when it did not fit).
+  public var synthesized: Resources?
+  /// Why Yosys failed on the design, where it did.
+  public var synthesisError: String?
 
   enum CodingKeys: String, CodingKey {
-    case model, device, arch, budget, accuracy, fps, lut, ff, bram18, ebr, dsp, watts, fits
+    case model, device, arch, budget, accuracy, fps, lut, ff, bram18, ebr, dsp, watts, fits, synthesized
+    case synthesisError = "synthesis_error"
     case clockMHz = "clock_mhz", targetFPS = "target_fps", latencyUs = "latency_us", fpsPerWatt = "fps_per_watt", targetMet = "target_met"
   }
 
@@ -107,14 +112,16 @@ public struct Exploration: Sendable, Codable, Equatable {
     let on = names.map { Set(fronts[$0] ?? []) }
     var rows = [
       ["index", "model", "device", "arch", "clock_mhz", "target_fps", "budget", "accuracy", "fps", "latency_us", "lut", "ff", "bram18", "ebr", "dsp",
-       "watts", "fps_per_watt", "fits", "target_met"] + names.map { "front_\($0)" }
+       "watts", "fps_per_watt", "fits", "target_met", "lut_synth", "ff_synth", "dsp_synth", "bram18_synth", "ebr_synth"]
+        + names.map { "front_\($0)" }
     ]
     func number(_ v: Double?) -> String { v.map { String(format: "%.6g", $0) } ?? "" }
     for (i, p) in points.enumerated() {
       rows.append(
         ["\(i)", p.model, p.device, p.arch, number(p.clockMHz), number(p.targetFPS), number(p.budget), number(p.accuracy), number(p.fps),
          number(p.latencyUs)] + [p.lut, p.ff, p.bram18, p.ebr, p.dsp].map(String.init)
-          + [number(p.watts), number(p.fpsPerWatt), p.fits ? "1" : "0", p.targetMet ? "1" : "0"] + on.map { $0.contains(i) ? "1" : "0" })
+          + [number(p.watts), number(p.fpsPerWatt), p.fits ? "1" : "0", p.targetMet ? "1" : "0"]
+          + (p.synthesized.map { [$0.lut, $0.ff, $0.dsp, $0.bram18, $0.ebr].map(String.init) } ?? ["", "", "", "", ""]) + on.map { $0.contains(i) ? "1" : "0" })
     }
     func field(_ f: String) -> String { f.contains(",") || f.contains("\"") || f.contains("\n") ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f }
     return rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"

@@ -60,30 +60,15 @@ extension BuildFolder {
       let layers = try HardwareLayer.layers(of: graph)
       let estimate = Estimate(
         device: device, clockMHz: built.clockMHz, pipeline: try pipeline(of: layers), targetFPS: nil)
-      let written = try writtenDesign()
-      let manifest = written.manifest
-      try? FileManager.default.removeItem(at: work)
-      let sources = try written.copy(to: work)
       progress("synthesizing for \(device.part.name) (\(device.part.family.rawValue)); this takes a while")
-      report = try Synthesizer.run(
-        directory: work, sources: sources, part: device.part, inputWidth: manifest.input.wordBits, outputWidth: manifest.output.wordBits,
-        names: Dictionary(manifest.layers.map { ($0.instance, $0.name) }, uniquingKeysWith: { a, _ in a }),
-        estimates: Dictionary(estimate.layers.map { ($0.name, $0.resources) }, uniquingKeysWith: { a, _ in a }),
-        estimateTotals: estimate.totals)
+      report = try DesignSynthesis.dataflow(try writtenDesign(), estimate: estimate, part: device.part, in: work)
     case .offload:
       let device = try device ?? DeviceCatalogue.bundled().device(named: try offloadEstimate().part)
       let written = try writtenEngineDesign()
       let engine = written.manifest.engine
-      let units = EngineResources.estimate(engine, on: device.part.family)
-      try? FileManager.default.removeItem(at: work)
-      let sources = try written.copy(to: work)
       progress(
         "synthesizing the offload engine (PE \(engine.pe), SIMD \(engine.simd)) for \(device.part.name) (\(device.part.family.rawValue)); this takes a while")
-      report = try Synthesizer.run(
-        directory: work, sources: sources, part: device.part, inputWidth: 0, outputWidth: 0, names: EngineDesign.units,
-        estimates: Dictionary(units.map { ($0.name, $0.resources) }, uniquingKeysWith: { a, _ in a }),
-        estimateTotals: units.reduce(Resources()) { $0 + $1.resources }, rows: EngineDesign.engineModule,
-        pnrWrapper: EngineDesign(engine: engine).pinWrapper)
+      report = try DesignSynthesis.offload(written, part: device.part, in: work)
     }
     try JSONReport.encode(report).write(to: work.appendingPathComponent("report.json"))
     try FolderReport.write(in: url)

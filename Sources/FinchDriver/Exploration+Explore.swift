@@ -19,6 +19,8 @@ public struct ExplorationRequest: Sendable {
   public var testInput: String?
   public var testLabels: String?
   public var fronts: [ObjectivePair]
+  /// Synthesize every point that fits (``ExplorationSynthesis``); nil: estimates only.
+  public var synthesis: ExplorationSynthesis?
 
   public init(
     models: [String], devices: [String], clocks: [Double] = [], targets: [FoldingTarget], architectures: [ArchitectureRequest] = [.dataflow],
@@ -33,13 +35,14 @@ public struct ExplorationRequest: Sendable {
 extension Exploration {
   /// What one combination gave.
   private enum Outcome {
-    case point(ExplorationPoint)
+    case point(ExplorationPoint, ArchitectureChoice.Pick, model: Int)
     case skipped(Skipped)
   }
 
   /// Evaluates every combination of `request`; `progress` hears each point
-  /// as it is done (points done, points in all, a line about it). Points are
-  /// evaluated in parallel on all cores; the result does not depend on the order.
+  /// as it is done (points done, points in all, a line about it), then each
+  /// synthesis when asked for. Points are evaluated in parallel on all cores;
+  /// the result does not depend on the order.
   public static func explore(_ request: ExplorationRequest, progress: @Sendable (Int, Int, String) -> Void = { _, _, _ in }) throws -> Exploration {
     let models = try request.models.map { model -> (name: String, graph: Graph, layers: [HardwareLayer], accuracy: Double?) in
       let graph = try Compilation.compiledGraph(model)
@@ -62,13 +65,14 @@ extension Exploration {
     let results = Mutex([Outcome?](repeating: nil, count: all.count))
     let done = Atomic(0)
     let failure = Mutex<(any Error)?>(nil)
+    let start = Date()
     DispatchQueue.concurrentPerform(iterations: all.count) { i in
       let c = all[i], model = models[c.model]
       let result: Outcome
       do {
         let choice = try ArchitectureChoice(
           graph: model.graph, layers: model.layers, request: c.arch, board: c.device, clockMHz: c.clock, target: c.target)
-        result = .point(point(choice, model: model.name, device: c.device, target: c.target, accuracy: model.accuracy))
+        result = .point(point(choice, model: model.name, device: c.device, target: c.target, accuracy: model.accuracy), choice.picked, model: c.model)
       } catch let error as FinchCostError {
         // An unknown device or an impossible target is the user's mistake, not a point without a design.
         failure.withLock { if $0 == nil { $0 = error } }
@@ -79,19 +83,31 @@ extension Exploration {
       results.withLock { $0[i] = result }
       let n = done.add(1, ordering: .relaxed).newValue
       switch result {
-      case .point(let p):
-        progress(n, all.count, "\(p.model) on \(p.device), \(p.arch), \(describe(c.target)): \(String(format: "%.1f", p.fps)) frames/s, \(p.lut) LUT")
+      case .point(let p, _, _):
+        progress(
+          n, all.count,
+          "\(p.model) on \(p.device), \(p.arch), \(describe(c.target)): \(String(format: "%.1f", p.fps)) frames/s, \(p.lut) LUT"
+            + timeLeft(since: start, done: n, of: all.count))
       case .skipped(let s):
-        progress(n, all.count, "\(s.model) on \(s.device), \(s.arch), \(s.target): no design")
+        progress(n, all.count, "\(s.model) on \(s.device), \(s.arch), \(s.target): no design" + timeLeft(since: start, done: n, of: all.count))
       }
     }
     if let error = failure.withLock({ $0 }) { throw error }
-    var points: [ExplorationPoint] = [], skipped: [Skipped] = []
+    var points: [ExplorationPoint] = [], skipped: [Skipped] = [], designs: [ExplorationSynthesis.Design] = []
     for result in results.withLock({ $0 }) {
       switch result {
-      case .point(let p): points.append(p)
+      case .point(let p, let pick, let m):
+        points.append(p)
+        designs.append(ExplorationSynthesis.Design(pick: pick, graph: models[m].graph, device: p.device))
       case .skipped(let s): skipped.append(s)
       case nil: break
+      }
+    }
+    if let synthesis = request.synthesis {
+      let synthesized = try synthesis.run(designs, fits: points.map(\.fits), progress: progress)
+      for i in points.indices {
+        points[i].synthesized = synthesized[i]?.resources
+        points[i].synthesisError = synthesized[i]?.error
       }
     }
     return Exploration(points: points, skipped: skipped, fronts: fronts(of: points, request.fronts))
@@ -117,6 +133,12 @@ extension Exploration {
         latencyUs: s.latencyMs * 1000, lut: t.lut, ff: t.ff, bram18: t.bram18, ebr: t.ebr, dsp: t.dsp, watts: power.watts,
         fpsPerWatt: power.fpsPerWatt(s.fps), fits: o.fits, targetMet: o.targetMet)
     }
+  }
+
+  /// `, about N s left` at `done` of `total` steps begun at `start` (empty when done or nothing is).
+  static func timeLeft(since start: Date, done: Int, of total: Int) -> String {
+    guard done > 0, done < total else { return "" }
+    return String(format: ", about %.0f s left", Date().timeIntervalSince(start) / Double(done) * Double(total - done))
   }
 
   /// `5,000 frames/s` or `budget 0.5`.

@@ -72,6 +72,38 @@ final class ExploreCLITests: XCTestCase {
       fronts["accuracy_vs_lut"]?.count)
   }
 
+  /// --synth on a small sweep: each point that fits synthesized once (two
+  /// targets whose foldings differ: two designs), the synthesized totals
+  /// beside the estimate in the JSON and the CSV; a second run finds every
+  /// design in the cache and synthesizes nothing, with the same figures.
+  func testSynthesisBesideTheEstimateAndCachedByDesign() throws {
+    let tfc = Fixture(name: "tfc_w1a1")
+    let work = FileManager.default.temporaryDirectory.appendingPathComponent("finch-explore-synth-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: work) }
+    let arguments = [
+      "explore", tfc.modelPath, "--board", "pynq-z1", "--fps", "10000,100000", "--synth", "--synth-cache", work.appendingPathComponent("cache").path,
+      "--json",
+    ]
+    let first = try FinchCLI.run(arguments)
+    XCTAssertEqual(first.status, 0, first.stderr)
+    XCTAssertTrue(first.stderr.contains("synthesis: 2 distinct designs, 0 cached"), first.stderr)
+    let points = try XCTUnwrap(try first.jsonObject()["points"] as? [[String: Any]])
+    XCTAssertEqual(points.count, 2)
+    for p in points {
+      let synthesized = try XCTUnwrap(p["synthesized"] as? [String: Int], "\(p)")
+      let (estimate, yosys) = (try XCTUnwrap(p["lut"] as? Int), try XCTUnwrap(synthesized["lut"]))
+      print("explore --synth: estimate \(estimate) LUT, Yosys \(yosys)")
+      XCTAssertEqual(Double(estimate), Double(yosys), accuracy: 0.25 * Double(yosys), "LUT estimate against Yosys")
+      XCTAssertEqual(synthesized["bram18"], p["bram18"] as? Int, "block RAM exact")
+      XCTAssertEqual(synthesized["dsp"], p["dsp"] as? Int, "DSP exact")
+    }
+    let again = try FinchCLI.run(arguments)
+    XCTAssertEqual(again.status, 0, again.stderr)
+    XCTAssertTrue(again.stderr.contains("synthesis: 2 distinct designs, 2 cached"), again.stderr)
+    let cached = try XCTUnwrap(try again.jsonObject()["points"] as? [[String: Any]])
+    XCTAssertEqual(cached.compactMap { $0["synthesized"] as? [String: Int] }, points.compactMap { $0["synthesized"] as? [String: Int] })
+  }
+
   /// Bad lists and files: a usage error (64) naming the flag, or an error line (1) naming the file or board.
   func testBadListsAreRefusedByName() throws {
     let tfc = Fixture(name: "tfc_w1a1")

@@ -31,24 +31,32 @@ public enum ExplorationPage {
     }
     if !charts.isEmpty { page.section("Pareto fronts", "<div class=\"charts\">\n\(charts.joined(separator: "\n"))\n</div>") }
     let names = x.fronts.keys.sorted()
+    let synthesized = x.points.contains { $0.synthesized != nil || $0.synthesisError != nil }
     let rows = x.points.enumerated().map { i, p in
       ["\(i)", p.model, p.device, p.arch, String(format: "%g", p.clockMHz), target(p), p.accuracy.map { String(format: "%.2f", $0) } ?? "-",
        TextTable.grouped(p.fps), String(format: "%.1f", p.latencyUs), TextTable.grouped(p.lut), TextTable.grouped(p.ff), "\(p.bram18 + p.ebr)",
        "\(p.dsp)", String(format: "%.3f", p.watts), TextTable.grouped(p.fpsPerWatt), p.fits ? "yes" : "no",
        names.filter { x.fronts[$0]?.contains(i) == true }.joined(separator: " ")]
+        + (synthesized ? synthesisCells(p) : [])
     }
     let onAny = Set(x.fronts.values.flatMap { $0 })
     page.section(
       "Points",
       HTMLPage.table(
         ["#", "model", "device", "arch", "MHz", "target", "accuracy %", "frames/s", "latency µs", "LUT", "FF", "BRAM18", "DSP", "W", "frames/s per W",
-         "fits", "fronts"], rows, numericFrom: 4, highlight: onAny)
+         "fits", "fronts"] + (synthesized ? ["LUT synth", "FF synth", "DSP synth", "BRAM synth"] : []), rows, numericFrom: 4, highlight: onAny)
         + HTMLPage.paragraph("Highlighted rows are on at least one front."))
     if !x.skipped.isEmpty {
       page.section(
         "No design", HTMLPage.table(["model", "device", "arch", "target", "why"], x.skipped.map { [$0.model, $0.device, $0.arch, $0.target, $0.reason] }, numericFrom: 9))
     }
     return page.html
+  }
+
+  /// Yosys's LUT, FF, DSP and BRAM of a point, or why it failed.
+  static func synthesisCells(_ p: ExplorationPoint) -> [String] {
+    if let r = p.synthesized { return [TextTable.grouped(r.lut), TextTable.grouped(r.ff), "\(r.dsp)", "\(r.bram18 + r.ebr)"] }
+    return [p.synthesisError.map { "failed: \($0)" } ?? "-", "-", "-", "-"]
   }
 
   static func target(_ p: ExplorationPoint) -> String {

@@ -23,12 +23,16 @@ struct Explore: ParsableCommand {
       lut, ff, bram18, dsp, watts, fps_per_watt; --front FIRST:SECOND picks a front (default: \
       accuracy:lut, fps:lut, fps_per_watt:accuracy; without a test set fps:lut, fps_per_watt:lut). Progress and time left go to stderr. -o DIR \
       writes explore.json (as --json prints it), explore.csv (a front_* column per front) and \
-      report.html: the Pareto charts and the points as a page (`finch report`).
+      report.html: the Pareto charts and the points as a page (`finch report`). --synth also \
+      synthesizes every point that fits with Yosys (--jobs at a time, each distinct design once, \
+      cached in --synth-cache so a rerun synthesizes nothing it has seen) and reports the \
+      synthesized LUT/FF/DSP/BRAM beside the estimate.
 
       Examples:
         finch explore tfc_w1a1.onnx tfc_w2a2.onnx --board pynq-z1,ultra96 --fps 1000..100000:5
         finch explore a.onnx b.onnx --test-input x.npy --test-labels y.npy --board pynq-z1 --budget 0.25,0.5,1 -o dse
         finch explore cnv.onnx --board pynq-z1 --fps 500 --arch dataflow,offload --front fps_per_watt:lut --json
+        finch explore tfc_w1a1.onnx --board pynq-z1 --fps 10000,100000 --synth
       """)
 
   @Argument(help: "Models of one task (.onnx, Darknet .cfg beside its .weights, or `finch compile` folders).")
@@ -57,6 +61,15 @@ struct Explore: ParsableCommand {
 
   @Option(name: .customLong("front"), help: "Objective pairs FIRST:SECOND whose Pareto fronts to find.")
   var fronts: [String] = []
+
+  @Flag(help: "Also synthesize every point that fits with Yosys and report it beside the estimate.")
+  var synth = false
+
+  @Option(help: "Yosys runs at a time with --synth (default: one per core).")
+  var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+  @Option(help: "Folder of cached --synth results, one file per design, part and Yosys version.")
+  var synthCache: String = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/finch/explore-synth").path
 
   @Option(name: .shortAndLong, help: "Write explore.json, explore.csv and report.html into this new folder.")
   var output: String?
@@ -112,16 +125,19 @@ struct Explore: ParsableCommand {
     if testInput == nil, let pair = pairs.first(where: { $0.first == .accuracy || $0.second == .accuracy }) {
       throw ValidationError("--front \(pair.first.rawValue):\(pair.second.rawValue) needs accuracy: give --test-input and --test-labels")
     }
-    return ExplorationRequest(
+    var request = ExplorationRequest(
       models: models, devices: Self.items(boards), clocks: try Self.items(clocks).map { try Self.number($0, "--clock", TargetLimits.clockMHz) },
       targets: try targets(), architectures: archs.isEmpty ? [.dataflow] : archs, testInput: testInput, testLabels: testLabels,
       fronts: pairs.isEmpty ? ObjectivePair.defaults(withAccuracy: testInput != nil) : pairs)
+    if synth { request.synthesis = ExplorationSynthesis(cache: URL(fileURLWithPath: synthCache), jobs: jobs) }
+    return request
   }
 
   func validate() throws {
     if Self.items(boards).isEmpty { throw ValidationError("give --board B (see `finch devices`)") }
     if try targets().isEmpty { throw ValidationError("give --fps N or --budget F (each may be a list)") }
     if (testInput == nil) != (testLabels == nil) { throw ValidationError("give --test-input and --test-labels together") }
+    if !(1...Finch.maxThreads).contains(jobs) { throw ValidationError("--jobs must be in 1...\(Finch.maxThreads), not \(jobs)") }
     _ = try request()
   }
 
@@ -130,12 +146,7 @@ struct Explore: ParsableCommand {
       let request = try request()
       let inputs = models.flatMap { ModelFile.files($0, weights: nil) } + [testInput, testLabels].compactMap { $0 }
       if let output { _ = try OutputFolder.check(output, inputs: inputs) }
-      let start = Date()
-      let exploration = try Exploration.explore(request) { done, total, line in
-        let elapsed = Date().timeIntervalSince(start)
-        let left = done < total ? String(format: ", about %.0f s left", elapsed / Double(done) * Double(total - done)) : ""
-        Finch.progress("[\(done)/\(total)] \(line)\(left)")
-      }
+      let exploration = try Exploration.explore(request) { done, total, line in Finch.progress("[\(done)/\(total)] \(line)") }
       if let output {
         try OutputFolder.write(to: output, command: "explore", version: Finch.version, inputs: inputs) { dir in
           try JSONReport.encode(exploration).write(to: dir.appendingPathComponent("explore.json"))
