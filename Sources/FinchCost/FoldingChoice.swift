@@ -27,17 +27,19 @@ public struct FoldingChoice: Sendable {
   /// gives; `warning` hears the file's keys Finch does not use.
   public init(
     layers: [HardwareLayer], board: String, clockMHz: Double? = nil, target: FoldingTarget, foldingFile: String? = nil,
-    warning: (String) -> Void = { _ in }
+    fifoSizing: DataflowPipeline.FIFOSizingMethod = .minimal, warning: (String) -> Void = { _ in }
   ) throws(FinchCostError) {
     let device = try DeviceCatalogue.bundled().device(named: board)
     let pinned = try foldingFile.map { (path: String) throws(FinchCostError) in try FoldingConfig.load(path: path, warning: warning) }
-    try self.init(layers: layers, device: device, clockMHz: clockMHz, target: target, pinned: pinned)
+    try self.init(layers: layers, device: device, clockMHz: clockMHz, target: target, pinned: pinned, fifoSizing: fifoSizing)
   }
 
   /// Folds `layers` for `target` on `device` at `clockMHz` (default: the
-  /// device's clock), keeping the layers `pinned` names as given.
+  /// device's clock), keeping the layers `pinned` names as given; FIFOs
+  /// sized as `fifoSizing` says (``DataflowPipeline/init(layers:folding:fifoDepth:sizing:)``).
   public init(
-    layers: [HardwareLayer], device: Device, clockMHz: Double? = nil, target: FoldingTarget, pinned: FoldingConfig? = nil
+    layers: [HardwareLayer], device: Device, clockMHz: Double? = nil, target: FoldingTarget, pinned: FoldingConfig? = nil,
+    fifoSizing: DataflowPipeline.FIFOSizingMethod = .minimal
   ) throws(FinchCostError) {
     guard !layers.isEmpty else { throw .noHardwareLayers }
     let clock = clockMHz ?? device.clockMHz
@@ -67,7 +69,7 @@ public struct FoldingChoice: Sendable {
     self.device = device
     self.clockMHz = clock
     folding = try NetworkFolding(layers, foldings)
-    pipeline = try DataflowPipeline(layers: layers, folding: folding)
+    pipeline = try DataflowPipeline(layers: layers, folding: folding, sizing: fifoSizing)
     estimate = Estimate(device: device, clockMHz: clock, pipeline: pipeline, targetFPS: targetFPS)
     fastestFPS = clock * 1e6 / Double(max(solver.fastestCycles, 1))
   }

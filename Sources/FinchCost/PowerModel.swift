@@ -57,8 +57,10 @@ public struct PowerCoefficients: Codable, Sendable, Equatable {
 public struct PowerEstimate: Codable, Sendable, Equatable {
   /// The part's static (leakage) power, from the device catalogue.
   public var staticWatts: Double
-  /// Dynamic watts by class: `lut`, `routing`, `ff`, `clock`, `bram`, `dsp`, `io`.
+  /// Dynamic watts by class (``classes``).
   public var dynamic: [String: Double]
+  /// The dynamic classes, in the order reports list (and sum) them.
+  public static let classes = ["lut", "routing", "ff", "clock", "bram", "dsp", "io"]
   public var dynamicWatts: Double
   /// Static plus dynamic.
   public var watts: Double
@@ -93,7 +95,8 @@ public struct PowerEstimate: Codable, Sendable, Equatable {
     ]
     staticWatts = part.staticWatts
     self.dynamic = dynamic
-    dynamicWatts = dynamic.values.reduce(0, +)
+    // Summed in a fixed order: the same design gives the same bits in every run.
+    dynamicWatts = Self.classes.reduce(0) { $0 + (dynamic[$1] ?? 0) }
     watts = staticWatts + dynamicWatts
     self.toggleRate = toggle
     toggleSource = toggleRate == nil ? "default" : "simulated"

@@ -42,16 +42,19 @@ public struct ArchitectureChoice: Sendable {
   /// `foldingFile` gives (see ``FoldingChoice``); the offload side runs on
   /// `engine` when given (read from the file `engineFile`, if one), else
   /// on the engine ``EngineSizeSolver`` sizes within the target's budget of
-  /// the part (80% unless the target is a budget). `warning` hears what a
+  /// the part (80% unless the target is a budget). The dataflow design's
+  /// FIFOs are sized as `fifoSizing` says. `warning` hears what a
   /// folding file holds that Finch does not use.
   public init(
     graph: Graph, layers: [HardwareLayer], request: ArchitectureRequest, board: String, clockMHz: Double? = nil, target: FoldingTarget,
-    foldingFile: String? = nil, engine: EngineConfiguration? = nil, engineFile: String? = nil, warning: (String) -> Void = { _ in }
+    foldingFile: String? = nil, engine: EngineConfiguration? = nil, engineFile: String? = nil,
+    fifoSizing: DataflowPipeline.FIFOSizingMethod = .minimal, warning: (String) -> Void = { _ in }
   ) throws {
     requested = request
     func foldDataflow(_ target: FoldingTarget, again: Bool = false) throws -> FoldingChoice {
       try FoldingChoice(
-        layers: layers, board: board, clockMHz: clockMHz, target: target, foldingFile: foldingFile, warning: again ? { _ in } : warning)
+        layers: layers, board: board, clockMHz: clockMHz, target: target, foldingFile: foldingFile, fifoSizing: fifoSizing,
+        warning: again ? { _ in } : warning)
     }
     func designOffload() throws -> OffloadDesign {
       try Self.offloadDesign(graph: graph, board: board, clockMHz: clockMHz, target: target, engine: engine, engineFile: engineFile)

@@ -21,6 +21,10 @@ public struct ExplorationRequest: Sendable {
   public var fronts: [ObjectivePair]
   /// Synthesize every point that fits (``ExplorationSynthesis``); nil: estimates only.
   public var synthesis: ExplorationSynthesis?
+  /// How dataflow designs' FIFOs are sized: the latency model's bound (the
+  /// default: microseconds a point, never shallower than a build's) or
+  /// `minimal`, as `finch build` sizes them (a simulation per point).
+  public var fifoSizing = DataflowPipeline.FIFOSizingMethod.scheduleBound
 
   public init(
     models: [String], devices: [String], clocks: [Double] = [], targets: [FoldingTarget], architectures: [ArchitectureRequest] = [.dataflow],
@@ -71,7 +75,8 @@ extension Exploration {
       let result: Outcome
       do {
         let choice = try ArchitectureChoice(
-          graph: model.graph, layers: model.layers, request: c.arch, board: c.device, clockMHz: c.clock, target: c.target)
+          graph: model.graph, layers: model.layers, request: c.arch, board: c.device, clockMHz: c.clock, target: c.target,
+          fifoSizing: request.fifoSizing)
         result = .point(point(choice, model: model.name, device: c.device, target: c.target, accuracy: model.accuracy), choice.picked, model: c.model)
       } catch let error as FinchCostError {
         // An unknown device or an impossible target is the user's mistake, not a point without a design.

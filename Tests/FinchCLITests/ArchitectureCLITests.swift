@@ -122,7 +122,7 @@ final class ArchitectureCLITests: XCTestCase {
     XCTAssertEqual(
       files,
       ["finch-output.json", "architecture.json", "compiled.onnx", "streamlined.onnx", "summary.json", "stages", "inputs.npy", "labels.npy",
-       "engine.json", "schedule.json", "memory.bin", "offload_estimate.json", "rtl", "sim"])
+       "engine.json", "schedule.json", "memory.bin", "offload_estimate.json", "rtl", "sim", "report.html"])
     func read(_ name: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: dir).appendingPathComponent(name)) }
 
     let engine = try JSONDecoder().decode(EngineConfiguration.self, from: read("engine.json"))

@@ -3,10 +3,12 @@ import Foundation
 import XCTest
 
 /// `finch synth` and the estimate name every element (layers, FIFOs, width
-/// converters) the same way, so their rows join one to one on every fixture.
+/// converters) the same way, so their rows join one to one: on TFC-W2A2 (MLP,
+/// DSP multipliers) and the CNV (SWUs, max-pools, width converters);
+/// TFC-W1A1's elements are a subset of TFC-W2A2's kinds.
 final class SynthesisNamesCLITests: XCTestCase {
-  func testSynthesisAndEstimateRowsJoinOnEveryFixture() throws {
-    for fixture in Fixture.all {
+  func testSynthesisAndEstimateRowsJoinOneToOne() throws {
+    for fixture in ["tfc_w2a2", "cnv_w1a1_small"].map(Fixture.init(name:)) {
       let dir = FileManager.default.temporaryDirectory.appendingPathComponent("finch-names-\(UUID().uuidString)").path
       defer { try? FileManager.default.removeItem(atPath: dir) }
       let build = try FinchCLI.run(["build", fixture.modelPath, "--board", "pynq-z1", "--fps", "1000", "-o", dir])

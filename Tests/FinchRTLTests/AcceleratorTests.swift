@@ -6,14 +6,15 @@ import FinchTestSupport
 import Foundation
 import XCTest
 
-/// Every fixture built at a small and a large folding, simulated end to end in
-/// Verilator: bit-exact with the interpreter on the reference samples, with and
+/// The TFC-W2A2 and CNV fixtures built at a small and a large folding,
+/// simulated end to end in Verilator (TFC-W1A1, the XNOR subset of TFC-W2A2's
+/// structure, runs through HardwareCLITests' build and simulate): bit-exact with the interpreter on the reference samples, with and
 /// without random stalls, cycles per frame within 5% of the cycle model, the
 /// first frame's latency within 10% of the latency model, and the generated
 /// Verilog lint-clean.
 final class AcceleratorTests: XCTestCase {
   /// (fixture, target frames/s of the small and the large folding at 100 MHz)
-  let targets = [("tfc_w1a1", 2_000.0, 50_000.0), ("tfc_w2a2", 2_000.0, 50_000.0), ("cnv_w1a1_small", 1_000.0, 5_000.0)]
+  let targets = [("tfc_w2a2", 2_000.0, 50_000.0), ("cnv_w1a1_small", 1_000.0, 5_000.0)]
 
   func testFixturesRunBitExactAtTwoFoldings() throws {
     var table: [String] = []

@@ -129,8 +129,7 @@ public enum BuildPage {
 
   /// Static power and each dynamic class, in watts.
   static func powerChart(_ p: PowerEstimate) -> String {
-    let classes = ["lut", "routing", "ff", "clock", "bram", "dsp", "io"]
-    let bars = [BarChart.Bar(label: "static", value: p.staticWatts)] + classes.map { BarChart.Bar(label: $0, value: p.dynamic[$0] ?? 0) }
+    let bars = [BarChart.Bar(label: "static", value: p.staticWatts)] + PowerEstimate.classes.map { BarChart.Bar(label: $0, value: p.dynamic[$0] ?? 0) }
     return BarChart(title: String(format: "Power: %.3f W (toggle rate %.3f, %@)", p.watts, p.toggleRate, p.toggleSource), bars: bars, format: { String(format: "%.4f W", $0) }).svg
       + HTMLPage.paragraph("Docs/power.md: the part's static power plus dynamic power per resource class × clock × toggle rate; recalled coefficients, ±50%.")
   }

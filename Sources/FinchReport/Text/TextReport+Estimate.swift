@@ -49,7 +49,7 @@ extension TextReport {
 
   /// `power: W W (static S W, dynamic D W: class W, ...), F frames/s per W (toggle rate T, default)`.
   public static func power(_ p: PowerEstimate, fps: Double) -> String {
-    let classes = ["lut", "routing", "ff", "clock", "bram", "dsp", "io"].compactMap { k in
+    let classes = PowerEstimate.classes.compactMap { k in
       p.dynamic[k].flatMap { $0 > 0 ? String(format: "%@ %.3f", k, $0) : nil }
     }
     return String(

@@ -16,7 +16,10 @@ struct Explore: ParsableCommand {
       and frames/s per watt (Docs/power.md), and whether it fits the part. With --test-input and \
       --test-labels each model's accuracy comes from the CPU backend on that set: the same bits the \
       hardware computes. A point is on the Pareto front of a pair of objectives when it fits its part \
-      and no other such point is at least as good on both and better on one.
+      and no other such point is at least as good on both and better on one. A dataflow point's FIFOs \
+      are sized by the latency model's bound (never shallower than a build's; --minimal-fifos sizes \
+      them by simulation as `finch build` does, so the figures match its estimate, at a simulation \
+      per point).
 
       Every list option is repeatable and takes a comma list; --fps also takes a range A..B:N \
       (N targets spaced evenly on a log scale from A to B). Objectives: accuracy, fps, latency_us, \
@@ -61,6 +64,9 @@ struct Explore: ParsableCommand {
 
   @Option(name: .customLong("front"), help: "Objective pairs FIRST:SECOND whose Pareto fronts to find.")
   var fronts: [String] = []
+
+  @Flag(help: "Size dataflow FIFOs minimal by simulation, as `finch build` does (slower), not by the latency model's bound.")
+  var minimalFifos = false
 
   @Flag(help: "Also synthesize every point that fits with Yosys and report it beside the estimate.")
   var synth = false
@@ -129,6 +135,7 @@ struct Explore: ParsableCommand {
       models: models, devices: Self.items(boards), clocks: try Self.items(clocks).map { try Self.number($0, "--clock", TargetLimits.clockMHz) },
       targets: try targets(), architectures: archs.isEmpty ? [.dataflow] : archs, testInput: testInput, testLabels: testLabels,
       fronts: pairs.isEmpty ? ObjectivePair.defaults(withAccuracy: testInput != nil) : pairs)
+    if minimalFifos { request.fifoSizing = .minimal }
     if synth { request.synthesis = ExplorationSynthesis(cache: URL(fileURLWithPath: synthCache), jobs: jobs) }
     return request
   }
