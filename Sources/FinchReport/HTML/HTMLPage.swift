@@ -68,6 +68,7 @@ public struct HTMLPage: Sendable {
       case "<": out += "&lt;"
       case ">": out += "&gt;"
       case "\"": out += "&quot;"
+      case "'": out += "&apos;"
       default: out.append(c)
       }
     }
