@@ -20,8 +20,10 @@ swift test -c release --skip-build -Xswiftc -enable-testing --disable-swift-test
 if ((${FINCH_FUZZ_SECONDS:-0} > 0)); then
   bash scripts/fuzz.sh --seconds "$FINCH_FUZZ_SECONDS" || status=1
 fi
-summary=$(grep -E "^\s*Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1)
-if [[ $summary =~ Executed\ ([0-9]+)\ tests?,\ with\ ([0-9]+)\ failure ]]; then
-  echo "tests: $((BASH_REMATCH[1] - BASH_REMATCH[2])) passed, ${BASH_REMATCH[2]} failed"
+# XCTest's total: "Executed N tests, with [S test(s) skipped and ]F failures".
+summary=$(grep -E "^\s*Executed [0-9]+ tests?, with ([0-9]+ tests? skipped and )?[0-9]+ failures?" "$log" | tail -1)
+if [[ $summary =~ Executed\ ([0-9]+)\ tests?,\ with\ (([0-9]+)\ tests?\ skipped\ and\ )?([0-9]+)\ failure ]]; then
+  skipped=${BASH_REMATCH[3]:-0}
+  echo "tests: $((BASH_REMATCH[1] - skipped - BASH_REMATCH[4])) passed, $skipped skipped, ${BASH_REMATCH[4]} failed"
 fi
 exit "$status"

@@ -11,7 +11,7 @@ extension ScheduleCompiler {
   /// Checks one conv, conv+pool or FC group against the engine and splits it
   /// into output-channel tiles (Docs/offload.md §4).
   func plan(
-    swu: HardwareLayer?, mvau: HardwareLayer, pool: HardwareLayer?, input: ActivationLayout, firstCall: Int, buffer: Int
+    swu: HardwareLayer?, mvau: HardwareLayer, pool: HardwareLayer?, input: ActivationLayout, firstCall: Int
   ) throws(FinchOffloadError) -> Planned {
     let e = engine
     func exceed(_ layer: HardwareLayer, _ field: String, _ value: Int, _ reason: String) -> FinchOffloadError {
@@ -75,7 +75,7 @@ extension ScheduleCompiler {
     let thresholded = mvau.thresholds > 0
     let outBits = thresholded ? e.activationBits : e.thresholdBits
     let (pixelsH, pixelsW) = pool.map { ($0.outputDims[0], $0.outputDims[1]) } ?? (outH, outW)
-    let output = makeLayout(buffer: buffer, height: pixelsH, width: pixelsW, channels: mvau.mh, elementBits: outBits)
+    let output = makeLayout(height: pixelsH, width: pixelsW, channels: mvau.mh, elementBits: outBits)
     let nfTotal = output.paddedChannels / e.pe
     let sf = kh * kw * cinP / e.simd
     guard sf <= e.weightDepth else {

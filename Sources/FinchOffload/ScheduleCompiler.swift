@@ -42,7 +42,7 @@ public struct ScheduleCompiler: Sendable {
     }
     let streams = LayerStreams(layers)
     // Each value's layout as its producer writes it; buffers are assigned once every step is known.
-    var layouts = [streams.networkInput: layout(inputOf: first, buffer: 0)]
+    var layouts = [streams.networkInput: layout(inputOf: first)]
     var steps: [Step] = [], calls: [EngineCall] = [], cpu: [CPULayer] = []
     var ranges: [Range<Int>] = []  // each step's layers
     var i = 0
@@ -58,7 +58,7 @@ public struct ScheduleCompiler: Sendable {
     }
     func addCPU(_ group: Range<Int>, _ reason: String) throws(FinchOffloadError) {
       let last = layers[group.upperBound - 1]
-      let out = layout(outputOf: last, buffer: 0)
+      let out = layout(outputOf: last)
       steps.append(Step(kind: .cpu, layers: layers[group].map(\.name), calls: [], inputs: try reads(group), output: out))
       ranges.append(group)
       cpu += layers[group].map { CPULayer(name: $0.name, op: $0.kind.rawValue, reason: reason) }
@@ -100,8 +100,9 @@ public struct ScheduleCompiler: Sendable {
         continue
       }
       let input = try reads(start..<i)
+      guard let read = input.first else { throw .invalidSchedule("layer '\(mvau.name)' reads nothing") }
       do {
-        let planned = try plan(swu: swu, mvau: mvau, pool: pool, input: input[0], firstCall: calls.count, buffer: 0)
+        let planned = try plan(swu: swu, mvau: mvau, pool: pool, input: read, firstCall: calls.count)
         steps.append(Step(kind: .engine, layers: group.map(\.name), calls: planned.calls.map(\.index), inputs: input, output: planned.output))
         ranges.append(start..<i)
         calls += planned.calls
@@ -111,7 +112,7 @@ public struct ScheduleCompiler: Sendable {
         try addCPU(start..<i, error.description)
       }
     }
-    var input = layouts[streams.networkInput] ?? layout(inputOf: first, buffer: 0)
+    var input = layouts[streams.networkInput] ?? layout(inputOf: first)
     assignBuffers(&steps, layers: ranges, input: &input, streams: streams)
     let memory = allocate(&calls, steps: steps, input: input)
     return Schedule(engine: engine, memory: memory, input: input, steps: steps, calls: calls, cpuLayers: cpu, prologue: prologue, epilogue: epilogue)
@@ -142,45 +143,46 @@ public struct ScheduleCompiler: Sendable {
   /// activation lane when the type fits it, else the type's own width.
   func elementBits(_ type: DataType) -> Int { type.bitWidth <= engine.activationBits ? engine.activationBits : type.bitWidth }
 
-  func makeLayout(buffer: Int, height: Int, width: Int, channels: Int, elementBits: Int) -> ActivationLayout {
+  /// A layout in buffer 0; ``assignBuffers(_:layers:input:streams:)`` gives the buffer once every step is known.
+  func makeLayout(height: Int, width: Int, channels: Int, elementBits: Int) -> ActivationLayout {
     let padded = roundUp(channels, engine.channelQuantum)
     return ActivationLayout(
-      buffer: buffer, height: height, width: width, channels: channels, paddedChannels: padded, elementBits: elementBits,
+      buffer: 0, height: height, width: width, channels: channels, paddedChannels: padded, elementBits: elementBits,
       pixelWords: divUp(padded * elementBits, engine.memoryWordBits))
   }
 
   /// The layout of a layer's input tensor.
-  func layout(inputOf l: HardwareLayer, buffer: Int) -> ActivationLayout {
+  func layout(inputOf l: HardwareLayer) -> ActivationLayout {
     let bits = elementBits(l.inputType)
     switch l.kind {
     case .swu:
       let (h, w) = (l.unpaddedInputDims[0], l.unpaddedInputDims[1])
-      return makeLayout(buffer: buffer, height: h, width: w, channels: l.channels, elementBits: bits)
+      return makeLayout(height: h, width: w, channels: l.channels, elementBits: bits)
     case .streamingMaxPool:
-      return makeLayout(buffer: buffer, height: l.inputDims[0], width: l.inputDims[1], channels: l.channels, elementBits: bits)
-    case .mvau: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.mw, elementBits: bits)
-    case .vvau: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.mw * l.mh, elementBits: bits)
-    case .thresholding, .labelSelect, .addStreams: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.channels, elementBits: bits)
+      return makeLayout(height: l.inputDims[0], width: l.inputDims[1], channels: l.channels, elementBits: bits)
+    case .mvau: return makeLayout(height: 1, width: l.vectors, channels: l.mw, elementBits: bits)
+    case .vvau: return makeLayout(height: 1, width: l.vectors, channels: l.mw * l.mh, elementBits: bits)
+    case .thresholding, .labelSelect, .addStreams: return makeLayout(height: 1, width: l.vectors, channels: l.channels, elementBits: bits)
     case .streamingConcat:
-      return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.concatChannels.first ?? l.channels, elementBits: bits)
-    case .globalAccPool: return makeLayout(buffer: buffer, height: l.inputDims[0], width: l.inputDims[1], channels: l.channels, elementBits: bits)
+      return makeLayout(height: 1, width: l.vectors, channels: l.concatChannels.first ?? l.channels, elementBits: bits)
+    case .globalAccPool: return makeLayout(height: l.inputDims[0], width: l.inputDims[1], channels: l.channels, elementBits: bits)
     }
   }
 
   /// The layout of a layer's output tensor when the CPU writes it.
-  func layout(outputOf l: HardwareLayer, buffer: Int) -> ActivationLayout {
+  func layout(outputOf l: HardwareLayer) -> ActivationLayout {
     let bits = elementBits(l.outputType)
     switch l.kind {
     case .swu:
       let (oh, ow) = (l.outputDims[0], l.outputDims[1])
-      return makeLayout(buffer: buffer, height: oh, width: ow, channels: l.outputElements / max(oh * ow, 1), elementBits: bits)
+      return makeLayout(height: oh, width: ow, channels: l.outputElements / max(oh * ow, 1), elementBits: bits)
     case .streamingMaxPool:
-      return makeLayout(buffer: buffer, height: l.outputDims[0], width: l.outputDims[1], channels: l.channels, elementBits: bits)
-    case .mvau: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.mh, elementBits: bits)
+      return makeLayout(height: l.outputDims[0], width: l.outputDims[1], channels: l.channels, elementBits: bits)
+    case .mvau: return makeLayout(height: 1, width: l.vectors, channels: l.mh, elementBits: bits)
     case .thresholding, .addStreams, .streamingConcat, .vvau:
-      return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.channels, elementBits: bits)
-    case .globalAccPool: return makeLayout(buffer: buffer, height: 1, width: 1, channels: l.channels, elementBits: bits)
-    case .labelSelect: return makeLayout(buffer: buffer, height: 1, width: l.vectors, channels: l.k, elementBits: bits)
+      return makeLayout(height: 1, width: l.vectors, channels: l.channels, elementBits: bits)
+    case .globalAccPool: return makeLayout(height: 1, width: 1, channels: l.channels, elementBits: bits)
+    case .labelSelect: return makeLayout(height: 1, width: l.vectors, channels: l.k, elementBits: bits)
     }
   }
 }
