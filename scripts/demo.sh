@@ -38,3 +38,4 @@ print(f"simulation: {sim[0]}; {sim[1]}")
 print(f"synthesis: {t['lut']} LUT ({100*t['lut']/c['lut']:.1f}% of the part), {t['ff']} FF, {t['bram18']} BRAM18, {t['dsp']} DSP;"
       f" the estimate said {e['totals']['lut']} LUT, {e['totals']['bram18']} BRAM18")
 PY
+echo "report: $out/report.html (open it in a browser: layers, cycles, resources estimated and synthesized, power, roofline)"
