@@ -34,7 +34,7 @@ public struct ExplorationSynthesis: Sendable {
     public var error: String?
 
     /// The totals as resources.
-    public var resources: Resources? { totals.map { Resources(lut: $0.lut, ff: $0.ff, dsp: $0.dsp, bram18: $0.bram18, uram: $0.uram, ebr: $0.ebr) } }
+    public var resources: Resources? { totals?.resources }
   }
 
   /// What synthesis made of each design (nil where `fits` is false); `progress` hears each synthesis.
@@ -118,14 +118,9 @@ public struct ExplorationSynthesis: Sendable {
   /// The cache file of design `key`.
   func file(for key: String) -> URL { cache.appendingPathComponent("\(key).json") }
 
-  /// Keeps `outcome` under `key`, written whole (a temporary file renamed into place).
+  /// Keeps `outcome` under `key`, written whole or not at all.
   func store(_ outcome: Outcome, _ key: String) throws {
-    let temporary = cache.appendingPathComponent(".\(key)-\(UUID().uuidString).tmp")
-    try JSONEncoder().encode(outcome).write(to: temporary)
-    guard rename(temporary.path, file(for: key).path) == 0 else {
-      try? FileManager.default.removeItem(at: temporary)
-      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file(for: key).path])
-    }
+    try OutputFile.write(try JSONEncoder().encode(outcome), to: file(for: key).path, what: "synthesis cache file")
   }
 
   /// The outcome kept under `key`; nil when there is none (or the file holds no figures and no error).

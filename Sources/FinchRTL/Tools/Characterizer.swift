@@ -1,4 +1,5 @@
 import FinchCost
+import FinchIR
 import Foundation
 
 /// Synthesizes characterization points standalone with Yosys, in parallel,
@@ -63,8 +64,7 @@ public enum Characterizer {
     guard let row = report.layers.first(where: { $0.name == instance.name }) else {
       throw RTLError.toolFailed(tool: "yosys", status: 0, log: "the netlist of \(point.key) has no instance \(instance.name)")
     }
-    let s = row.synthesized
-    return Resources(lut: s.lut, ff: s.ff, dsp: s.dsp, bram18: s.bram18, uram: s.uram, ebr: s.ebr)
+    return row.synthesized.resources
   }
 
   /// Synthesizes every point of `points` for `part` with `jobs` Yosys runs at
@@ -94,11 +94,8 @@ public enum Characterizer {
             return cached
           }
           let r = try synthesize(point, instance, sources: sources, in: directory, part: part)
-          if let data = try? JSONEncoder().encode(r) {
-            // Written whole under a temporary name, then moved into place.
-            let temporary = folder.appendingPathComponent(UUID().uuidString + ".tmp")
-            if (try? data.write(to: temporary)) != nil, rename(temporary.path, file.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
-          }
+          // Written whole or not at all; a cache file that cannot be written only costs a rerun.
+          if let data = try? JSONEncoder().encode(r) { try? OutputFile.write(data, to: file.path, what: "characterization cache file") }
           return r
         }
         let done = results.finish(i, outcome)

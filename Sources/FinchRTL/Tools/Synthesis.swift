@@ -7,6 +7,9 @@ public struct SynthesizedResources: Codable, Sendable, Equatable {
   /// iCE40 4 Kb embedded block RAMs (0 on Xilinx).
   public var ebr = 0
 
+  /// The counts as the cost model's ``Resources`` (carry chains have no counterpart there).
+  public var resources: Resources { Resources(lut: lut, ff: ff, dsp: dsp, bram18: bram18, uram: uram, ebr: ebr) }
+
   public static func + (a: Self, b: Self) -> Self {
     Self(lut: a.lut + b.lut, ff: a.ff + b.ff, carry: a.carry + b.carry, dsp: a.dsp + b.dsp, bram18: a.bram18 + b.bram18,
          uram: a.uram + b.uram, ebr: a.ebr + b.ebr)
